@@ -1,0 +1,459 @@
+//! Builders for HTML elements: one function per standard element, plus [`custom`] elements and
+//! [`fragment`]s. The `html!` macro expands to these; they are also pleasant to use directly:
+//!
+//! ```
+//! use idom_runtime::html::{button, div, input, p};
+//! use idom_runtime::Element;
+//!
+//! let page: Element = div()
+//!     .attr("class", "card")
+//!     .child(p().child("Hello"))
+//!     .child(input().attr("type", "text").attr("disabled", true))
+//!     .child(button().onclick(|_| {}).child("OK"))
+//!     .into();
+//! assert_eq!(page.to_json()["children"][1]["attributes"]["disabled"], true);
+//! ```
+//!
+//! Void elements (`input`, `br`, `img`, ...) return a [`VoidElement`], which has no child methods,
+//! so "children on a void element" is a compile error here as it is in `html!`.
+
+use std::borrow::Cow;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+pub use crate::vdom::{AttrValue, Style};
+use crate::event::Event;
+use crate::vdom::{Handler, Node, Tag, push_child};
+use crate::{Element, Key};
+
+/// A boxed future run by an async event handler or effect.
+pub(crate) type BoxFuture = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
+/// A type-erased event handler.
+pub(crate) type HandlerFn = Arc<dyn Fn(Event) -> Option<BoxFuture> + Send + Sync>;
+
+/// The name of a DOM event as written in HTML (`onclick`) and as sent on the wire (`onClick`).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct EventName {
+    /// The HTML attribute name, e.g. `onclick`.
+    pub html: &'static str,
+    /// The name in the model's `eventHandlers`, e.g. `onClick`: `on` and the DOM event type with
+    /// its first letter upper-cased, so a client finds the DOM type by dropping `on` and lower-casing.
+    pub wire: &'static str,
+}
+
+/// Browser-side options of an event handler, applied synchronously by the client.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct EventOptions {
+    /// Call `event.preventDefault()` in the browser before the event is sent.
+    pub prevent_default: bool,
+    /// Call `event.stopPropagation()` in the browser.
+    pub stop_propagation: bool,
+}
+
+/// Marker for handlers that return `()`.
+#[doc(hidden)]
+pub struct SyncHandler;
+/// Marker for handlers that return a future.
+#[doc(hidden)]
+pub struct AsyncHandler;
+
+/// What an event handler may return: `()`, or a future (`async move { ... }`) that the layout runs
+/// to completion (and cancels if the component unmounts).
+#[diagnostic::on_unimplemented(
+    message = "an event handler must return `()` or a `Future<Output = ()> + Send + 'static`, not `{Self}`",
+    label = "this handler returns `{Self}`",
+    note = "write `move |e: Event| {{ ... }}` or `move |e: Event| async move {{ ... }}`"
+)]
+pub trait HandlerOutput<M> {
+    #[doc(hidden)]
+    fn into_future(self) -> Option<BoxFuture>;
+}
+
+impl HandlerOutput<SyncHandler> for () {
+    fn into_future(self) -> Option<BoxFuture> {
+        None
+    }
+}
+
+impl<F: Future<Output = ()> + Send + 'static> HandlerOutput<AsyncHandler> for F {
+    fn into_future(self) -> Option<BoxFuture> {
+        Some(Box::pin(self))
+    }
+}
+
+pub(crate) fn handler<M, R, F>(f: F) -> HandlerFn
+where
+    F: Fn(Event) -> R + Send + Sync + 'static,
+    R: HandlerOutput<M>,
+{
+    Arc::new(move |e| f(e).into_future())
+}
+
+/// Something that can stand as an attribute value. `None` and `false` leave the attribute out.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be used as an attribute value",
+    label = "expected text, a number, a bool, an `Option` of those, or a `Style`",
+    note = "convert it with `.to_string()` or `format!(..)`"
+)]
+pub trait IntoAttrValue {
+    /// The value, or `None` when the attribute should be absent.
+    fn into_attr_value(self) -> Option<AttrValue>;
+}
+
+impl IntoAttrValue for AttrValue {
+    fn into_attr_value(self) -> Option<AttrValue> {
+        Some(self)
+    }
+}
+impl IntoAttrValue for &str {
+    fn into_attr_value(self) -> Option<AttrValue> {
+        Some(AttrValue::Text(Cow::Owned(self.to_owned())))
+    }
+}
+impl IntoAttrValue for String {
+    fn into_attr_value(self) -> Option<AttrValue> {
+        Some(AttrValue::Text(Cow::Owned(self)))
+    }
+}
+impl IntoAttrValue for &String {
+    fn into_attr_value(self) -> Option<AttrValue> {
+        Some(AttrValue::Text(Cow::Owned(self.clone())))
+    }
+}
+impl IntoAttrValue for Cow<'static, str> {
+    fn into_attr_value(self) -> Option<AttrValue> {
+        Some(AttrValue::Text(self))
+    }
+}
+impl IntoAttrValue for bool {
+    fn into_attr_value(self) -> Option<AttrValue> {
+        self.then_some(AttrValue::True)
+    }
+}
+impl IntoAttrValue for Style {
+    fn into_attr_value(self) -> Option<AttrValue> {
+        Some(AttrValue::Style(self))
+    }
+}
+impl<T: IntoAttrValue> IntoAttrValue for Option<T> {
+    fn into_attr_value(self) -> Option<AttrValue> {
+        self.and_then(IntoAttrValue::into_attr_value)
+    }
+}
+macro_rules! attr_from_display {
+    ($($t:ty),*) => {$(
+        impl IntoAttrValue for $t {
+            fn into_attr_value(self) -> Option<AttrValue> {
+                Some(AttrValue::Text(Cow::Owned(self.to_string())))
+            }
+        }
+    )*};
+}
+attr_from_display!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f32, f64, char);
+
+/// Marker: a single node.
+#[doc(hidden)]
+pub struct OneNode;
+/// Marker: an iterator of nodes.
+#[doc(hidden)]
+pub struct ManyNodes;
+
+/// Something that can stand as children: text, numbers, elements, and `Option`s, `Vec`s or
+/// iterators of those.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be rendered as a child node",
+    label = "expected text, a number, an `Element`, or an `Option`/iterator of those",
+    note = "convert it with `.to_string()` or `format!(..)`, or build an `Element`"
+)]
+pub trait IntoNodes<M> {
+    /// Appends the nodes to a children list.
+    #[doc(hidden)]
+    fn push_into(self, children: &mut Vec<Element>);
+}
+
+impl<T: Into<Element>> IntoNodes<OneNode> for T {
+    fn push_into(self, children: &mut Vec<Element>) {
+        push_child(children, self.into());
+    }
+}
+
+impl<I> IntoNodes<ManyNodes> for I
+where
+    I: IntoIterator,
+    I::Item: Into<Element>,
+{
+    fn push_into(self, children: &mut Vec<Element>) {
+        for child in self {
+            push_child(children, child.into());
+        }
+    }
+}
+
+/// Builder of an HTML element that may have children. Turn it into an [`Element`] with `.into()`.
+#[derive(Clone)]
+#[must_use = "an element builder does nothing until it is used as an Element"]
+pub struct HtmlElement(Tag);
+
+/// Builder of a void HTML element (`input`, `br`, `img`, ...): like [`HtmlElement`] without
+/// children.
+#[derive(Clone)]
+#[must_use = "an element builder does nothing until it is used as an Element"]
+pub struct VoidElement(Tag);
+
+/// Builder of a fragment: several nodes spliced into the parent.
+#[derive(Clone, Default)]
+#[must_use = "a fragment builder does nothing until it is used as an Element"]
+pub struct Fragment(Vec<Element>);
+
+/// Starts a fragment.
+pub fn fragment() -> Fragment {
+    Fragment(Vec::new())
+}
+
+impl Fragment {
+    /// Adds children (see [`IntoNodes`]).
+    pub fn child<M>(mut self, child: impl IntoNodes<M>) -> Self {
+        child.push_into(&mut self.0);
+        self
+    }
+}
+
+impl From<Fragment> for Element {
+    fn from(f: Fragment) -> Self {
+        Element(Node::Fragment(f.0))
+    }
+}
+
+/// A custom element (a tag name containing `-`, such as `my-widget`); it may have children.
+pub fn custom(name: impl Into<Cow<'static, str>>) -> HtmlElement {
+    HtmlElement(Tag::new(name.into()))
+}
+
+macro_rules! common_methods {
+    ($builder:ident) => {
+        impl $builder {
+            /// The tag name.
+            pub fn tag_name(&self) -> &str {
+                &self.0.name
+            }
+
+            /// Sets the key among siblings (see [`Key`]).
+            pub fn key(mut self, key: impl Into<Key>) -> Self {
+                self.0.key = Some(key.into());
+                self
+            }
+
+            /// Sets an attribute by its HTML name (`class`, `for`, `data-id`). A `style` string is
+            /// parsed into properties; `None` or `false` removes the attribute. Names starting with
+            /// `on` are refused (use [`on`](Self::on)): an attribute can never carry a script.
+            pub fn attr(mut self, name: impl Into<Cow<'static, str>>, value: impl IntoAttrValue) -> Self {
+                let name = name.into();
+                if name.len() > 2 && name[..2].eq_ignore_ascii_case("on") {
+                    tracing::warn!(attribute = %name, "event attributes must be set with `on`, not as text; ignored");
+                    return self;
+                }
+                let value = match value.into_attr_value() {
+                    Some(AttrValue::Text(css)) if name == "style" => Some(AttrValue::Style(Style::parse(&css))),
+                    other => other,
+                };
+                self.0.attrs.retain(|(n, _)| *n != name);
+                if let Some(value) = value {
+                    self.0.attrs.push((name, value));
+                }
+                self
+            }
+
+            /// Sets the `class` attribute.
+            pub fn class(self, class: impl IntoAttrValue) -> Self {
+                self.attr("class", class)
+            }
+
+            /// Sets the `style` attribute from a [`Style`] or a CSS string.
+            pub fn style(self, style: impl Into<Style>) -> Self {
+                self.attr("style", style.into())
+            }
+
+            /// Sets the `id` attribute.
+            pub fn id(self, id: impl IntoAttrValue) -> Self {
+                self.attr("id", id)
+            }
+
+            /// Attaches an event handler. The handler receives the [`Event`] the browser sent and
+            /// returns `()` or a future (`async move { ... }`).
+            pub fn on<M, R, F>(self, event: EventName, handler: F) -> Self
+            where
+                F: Fn(Event) -> R + Send + Sync + 'static,
+                R: HandlerOutput<M>,
+            {
+                self.on_with(event, EventOptions::default(), handler)
+            }
+
+            /// Attaches an event handler with browser-side [`EventOptions`].
+            pub fn on_with<M, R, F>(self, event: EventName, options: EventOptions, handler: F) -> Self
+            where
+                F: Fn(Event) -> R + Send + Sync + 'static,
+                R: HandlerOutput<M>,
+            {
+                self.on_handler(event, Handler {
+                    func: self::handler(handler),
+                    target: None,
+                    prevent_default: options.prevent_default,
+                    stop_propagation: options.stop_propagation,
+                })
+            }
+
+            /// Attaches an event handler under a fixed target id instead of the one the layout
+            /// assigns. Meant for tests (see `testing::StaticEventHandler`); ids must be unique
+            /// within a layout.
+            pub fn on_target<M, R, F>(self, event: EventName, target: impl Into<Arc<str>>, handler: F) -> Self
+            where
+                F: Fn(Event) -> R + Send + Sync + 'static,
+                R: HandlerOutput<M>,
+            {
+                self.on_handler(event, Handler {
+                    func: self::handler(handler),
+                    target: Some(target.into()),
+                    prevent_default: false,
+                    stop_propagation: false,
+                })
+            }
+
+            fn on_handler(mut self, event: EventName, h: Handler) -> Self {
+                match self.0.handlers.iter_mut().find(|(e, _)| *e == event) {
+                    Some(slot) => slot.1 = h,
+                    None => self.0.handlers.push((event, h)),
+                }
+                self
+            }
+        }
+
+        impl From<$builder> for Element {
+            fn from(b: $builder) -> Self {
+                Element(Node::Tag(Box::new(b.0)))
+            }
+        }
+    };
+}
+common_methods!(HtmlElement);
+common_methods!(VoidElement);
+
+impl HtmlElement {
+    /// Adds children (see [`IntoNodes`]): text, numbers, elements, options and iterators of them.
+    pub fn child<M>(mut self, child: impl IntoNodes<M>) -> Self {
+        child.push_into(&mut self.0.children);
+        self
+    }
+}
+
+macro_rules! events {
+    ($($html:ident $wire:literal,)*) => {
+        /// Event names, one constant per DOM event, named as the HTML attribute (`onclick`).
+        #[allow(non_upper_case_globals)]
+        pub mod events {
+            use super::EventName;
+            $(
+                #[doc = concat!("The `", stringify!($html), "` event (`", $wire, "` in the model).")]
+                pub const $html: EventName = EventName { html: stringify!($html), wire: $wire };
+            )*
+            /// Every known event, in this order.
+            pub const ALL: &[EventName] = &[$($html),*];
+
+            /// Looks an event up by its HTML name (`onclick`) or its wire name (`onClick`).
+            pub fn lookup(name: &str) -> Option<EventName> {
+                ALL.iter().copied().find(|e| e.html == name || e.wire == name)
+            }
+        }
+
+        macro_rules! event_methods {
+            ($builder:ident) => {
+                impl $builder {
+                    $(
+                        #[doc = concat!("Attaches a handler for `", stringify!($html), "`.")]
+                        pub fn $html<M, R, F>(self, handler: F) -> Self
+                        where
+                            F: Fn(Event) -> R + Send + Sync + 'static,
+                            R: HandlerOutput<M>,
+                        {
+                            self.on(events::$html, handler)
+                        }
+                    )*
+                }
+            };
+        }
+        event_methods!(HtmlElement);
+        event_methods!(VoidElement);
+    };
+}
+
+events! {
+    onclick "onClick", ondblclick "onDblclick", onmousedown "onMousedown", onmouseup "onMouseup",
+    onmousemove "onMousemove", onmouseover "onMouseover", onmouseout "onMouseout",
+    onmouseenter "onMouseenter", onmouseleave "onMouseleave", oncontextmenu "onContextmenu",
+    onwheel "onWheel", onkeydown "onKeydown", onkeyup "onKeyup", onkeypress "onKeypress",
+    oninput "onInput", onchange "onChange", onsubmit "onSubmit", onreset "onReset",
+    onfocus "onFocus", onblur "onBlur", onfocusin "onFocusin", onfocusout "onFocusout",
+    onscroll "onScroll", onload "onLoad", onerror "onError", ondrag "onDrag",
+    ondragstart "onDragstart", ondragend "onDragend", ondragenter "onDragenter",
+    ondragleave "onDragleave", ondragover "onDragover", ondrop "onDrop",
+    onpointerdown "onPointerdown", onpointerup "onPointerup", onpointermove "onPointermove",
+    onpointerenter "onPointerenter", onpointerleave "onPointerleave",
+    onpointercancel "onPointercancel", ontouchstart "onTouchstart", ontouchend "onTouchend",
+    ontouchmove "onTouchmove", ontouchcancel "onTouchcancel", oncopy "onCopy", oncut "onCut",
+    onpaste "onPaste", onselect "onSelect", onplay "onPlay", onpause "onPause",
+    onended "onEnded", ontimeupdate "onTimeupdate", onvolumechange "onVolumechange",
+    onanimationstart "onAnimationstart", onanimationend "onAnimationend",
+    ontransitionend "onTransitionend", oninvalid "onInvalid", ontoggle "onToggle",
+}
+
+macro_rules! tags {
+    (normal: [$($t:ident $name:literal,)*] void: [$($v:ident $vname:literal,)*]) => {
+        $(
+            #[doc = concat!("The `<", $name, ">` element.")]
+            pub fn $t() -> HtmlElement {
+                HtmlElement(Tag::new(Cow::Borrowed($name)))
+            }
+        )*
+        $(
+            #[doc = concat!("The void `<", $vname, ">` element (no children).")]
+            pub fn $v() -> VoidElement {
+                VoidElement(Tag::new(Cow::Borrowed($vname)))
+            }
+        )*
+        /// Every element with children known to the builders: `(function name, tag name)`.
+        pub const ELEMENTS: &[(&str, &str)] = &[$((stringify!($t), $name)),*];
+        /// Every void element: `(function name, tag name)`.
+        pub const VOID_ELEMENTS: &[(&str, &str)] = &[$((stringify!($v), $vname)),*];
+    };
+}
+
+tags! {
+normal: [
+    html "html", head "head", title "title", style "style", script "script", noscript "noscript",
+    body "body", main "main", header "header", footer "footer", nav "nav", section "section",
+    article "article", aside "aside", address "address", h1 "h1", h2 "h2", h3 "h3", h4 "h4",
+    h5 "h5", h6 "h6", hgroup "hgroup", div "div", p "p", pre "pre", blockquote "blockquote",
+    ol "ol", ul "ul", li "li", menu "menu", dl "dl", dt "dt", dd "dd", figure "figure",
+    figcaption "figcaption", a "a", em "em", strong "strong", small "small", s "s", cite "cite",
+    q "q", dfn "dfn", abbr "abbr", ruby "ruby", rt "rt", rp "rp", data "data", time "time",
+    code "code", var "var", samp "samp", kbd "kbd", sub "sub", sup "sup", i "i", b "b", u "u",
+    mark "mark", bdi "bdi", bdo "bdo", span "span", ins "ins", del "del", picture "picture",
+    iframe "iframe", object "object", video "video", audio "audio", map "map", table "table",
+    caption "caption", colgroup "colgroup", tbody "tbody", thead "thead", tfoot "tfoot",
+    tr "tr", td "td", th "th", form "form", label "label", button "button", select "select",
+    datalist "datalist", optgroup "optgroup", option "option", textarea "textarea",
+    output "output", progress "progress", meter "meter", fieldset "fieldset", legend "legend",
+    details "details", summary "summary", dialog "dialog", slot "slot", template "template",
+    canvas "canvas", search "search",
+    svg "svg", g "g", path "path", circle "circle", rect "rect", line "line",
+    polyline "polyline", polygon "polygon", ellipse "ellipse", text "text", tspan "tspan",
+    defs "defs", symbol "symbol", desc "desc", linear_gradient "linearGradient",
+    radial_gradient "radialGradient", stop "stop", clip_path "clipPath", mask "mask",
+    pattern "pattern", image "image", foreign_object "foreignObject", marker "marker",
+    use_ "use",
+]
+void: [
+    area "area", base "base", br "br", col "col", embed "embed", hr "hr", img "img",
+    input "input", link "link", meta "meta", source "source", track "track", wbr "wbr",
+]
+}

@@ -1,0 +1,32 @@
+//! The runtime of [idom](https://docs.rs/idom): the VDOM, hooks, the [`Layout`] that renders
+//! components to JSON Patch, the wire protocol and testing helpers.
+//!
+//! Use it through the `idom` crate, which re-exports everything here together with the `html!`,
+//! `#[component]` and `#[hook]` macros.
+
+mod component;
+mod diff;
+mod event;
+pub mod hooks;
+pub mod html;
+mod layout;
+pub mod protocol;
+pub mod testing;
+mod vdom;
+
+pub use component::{Callback, Component};
+pub use event::Event;
+pub use hooks::{
+    Context, Dispatch, HookContext, UpdateHandle, UseRef, UseStateSetter, create_context, use_callback, use_context,
+    use_effect, use_memo, use_reducer, use_ref, use_state, use_update,
+};
+pub use layout::Layout;
+pub use protocol::{LayoutEvent, LayoutUpdate};
+pub use vdom::{Element, Key};
+
+/// Items the macros expand to. Not part of the public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::component::{Component, component_element};
+    pub use crate::hooks::{HookContext, InsideComponent};
+}

@@ -1,0 +1,320 @@
+//! The wire types: [`LayoutUpdate`], [`LayoutEvent`] and the JSON messages of the websocket
+//! protocol (see `docs/protocol.md`).
+//!
+//! ```text
+//! server -> client  {"type":"layout-update","path":"<JSON Pointer>","changes":[<RFC 6902 ops relative to path>]}
+//! client -> server  {"type":"layout-event","target":"t12","data":[<event object>, ...]}
+//! ```
+//!
+//! Patch values are kept as JSON text from the moment the layout writes them, so an update is
+//! serialised without building a `serde_json::Value` of the model.
+
+use std::fmt::{self, Write as _};
+
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
+
+/// JSON text, written once by the layout and copied verbatim into messages.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Json(pub(crate) String);
+
+impl Json {
+    /// The JSON text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Parses the text into a [`Value`].
+    pub fn to_value(&self) -> Value {
+        serde_json::from_str(&self.0).unwrap_or(Value::Null)
+    }
+
+    /// JSON text of a value.
+    pub fn from_value(value: &Value) -> Self {
+        Json(value.to_string())
+    }
+}
+
+impl fmt::Debug for Json {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for Json {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let raw: &serde_json::value::RawValue =
+            serde_json::from_str(&self.0).map_err(serde::ser::Error::custom)?;
+        raw.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Json {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        Ok(Json::from_value(&value))
+    }
+}
+
+/// An RFC 6902 operation kind. idom emits `add`, `remove`, `replace` and `move`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum Op {
+    /// Insert a value (into an array: before the index).
+    Add,
+    /// Remove a value.
+    Remove,
+    /// Replace a value.
+    Replace,
+    /// Move a value from `from` to `path`.
+    Move,
+}
+
+/// One JSON Patch operation, relative to the path of its [`LayoutUpdate`].
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct PatchOp {
+    /// The operation.
+    pub op: Op,
+    /// The JSON Pointer it applies to.
+    pub path: String,
+    /// For `move`: where the value comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// For `add` and `replace`: the value, as JSON text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Json>,
+}
+
+impl PatchOp {
+    pub(crate) fn write_json(&self, out: &mut String) {
+        let op = match self.op {
+            Op::Add => "add",
+            Op::Remove => "remove",
+            Op::Replace => "replace",
+            Op::Move => "move",
+        };
+        let _ = write!(out, "{{\"op\":\"{op}\",");
+        if let Some(from) = &self.from {
+            out.push_str("\"from\":");
+            write_json_str(out, from);
+            out.push(',');
+        }
+        out.push_str("\"path\":");
+        write_json_str(out, &self.path);
+        if let Some(value) = &self.value {
+            out.push_str(",\"value\":");
+            out.push_str(&value.0);
+        }
+        out.push('}');
+    }
+
+    /// This operation as a JSON value (`{"op": ..., "path": ..., ...}`).
+    pub fn to_value(&self) -> Value {
+        let mut text = String::new();
+        self.write_json(&mut text);
+        serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+}
+
+/// A change of the model: JSON Patch operations relative to `path`, a JSON Pointer to an element
+/// of the model. The first update of a layout has path `""` and builds the whole model.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct LayoutUpdate {
+    /// The element the changes are relative to (`""` is the model's root).
+    pub path: String,
+    /// The operations, to apply in order.
+    pub changes: Vec<PatchOp>,
+}
+
+impl LayoutUpdate {
+    /// The wire message: `{"type":"layout-update","path":...,"changes":[...]}`.
+    pub fn to_message(&self) -> String {
+        let mut out = String::with_capacity(64 + self.changes.len() * 48);
+        self.write_message(&mut out);
+        out
+    }
+
+    /// Appends the wire message to `out`.
+    pub fn write_message(&self, out: &mut String) {
+        out.push_str("{\"type\":\"layout-update\",\"path\":");
+        write_json_str(out, &self.path);
+        out.push_str(",\"changes\":[");
+        for (i, change) in self.changes.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            change.write_json(out);
+        }
+        out.push_str("]}");
+    }
+
+    /// The changes as a JSON array of operations, relative to `path`.
+    pub fn changes_json(&self) -> Value {
+        Value::Array(self.changes.iter().map(PatchOp::to_value).collect())
+    }
+}
+
+/// An event from the client for the handler registered under `target`.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct LayoutEvent {
+    /// The handler's target id, from the model's `eventHandlers`.
+    pub target: String,
+    /// The event data the client sent (usually one event object).
+    #[serde(default)]
+    pub data: Vec<Value>,
+}
+
+impl LayoutEvent {
+    /// An event for `target` carrying `data`.
+    pub fn new(target: impl Into<String>, data: Vec<Value>) -> Self {
+        LayoutEvent { target: target.into(), data }
+    }
+}
+
+/// A message from the client.
+#[derive(Clone, PartialEq, Debug)]
+#[non_exhaustive]
+pub enum ClientMessage {
+    /// An event for a handler.
+    LayoutEvent(LayoutEvent),
+    /// A message of a type this version does not know; ignored.
+    Unknown(String),
+}
+
+/// Why a client message could not be decoded.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DecodeError {
+    /// The text is not JSON, or not a JSON object with a string `type`.
+    #[error("message is not a JSON object with a string `type`: {0}")]
+    NotAMessage(String),
+    /// A `layout-event` whose fields have the wrong shape.
+    #[error("malformed layout-event: {0}")]
+    BadEvent(serde_json::Error),
+}
+
+impl ClientMessage {
+    /// Decodes a text frame from the client. Unknown `type`s decode to [`ClientMessage::Unknown`].
+    pub fn decode(text: &str) -> Result<Self, DecodeError> {
+        #[derive(Deserialize)]
+        struct Envelope {
+            #[serde(rename = "type")]
+            kind: String,
+            #[serde(flatten)]
+            rest: serde_json::Map<String, Value>,
+        }
+        let envelope: Envelope = serde_json::from_str(text).map_err(|e| DecodeError::NotAMessage(e.to_string()))?;
+        match envelope.kind.as_str() {
+            "layout-event" => {
+                let event = LayoutEvent::deserialize(Value::Object(envelope.rest)).map_err(DecodeError::BadEvent)?;
+                Ok(ClientMessage::LayoutEvent(event))
+            }
+            _ => Ok(ClientMessage::Unknown(envelope.kind)),
+        }
+    }
+
+    /// Encodes the message as a text frame.
+    pub fn encode(&self) -> String {
+        match self {
+            ClientMessage::LayoutEvent(e) => {
+                serde_json::json!({"type": "layout-event", "target": e.target, "data": e.data}).to_string()
+            }
+            ClientMessage::Unknown(kind) => serde_json::json!({ "type": kind }).to_string(),
+        }
+    }
+}
+
+/// Decodes a `layout-update` message (as a client would), for tests and tools.
+pub fn decode_update(text: &str) -> Result<LayoutUpdate, serde_json::Error> {
+    #[derive(Deserialize)]
+    struct Msg {
+        #[serde(rename = "type")]
+        kind: String,
+        path: String,
+        changes: Vec<PatchOp>,
+    }
+    let msg: Msg = serde_json::from_str(text)?;
+    if msg.kind != "layout-update" {
+        return Err(serde_json::Error::custom(format!("expected a layout-update, got {:?}", msg.kind)));
+    }
+    Ok(LayoutUpdate { path: msg.path, changes: msg.changes })
+}
+
+/// Writes `s` as a JSON string literal.
+pub(crate) fn write_json_str(out: &mut String, s: &str) {
+    out.push('"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape: Option<&str> = match b {
+            b'"' => Some("\\\""),
+            b'\\' => Some("\\\\"),
+            b'\n' => Some("\\n"),
+            b'\r' => Some("\\r"),
+            b'\t' => Some("\\t"),
+            0..=0x1f => None,
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        match escape {
+            Some(e) => out.push_str(e),
+            None => {
+                let _ = write!(out, "\\u{b:04x}");
+            }
+        }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
+}
+
+/// Escapes one reference token of a JSON Pointer (`~` -> `~0`, `/` -> `~1`).
+pub(crate) fn push_pointer_token(out: &mut String, token: &str) {
+    if token.contains(['~', '/']) {
+        out.push_str(&token.replace('~', "~0").replace('/', "~1"));
+    } else {
+        out.push_str(token);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_strings_escape_like_serde() {
+        for s in ["plain", "q\"uote", "back\\slash", "nl\n", "\u{1}ctl", "ünï", "</script>"] {
+            let mut out = String::new();
+            write_json_str(&mut out, s);
+            assert_eq!(serde_json::from_str::<String>(&out).unwrap(), s);
+        }
+    }
+
+    #[test]
+    fn decodes_events_and_ignores_unknown_types() {
+        let msg = ClientMessage::decode(r#"{"type":"layout-event","target":"t1","data":[{"type":"click"}]}"#).unwrap();
+        assert_eq!(msg, ClientMessage::LayoutEvent(LayoutEvent::new("t1", vec![serde_json::json!({"type": "click"})])));
+        assert_eq!(ClientMessage::decode(r#"{"type":"ping"}"#).unwrap(), ClientMessage::Unknown("ping".into()));
+        assert!(ClientMessage::decode("[1]").is_err());
+        assert!(ClientMessage::decode(r#"{"type":"layout-event","target":3}"#).is_err());
+    }
+
+    #[test]
+    fn update_message_round_trips() {
+        let update = LayoutUpdate {
+            path: "/children/0".into(),
+            changes: vec![
+                PatchOp { op: Op::Replace, path: "/children/0".into(), from: None, value: Some(Json("\"x\"".into())) },
+                PatchOp { op: Op::Move, path: "/children/1".into(), from: Some("/children/3".into()), value: None },
+            ],
+        };
+        let text = update.to_message();
+        assert_eq!(
+            text,
+            r#"{"type":"layout-update","path":"/children/0","changes":[{"op":"replace","path":"/children/0","value":"x"},{"op":"move","from":"/children/3","path":"/children/1"}]}"#
+        );
+        assert_eq!(decode_update(&text).unwrap(), update);
+    }
+}

@@ -1,0 +1,35 @@
+#![doc = include_str!("../README.md")]
+//!
+//! # Guides
+//!
+//! - [`guide::html`]: the `html!` markup.
+//! - [`guide::hooks`]: hooks and their rules.
+//! - [`guide::protocol`]: the model and the wire protocol.
+
+pub use idom_macros::{component, hook, html};
+pub use idom_runtime::{
+    Callback, Component, Context, Dispatch, Element, Event, HookContext, Key, Layout, LayoutEvent, LayoutUpdate,
+    UpdateHandle, UseRef, UseStateSetter, create_context, hooks, html, protocol, testing, use_callback, use_context,
+    use_effect, use_memo, use_reducer, use_ref, use_state, use_update,
+};
+
+/// Everything the common path needs: `use idom::prelude::*;`.
+pub mod prelude {
+    pub use crate::{
+        Callback, Context, Element, Event, Key, Layout, LayoutEvent, LayoutUpdate, component, create_context, hook,
+        html, use_callback, use_context, use_effect, use_memo, use_reducer, use_ref, use_state, use_update,
+    };
+}
+
+/// Guides, included from `docs/`.
+pub mod guide {
+    #[doc = include_str!("../docs/html.md")]
+    pub mod html {}
+    #[doc = include_str!("../docs/hooks.md")]
+    pub mod hooks {}
+    #[doc = include_str!("../docs/protocol.md")]
+    pub mod protocol {}
+}
+
+#[doc(hidden)]
+pub use idom_runtime::__private;
