@@ -7,9 +7,10 @@
 //! - [`guide::protocol`]: the model and the wire protocol.
 
 pub use idom_macros::{component, hook, html};
+pub use idom_runtime::dispatch::{create_shared_view_dispatcher, dispatch_single_view};
 pub use idom_runtime::{
     Callback, Component, Context, Dispatch, Element, Event, HookContext, Key, Layout, LayoutEvent, LayoutUpdate,
-    UpdateHandle, UseRef, UseStateSetter, create_context, hooks, html, protocol, testing, use_callback, use_context,
+    UpdateHandle, UseRef, UseStateSetter, create_context, dispatch, hooks, html, protocol, testing, use_callback, use_context,
     use_effect, use_memo, use_reducer, use_ref, use_state, use_update,
 };
 

@@ -6,6 +6,7 @@
 
 mod component;
 mod diff;
+pub mod dispatch;
 mod event;
 pub mod hooks;
 pub mod html;

@@ -1,0 +1,301 @@
+//! Dispatchers: the loops that animate a [`Layout`] over a transport.
+//!
+//! A dispatcher sends every update out and delivers every incoming event until the transport ends.
+//! [`dispatch_single_view`] drives one layout for one client; [`create_shared_view_dispatcher`]
+//! drives one layout that any number of clients join, all seeing one synchronised view. Both take
+//! plain async functions, so they work over websockets (the server), channels (tests) or anything
+//! else.
+//!
+//! Rendering and receiving run concurrently: while an update is being sent, events keep being
+//! delivered, and the state changes they cause are coalesced into the next render instead of
+//! queueing one update per event.
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::{Notify, mpsc};
+
+use crate::protocol::{Json, LayoutEvent, LayoutUpdate, Op, PatchOp};
+use crate::Layout;
+
+/// Why a dispatch ended.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DispatchError<SE, RE> {
+    /// Sending an update failed (the client went away, the socket broke...).
+    #[error("sending an update failed: {0}")]
+    Send(SE),
+    /// Receiving an event failed, or the client closed the stream.
+    #[error("receiving an event failed: {0}")]
+    Recv(RE),
+    /// The shared view this client joined has stopped.
+    #[error("the shared view has stopped")]
+    ViewStopped,
+}
+
+/// Drives `layout` for one client: renders, sends each update with `send`, and delivers each event
+/// that `recv` returns, until either fails. The layout is dropped when this returns or when the
+/// future is dropped, which runs every effect cleanup once and cancels the layout's tasks.
+///
+/// ```
+/// use idom::prelude::*;
+/// use idom::dispatch::dispatch_single_view;
+///
+/// #[component]
+/// fn Hello() -> Element {
+///     html! { <p>"Hello"</p> }
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
+/// let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+/// let result = dispatch_single_view(
+///     Layout::new(Hello),
+///     move |update| { let tx = tx.clone(); async move { tx.send(update).map_err(|_| "closed") } },
+///     || async { Err::<LayoutEvent, _>("no events in this example") },
+/// ).await;
+/// assert!(result.is_err());
+/// assert_eq!(rx.recv().await.unwrap().path, "");
+/// # });
+/// ```
+pub async fn dispatch_single_view<S, SF, SE, R, RF, RE>(
+    mut layout: Layout,
+    mut send: S,
+    mut recv: R,
+) -> Result<(), DispatchError<SE, RE>>
+where
+    S: FnMut(LayoutUpdate) -> SF,
+    SF: Future<Output = Result<(), SE>>,
+    R: FnMut() -> RF,
+    RF: Future<Output = Result<LayoutEvent, RE>>,
+{
+    let mut receiving = Box::pin(recv());
+    let mut sending: Option<std::pin::Pin<Box<SF>>> = None;
+    loop {
+        tokio::select! {
+            event = &mut receiving => {
+                layout.deliver(event.map_err(DispatchError::Recv)?).await;
+                receiving = Box::pin(recv());
+            }
+            result = async { sending.as_mut().expect("guarded").await }, if sending.is_some() => {
+                sending = None;
+                result.map_err(DispatchError::Send)?;
+            }
+            update = layout.render(), if sending.is_none() => {
+                sending = Some(Box::pin(send(update)));
+            }
+        }
+    }
+}
+
+/// How a shared view treats its clients.
+#[derive(Clone, Copy, Debug)]
+pub struct SharedViewConfig {
+    /// Updates a client may have waiting to be sent. A client that falls further behind has its
+    /// queue replaced by one update carrying the whole current model (path `""`), so a slow client
+    /// costs at most this many updates of memory and catches up in one step.
+    pub max_pending_updates: usize,
+    /// Events waiting to reach the layout, from all clients together; a client whose events do not
+    /// fit waits (its `recv` is not polled) until they do.
+    pub max_pending_events: usize,
+}
+
+impl Default for SharedViewConfig {
+    fn default() -> Self {
+        SharedViewConfig { max_pending_updates: 64, max_pending_events: 1024 }
+    }
+}
+
+/// A handle to a shared view: every client that [`join`](Self::join)s sees the same layout.
+/// Cheap to clone. The view stops when every handle and every joined client is gone.
+#[derive(Clone)]
+pub struct SharedViewDispatcher {
+    commands: mpsc::UnboundedSender<Arc<ClientQueue>>,
+    events: mpsc::Sender<LayoutEvent>,
+    max_pending_updates: usize,
+}
+
+impl std::fmt::Debug for SharedViewDispatcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SharedViewDispatcher").finish_non_exhaustive()
+    }
+}
+
+/// The updates waiting for one client of a shared view.
+struct ClientQueue {
+    state: Mutex<QueueState>,
+    ready: Notify,
+}
+
+struct QueueState {
+    updates: VecDeque<LayoutUpdate>,
+    closed: bool,
+}
+
+impl ClientQueue {
+    fn push(&self, update: LayoutUpdate, max: usize, model: impl FnOnce() -> LayoutUpdate) {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        if state.updates.len() >= max {
+            state.updates.clear();
+            state.updates.push_back(model());
+        } else {
+            state.updates.push_back(update);
+        }
+        drop(state);
+        self.ready.notify_one();
+    }
+
+    async fn pop(&self) -> Option<LayoutUpdate> {
+        loop {
+            {
+                let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+                if let Some(update) = state.updates.pop_front() {
+                    return Some(update);
+                }
+                if state.closed {
+                    return None;
+                }
+            }
+            self.ready.notified().await;
+        }
+    }
+
+    fn close(&self) {
+        self.state.lock().unwrap_or_else(|p| p.into_inner()).closed = true;
+        self.ready.notify_one();
+    }
+
+    fn is_closed(&self) -> bool {
+        self.state.lock().unwrap_or_else(|p| p.into_inner()).closed
+    }
+}
+
+/// Closes a client's queue when its `join` ends, however it ends.
+struct Leave(Arc<ClientQueue>);
+impl Drop for Leave {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
+
+fn full_model(layout: &Layout) -> LayoutUpdate {
+    LayoutUpdate {
+        path: String::new(),
+        changes: vec![PatchOp { op: Op::Add, path: String::new(), from: None, value: Some(Json(layout.model_json())) }],
+    }
+}
+
+/// Creates a shared view of `layout` with the default [`SharedViewConfig`]. Returns the handle
+/// clients join with and the driver future, which owns the layout and must be spawned (or
+/// awaited); it ends, dropping the layout, when the handle, its clones and all clients are gone.
+///
+/// ```
+/// use idom::prelude::*;
+/// use idom::dispatch::create_shared_view_dispatcher;
+///
+/// #[component]
+/// fn Hello() -> Element {
+///     html! { <p>"Hello"</p> }
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
+/// let (view, driver) = create_shared_view_dispatcher(Layout::new(Hello));
+/// tokio::spawn(driver);
+/// // Each connection: view.join(send, recv).await
+/// # let _ = view;
+/// # });
+/// ```
+pub fn create_shared_view_dispatcher(layout: Layout) -> (SharedViewDispatcher, impl Future<Output = ()> + Send) {
+    create_shared_view_dispatcher_with(layout, SharedViewConfig::default())
+}
+
+/// [`create_shared_view_dispatcher`] with an explicit configuration.
+pub fn create_shared_view_dispatcher_with(
+    mut layout: Layout,
+    config: SharedViewConfig,
+) -> (SharedViewDispatcher, impl Future<Output = ()> + Send) {
+    let (commands, mut joins) = mpsc::unbounded_channel::<Arc<ClientQueue>>();
+    let (events, mut incoming) = mpsc::channel::<LayoutEvent>(config.max_pending_events.max(1));
+    let max = config.max_pending_updates.max(1);
+    let handle = SharedViewDispatcher { commands, events, max_pending_updates: max };
+    let driver = async move {
+        // Mount before anyone joins; joiners get the model, not this first update.
+        let _ = layout.render().await;
+        let mut clients: Vec<Arc<ClientQueue>> = Vec::new();
+        let mut joins_open = true;
+        loop {
+            tokio::select! {
+                join = joins.recv(), if joins_open => match join {
+                    Some(client) => {
+                        client.push(full_model(&layout), max, || full_model(&layout));
+                        clients.push(client);
+                    }
+                    None => joins_open = false,
+                },
+                event = incoming.recv() => match event {
+                    Some(event) => layout.deliver(event).await,
+                    None => break,
+                },
+                update = layout.render() => {
+                    clients.retain(|c| !c.is_closed());
+                    for client in &clients {
+                        client.push(update.clone(), max, || full_model(&layout));
+                    }
+                }
+            }
+            if !joins_open && clients.iter().all(|c| c.is_closed()) && incoming.is_closed() {
+                break;
+            }
+        }
+        for client in &clients {
+            client.close();
+        }
+    };
+    (handle, driver)
+}
+
+impl SharedViewDispatcher {
+    /// Joins the view as one client: first `send` receives the whole current model as one update
+    /// with path `""`, then every update all clients get, in the same order; events that `recv`
+    /// returns reach the shared layout. Returns when `send` or `recv` fails or the view stops; a
+    /// client leaving never disturbs the others.
+    pub async fn join<S, SF, SE, R, RF, RE>(&self, mut send: S, mut recv: R) -> Result<(), DispatchError<SE, RE>>
+    where
+        S: FnMut(LayoutUpdate) -> SF,
+        SF: Future<Output = Result<(), SE>>,
+        R: FnMut() -> RF,
+        RF: Future<Output = Result<LayoutEvent, RE>>,
+    {
+        let queue = Arc::new(ClientQueue {
+            state: Mutex::new(QueueState { updates: VecDeque::new(), closed: false }),
+            ready: Notify::new(),
+        });
+        let _leave = Leave(queue.clone());
+        if self.commands.send(queue.clone()).is_err() {
+            return Err(DispatchError::ViewStopped);
+        }
+        let sender = async {
+            while let Some(update) = queue.pop().await {
+                send(update).await.map_err(DispatchError::Send)?;
+            }
+            Err(DispatchError::ViewStopped)
+        };
+        let receiver = async {
+            loop {
+                let event = recv().await.map_err(DispatchError::Recv)?;
+                if self.events.send(event).await.is_err() {
+                    return Err(DispatchError::ViewStopped);
+                }
+            }
+        };
+        tokio::select! {
+            result = sender => result,
+            result = receiver => result,
+        }
+    }
+
+    /// The configured bound on a client's waiting updates.
+    pub fn max_pending_updates(&self) -> usize {
+        self.max_pending_updates
+    }
+}
