@@ -8,9 +8,11 @@
 
 pub use idom_macros::{component, hook, html};
 pub use idom_runtime::dispatch::{create_shared_view_dispatcher, dispatch_single_view};
+pub use idom_runtime::hooks::{Location, use_location};
+pub use idom_runtime::server::{IdomService, PerClientStateServer, ServerConfig, SharedClientStateServer};
 pub use idom_runtime::{
     Callback, Component, Context, Dispatch, Element, Event, HookContext, Key, Layout, LayoutEvent, LayoutUpdate,
-    UpdateHandle, UseRef, UseStateSetter, create_context, dispatch, hooks, html, protocol, testing, use_callback, use_context,
+    UpdateHandle, UseRef, UseStateSetter, create_context, dispatch, hooks, html, protocol, render_to_html, server, testing, use_callback, use_context,
     use_effect, use_memo, use_reducer, use_ref, use_state, use_update,
 };
 
@@ -18,7 +20,8 @@ pub use idom_runtime::{
 pub mod prelude {
     pub use crate::{
         Callback, Context, Element, Event, Key, Layout, LayoutEvent, LayoutUpdate, component, create_context, hook,
-        html, use_callback, use_context, use_effect, use_memo, use_reducer, use_ref, use_state, use_update,
+        html, use_callback, use_context, use_effect, use_location, use_memo, use_reducer, use_ref, use_state, use_update,
+        PerClientStateServer, SharedClientStateServer,
     };
 }
 

@@ -110,7 +110,7 @@ impl Default for SharedViewConfig {
 /// Cheap to clone. The view stops when every handle and every joined client is gone.
 #[derive(Clone)]
 pub struct SharedViewDispatcher {
-    commands: mpsc::UnboundedSender<Arc<ClientQueue>>,
+    commands: mpsc::UnboundedSender<Command>,
     events: mpsc::Sender<LayoutEvent>,
     max_pending_updates: usize,
 }
@@ -119,6 +119,11 @@ impl std::fmt::Debug for SharedViewDispatcher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SharedViewDispatcher").finish_non_exhaustive()
     }
+}
+
+enum Command {
+    Join(Arc<ClientQueue>),
+    Html(tokio::sync::oneshot::Sender<String>),
 }
 
 /// The updates waiting for one client of a shared view.
@@ -214,7 +219,7 @@ pub fn create_shared_view_dispatcher_with(
     mut layout: Layout,
     config: SharedViewConfig,
 ) -> (SharedViewDispatcher, impl Future<Output = ()> + Send) {
-    let (commands, mut joins) = mpsc::unbounded_channel::<Arc<ClientQueue>>();
+    let (commands, mut joins) = mpsc::unbounded_channel::<Command>();
     let (events, mut incoming) = mpsc::channel::<LayoutEvent>(config.max_pending_events.max(1));
     let max = config.max_pending_updates.max(1);
     let handle = SharedViewDispatcher { commands, events, max_pending_updates: max };
@@ -225,10 +230,13 @@ pub fn create_shared_view_dispatcher_with(
         let mut joins_open = true;
         loop {
             tokio::select! {
-                join = joins.recv(), if joins_open => match join {
-                    Some(client) => {
+                command = joins.recv(), if joins_open => match command {
+                    Some(Command::Join(client)) => {
                         client.push(full_model(&layout), max, || full_model(&layout));
                         clients.push(client);
+                    }
+                    Some(Command::Html(reply)) => {
+                        let _ = reply.send(layout.to_html());
                     }
                     None => joins_open = false,
                 },
@@ -271,7 +279,7 @@ impl SharedViewDispatcher {
             ready: Notify::new(),
         });
         let _leave = Leave(queue.clone());
-        if self.commands.send(queue.clone()).is_err() {
+        if self.commands.send(Command::Join(queue.clone())).is_err() {
             return Err(DispatchError::ViewStopped);
         }
         let sender = async {
@@ -292,6 +300,13 @@ impl SharedViewDispatcher {
             result = sender => result,
             result = receiver => result,
         }
+    }
+
+    /// The current view as HTML (see [`Layout::to_html`]), or `None` if the view stopped.
+    pub async fn html(&self) -> Option<String> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.commands.send(Command::Html(reply)).ok()?;
+        answer.await.ok()
     }
 
     /// The configured bound on a client's waiting updates.

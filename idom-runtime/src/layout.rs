@@ -268,6 +268,18 @@ impl Layout {
         json
     }
 
+    /// Mounts the tree (if not yet mounted) but drops the effects it scheduled: for prerendering.
+    pub(crate) fn mount_without_effects(&mut self) {
+        if let Some(root) = self.pending_root.take() {
+            self.mount_root(root);
+            self.effects.clear();
+        }
+    }
+
+    pub(crate) fn root_node(&self) -> u32 {
+        self.root
+    }
+
     /// Whether a component is queued for re-rendering.
     pub fn has_pending(&self) -> bool {
         !self.shared.queue.lock().unwrap_or_else(|p| p.into_inner()).is_empty()

@@ -11,6 +11,8 @@ mod event;
 pub mod hooks;
 pub mod html;
 mod layout;
+mod prerender;
+pub mod server;
 pub mod protocol;
 pub mod testing;
 mod vdom;
@@ -22,6 +24,7 @@ pub use hooks::{
     use_effect, use_memo, use_reducer, use_ref, use_state, use_update,
 };
 pub use layout::Layout;
+pub use prerender::render_to_html;
 pub use protocol::{LayoutEvent, LayoutUpdate};
 pub use vdom::{Element, Key};
 

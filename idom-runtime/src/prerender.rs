@@ -1,0 +1,171 @@
+//! Prerendering: the model of a [`Layout`] as HTML, so a page shows its content before the
+//! websocket connects.
+//!
+//! Everything that comes from data is escaped: text (`&`, `<`, `>`), attribute values (also `"`),
+//! attribute names that are not plain names are dropped, and so are names starting with `on` (a
+//! handler can never come from data). `javascript:`, `vbscript:` and `data:text/html` URLs in
+//! URL attributes are replaced with `about:blank#blocked`. `<script>` elements of the model are not
+//! prerendered at all, so model data is never executed by the browser.
+
+use std::fmt::Write as _;
+
+use crate::layout::{Kind, Layout};
+use crate::vdom::AttrValue;
+
+const VOID: &[&str] = &["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"];
+const URL_ATTRIBUTES: &[&str] = &["href", "src", "action", "formaction", "xlink:href", "poster", "cite", "data"];
+
+impl Layout {
+    /// The HTML of the model's nodes (the root component's output), escaped for safe inclusion in
+    /// a page. Event handlers are not rendered: they attach when the client connects.
+    pub fn to_html(&self) -> String {
+        let mut out = String::new();
+        for &c in self.children(self.root_node()) {
+            self.html_of(c, &mut out, false);
+        }
+        out
+    }
+
+    fn html_of(&self, idx: u32, out: &mut String, raw_text: bool) {
+        match &self.n(idx).kind {
+            Kind::Text(t) if raw_text => out.push_str(&t.replace("</", "<\\/")),
+            Kind::Text(t) => escape_text(t, out),
+            Kind::Component(s) => {
+                for &c in &s.children {
+                    self.html_of(c, out, raw_text);
+                }
+            }
+            Kind::Element(el) => {
+                let name: &str = &el.name;
+                if name.eq_ignore_ascii_case("script") || !is_safe_name(name) {
+                    return;
+                }
+                out.push('<');
+                out.push_str(name);
+                for (attr, value) in &el.attrs {
+                    if !is_safe_name(attr) || attr.len() >= 2 && attr[..2].eq_ignore_ascii_case("on") {
+                        continue;
+                    }
+                    match value {
+                        AttrValue::True => {
+                            let _ = write!(out, " {attr}");
+                        }
+                        AttrValue::Text(v) => {
+                            let _ = write!(out, " {attr}=\"");
+                            if URL_ATTRIBUTES.contains(&attr.to_ascii_lowercase().as_str()) && is_dangerous_url(v) {
+                                out.push_str("about:blank#blocked");
+                            } else {
+                                escape_attr(v, out);
+                            }
+                            out.push('"');
+                        }
+                        AttrValue::Style(style) => {
+                            out.push_str(" style=\"");
+                            for (i, (p, v)) in style.iter().enumerate() {
+                                if i > 0 {
+                                    out.push_str("; ");
+                                }
+                                escape_attr(p, out);
+                                out.push_str(": ");
+                                escape_attr(v, out);
+                            }
+                            out.push('"');
+                        }
+                    }
+                }
+                out.push('>');
+                if VOID.contains(&name) {
+                    return;
+                }
+                let raw = name.eq_ignore_ascii_case("style");
+                for &c in &el.children {
+                    self.html_of(c, out, raw);
+                }
+                let _ = write!(out, "</{name}>");
+            }
+        }
+    }
+}
+
+/// Whether a URL would run script when followed or loaded.
+pub(crate) fn is_dangerous_url(url: &str) -> bool {
+    let cleaned: String = url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_ascii_lowercase();
+    cleaned.starts_with("javascript:") || cleaned.starts_with("vbscript:") || cleaned.starts_with("data:text/html")
+}
+
+fn is_safe_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'))
+}
+
+pub(crate) fn escape_text(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+}
+
+pub(crate) fn escape_attr(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Element;
+    use crate::html::{a, br, div, input, p, script};
+
+    fn html(e: impl Into<Element>) -> String {
+        let mut layout = Layout::from_element(e);
+        layout.try_render();
+        layout.to_html()
+    }
+
+    #[test]
+    fn escapes_text_and_attributes() {
+        let page = div()
+            .attr("title", "\"><script>alert(1)</script>")
+            .child(p().child("<b>&</b>"))
+            .child(input().attr("disabled", true).attr("value", "x'y"))
+            .child(br());
+        assert_eq!(
+            html(page),
+            "<div title=\"&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\"><p>&lt;b&gt;&amp;&lt;/b&gt;</p><input disabled value=\"x&#39;y\"><br></div>"
+        );
+    }
+
+    #[test]
+    fn drops_scripts_handlers_and_dangerous_urls() {
+        let page = div()
+            .child(script().child("alert(1)"))
+            .child(a().attr("href", " JaVa\tScript:alert(1)").child("x"))
+            .child(a().attr("href", "/ok").child("y"))
+            .child(crate::html::custom("x-y").attr("bad name", "1").attr("data-ok", "1"));
+        assert_eq!(
+            html(page),
+            "<div><a href=\"about:blank#blocked\">x</a><a href=\"/ok\">y</a><x-y data-ok=\"1\"></x-y></div>"
+        );
+    }
+}
+
+/// Renders `root` once, without running effects, and returns its HTML (see [`Layout::to_html`]).
+/// This is how the server prerenders a page.
+pub fn render_to_html(root: impl Into<crate::Element>) -> String {
+    let mut layout = Layout::from_element(root);
+    layout.mount_without_effects();
+    layout.to_html()
+}
