@@ -19,7 +19,8 @@ pub use idom_runtime::{
 /// Everything the common path needs: `use idom::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        Callback, Context, Element, Event, Key, Layout, LayoutEvent, LayoutUpdate, component, create_context, hook,
+        Callback, Context, Dispatch, Element, Event, Key, Layout, LayoutEvent, LayoutUpdate, UseRef, UseStateSetter,
+        component, create_context, hook,
         html, use_callback, use_context, use_effect, use_location, use_memo, use_reducer, use_ref, use_state, use_update,
         PerClientStateServer, SharedClientStateServer,
     };

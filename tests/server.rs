@@ -1,0 +1,201 @@
+//! The server over real sockets on 127.0.0.1: the page, the client, websocket sessions of both
+//! servers, the Origin check, and clean shutdown.
+
+use std::time::Duration;
+
+use futures_util::{SinkExt as _, StreamExt as _};
+use idom::IdomService;
+use idom::prelude::*;
+use idom::protocol::decode_update;
+use idom::testing::apply_update;
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
+
+#[component]
+fn Counter() -> Element {
+    let (count, set_count) = use_state(|| 0);
+    let location = use_location();
+    html! {
+        <div>
+            <button onclick={move |_| set_count.update(|c| c + 1)}>"Count: " {count}</button>
+            <p class="where">{location.path} "?" {location.query}</p>
+            <p class="danger">"<script>alert(1)</script> & more"</p>
+        </div>
+    }
+}
+
+type Shutdown = tokio::sync::oneshot::Sender<()>;
+
+async fn start(service: IdomService) -> (std::net::SocketAddr, Shutdown, tokio::task::JoinHandle<std::io::Result<()>>) {
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let (addr, server) = service
+        .bind("127.0.0.1:0", async move {
+            let _ = stopped.await;
+        })
+        .await
+        .unwrap();
+    (addr, stop, tokio::spawn(server))
+}
+
+async fn http_get(addr: std::net::SocketAddr, path: &str, extra: &str) -> (u16, String) {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{extra}\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    let status = response[9..12].parse().unwrap();
+    let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+    (status, body)
+}
+
+type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn connect(addr: std::net::SocketAddr, prefix: &str, loc: &str) -> Ws {
+    let url = format!("ws://{addr}{prefix}_idom/stream?loc={loc}");
+    let (ws, _) = tokio_tungstenite::connect_async(url).await.expect("websocket connects");
+    ws
+}
+
+/// Reads the next layout-update and applies it to `model`.
+async fn next_update(ws: &mut Ws, model: &mut Value) -> idom::LayoutUpdate {
+    loop {
+        let msg = tokio::time::timeout(Duration::from_secs(5), ws.next()).await.expect("an update in time").unwrap().unwrap();
+        if let Message::Text(text) = msg {
+            let update = decode_update(text.as_str()).expect("a layout-update");
+            apply_update(model, &update).unwrap();
+            return update;
+        }
+    }
+}
+
+async fn click(ws: &mut Ws, model: &Value) {
+    let target = model["children"][0]["children"][0]["eventHandlers"]["onClick"]["target"].as_str().unwrap();
+    let msg = json!({"type": "layout-event", "target": target, "data": [{"type": "click"}]});
+    ws.send(Message::Text(msg.to_string().into())).await.unwrap();
+}
+
+fn count_text(model: &Value) -> &str {
+    model["children"][0]["children"][0]["children"][0].as_str().unwrap()
+}
+
+#[tokio::test]
+async fn per_client_session_renders_and_handles_clicks() {
+    let (addr, stop, server) = start(PerClientStateServer::new(Counter).into_service()).await;
+
+    let mut ws = connect(addr, "/", "%2Fitems%2F7%3Ftab%3Dinfo").await;
+    let mut model = Value::Null;
+    let first = next_update(&mut ws, &mut model).await;
+    assert_eq!(first.path, "");
+    assert_eq!(count_text(&model), "Count: 0");
+    assert_eq!(model["children"][0]["children"][1]["children"][0], "/items/7?tab=info");
+
+    click(&mut ws, &model).await;
+    let update = next_update(&mut ws, &mut model).await;
+    assert_eq!(update.changes_json(), json!([{"op": "replace", "path": "/children/0", "value": "Count: 1"}]));
+    assert_eq!(count_text(&model), "Count: 1");
+
+    // Another connection has its own state.
+    let mut other = connect(addr, "/", "%2F").await;
+    let mut other_model = Value::Null;
+    next_update(&mut other, &mut other_model).await;
+    assert_eq!(count_text(&other_model), "Count: 0");
+
+    let _ = stop.send(());
+    // The server tells sessions it is going away, then stops.
+    let mut saw_close = false;
+    while let Ok(Some(Ok(msg))) = tokio::time::timeout(Duration::from_secs(5), ws.next()).await {
+        if let Message::Close(Some(frame)) = msg {
+            assert_eq!(u16::from(frame.code), 1001);
+            saw_close = true;
+            break;
+        }
+    }
+    assert!(saw_close, "clients are told the server is shutting down");
+    tokio::time::timeout(Duration::from_secs(10), server).await.expect("server stops").unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn shared_server_clients_see_each_other() {
+    let (addr, _stop, _server) = start(SharedClientStateServer::new(Counter).into_service()).await;
+    let mut a = connect(addr, "/", "%2F").await;
+    let mut b = connect(addr, "/", "%2F").await;
+    let (mut ma, mut mb) = (Value::Null, Value::Null);
+    next_update(&mut a, &mut ma).await;
+    next_update(&mut b, &mut mb).await;
+    click(&mut a, &ma).await;
+    next_update(&mut a, &mut ma).await;
+    next_update(&mut b, &mut mb).await;
+    assert_eq!(count_text(&mb), "Count: 1");
+    click(&mut b, &mb).await;
+    next_update(&mut a, &mut ma).await;
+    assert_eq!(count_text(&ma), "Count: 2");
+    // The page of a shared server shows the shared state.
+    let (_, page) = http_get(addr, "/", "").await;
+    assert!(page.contains("Count: 2"), "{page}");
+}
+
+#[tokio::test]
+async fn page_is_prerendered_and_escaped() {
+    let (addr, _stop, _server) = start(PerClientStateServer::new(Counter).title("<Counter>").into_service()).await;
+    let (status, page) = http_get(addr, "/some/path?x=1", "").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("<title>&lt;Counter&gt;</title>"), "{page}");
+    assert!(page.contains("<button>Count: 0</button>"), "{page}");
+    assert!(page.contains("<p class=\"where\">/some/path?x=1</p>"), "{page}");
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; more"), "{page}");
+    assert!(page.contains("import { mount } from \"/_idom/client.js\""), "{page}");
+
+    let (status, js) = http_get(addr, "/_idom/client.js", "").await;
+    assert_eq!(status, 200);
+    assert!(js.contains("export function mount") || js.contains("export { mount") || js.contains("export async function mount"), "client module exports mount");
+}
+
+#[tokio::test]
+async fn cross_origin_upgrades_are_refused() {
+    let (addr, _stop, _server) = start(PerClientStateServer::new(Counter).into_service()).await;
+    let mut request = format!("ws://{addr}/_idom/stream").into_client_request().unwrap();
+    request.headers_mut().insert("Origin", "http://evil.example".parse().unwrap());
+    let err = tokio_tungstenite::connect_async(request).await.expect_err("refused");
+    match err {
+        tokio_tungstenite::tungstenite::Error::Http(response) => assert_eq!(response.status(), 403),
+        other => panic!("expected an HTTP 403, got {other:?}"),
+    }
+    // Same origin is fine.
+    let mut request = format!("ws://{addr}/_idom/stream").into_client_request().unwrap();
+    request.headers_mut().insert("Origin", format!("http://{addr}").parse().unwrap());
+    assert!(tokio_tungstenite::connect_async(request).await.is_ok());
+}
+
+#[tokio::test]
+async fn oversized_messages_close_the_session_with_1009() {
+    let (addr, _stop, _server) = start(PerClientStateServer::new(Counter).into_service()).await;
+    let mut ws = connect(addr, "/", "%2F").await;
+    let mut model = Value::Null;
+    next_update(&mut ws, &mut model).await;
+    let big = "x".repeat(100 * 1024);
+    ws.send(Message::Text(big.into())).await.unwrap();
+    loop {
+        match tokio::time::timeout(Duration::from_secs(5), ws.next()).await.expect("closed in time") {
+            Some(Ok(Message::Close(Some(frame)))) => {
+                assert_eq!(u16::from(frame.code), 1009);
+                break;
+            }
+            Some(Ok(_)) => {}
+            other => panic!("expected a close frame, got {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn mounted_under_a_prefix() {
+    let (addr, _stop, _server) = start(PerClientStateServer::new(Counter).prefix("/app").into_service()).await;
+    let (status, page) = http_get(addr, "/app/", "").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("data-idom-stream=\"/app/_idom/stream\""), "{page}");
+    let mut ws = connect(addr, "/app/", "%2Fapp%2F").await;
+    let mut model = Value::Null;
+    next_update(&mut ws, &mut model).await;
+    assert_eq!(count_text(&model), "Count: 0");
+}
