@@ -1,0 +1,150 @@
+//! The benchmark table of js-framework-benchmark (keyed): rows of `id`, a label you can click to
+//! select, and a remove link; buttons above run each operation. Shared by the `table` example and
+//! the `workloads` benchmark, so both measure the same component.
+
+use idom::prelude::*;
+
+const ADJECTIVES: &[&str] = &[
+    "pretty", "large", "big", "small", "tall", "short", "long", "handsome", "plain", "quaint", "clean", "elegant", "easy",
+    "angry", "crazy", "helpful", "mushy", "odd", "unsightly", "adorable", "important", "inexpensive", "cheap",
+    "expensive", "fancy",
+];
+const COLOURS: &[&str] = &["red", "yellow", "blue", "green", "pink", "brown", "purple", "brown", "white", "black", "orange"];
+const NOUNS: &[&str] = &[
+    "table", "chair", "house", "bbq", "desk", "car", "pony", "cookie", "sandwich", "burger", "pizza", "mouse", "keyboard",
+];
+
+/// One row of the table.
+#[derive(Clone, PartialEq, Debug)]
+pub(crate) struct Row {
+    pub(crate) id: usize,
+    pub(crate) label: String,
+}
+
+/// The table's state.
+#[derive(Clone, PartialEq, Debug)]
+pub(crate) struct TableState {
+    pub(crate) rows: Vec<Row>,
+    pub(crate) selected: Option<usize>,
+    next_id: usize,
+    seed: u64,
+}
+
+impl Default for TableState {
+    fn default() -> Self {
+        TableState { rows: Vec::new(), selected: None, next_id: 1, seed: 0x2545_f491_4f6c_dd1d }
+    }
+}
+
+/// An operation on the table, triggered by a click.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub(crate) enum Op {
+    Create(usize),
+    Append(usize),
+    UpdateEvery10th,
+    Clear,
+    SwapRows,
+    Select(usize),
+    Remove(usize),
+}
+
+impl TableState {
+    fn random(&mut self, n: usize) -> usize {
+        // xorshift64*: deterministic labels for a given history.
+        self.seed ^= self.seed >> 12;
+        self.seed ^= self.seed << 25;
+        self.seed ^= self.seed >> 27;
+        (self.seed.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33) as usize % n
+    }
+
+    fn build(&mut self, count: usize) -> Vec<Row> {
+        (0..count)
+            .map(|_| {
+                let label = format!(
+                    "{} {} {}",
+                    ADJECTIVES[self.random(ADJECTIVES.len())],
+                    COLOURS[self.random(COLOURS.len())],
+                    NOUNS[self.random(NOUNS.len())]
+                );
+                let id = self.next_id;
+                self.next_id += 1;
+                Row { id, label }
+            })
+            .collect()
+    }
+
+    /// Applies an operation.
+    pub(crate) fn apply(&self, op: Op) -> TableState {
+        let mut next = self.clone();
+        match op {
+            Op::Create(n) => {
+                next.rows = next.build(n);
+                next.selected = None;
+            }
+            Op::Append(n) => {
+                let more = next.build(n);
+                next.rows.extend(more);
+            }
+            Op::UpdateEvery10th => {
+                for row in next.rows.iter_mut().step_by(10) {
+                    row.label.push_str(" !!!");
+                }
+            }
+            Op::Clear => {
+                next.rows.clear();
+                next.selected = None;
+            }
+            Op::SwapRows => {
+                if next.rows.len() > 998 {
+                    next.rows.swap(1, 998);
+                }
+            }
+            Op::Select(id) => next.selected = Some(id),
+            Op::Remove(id) => next.rows.retain(|r| r.id != id),
+        }
+        next
+    }
+}
+
+/// One row: memoised by its props, so selecting a row re-renders two rows, not a thousand.
+#[component]
+pub(crate) fn TableRow(id: usize, label: String, selected: bool, dispatch: Dispatch<Op>) -> Element {
+    let select = dispatch.clone();
+    html! {
+        <tr class={selected.then_some("danger")}>
+            <td class="col-md-1">{id}</td>
+            <td class="col-md-4"><a onclick={move |_| select.dispatch(Op::Select(id))}>{label}</a></td>
+            <td class="col-md-1"><a onclick={move |_| dispatch.dispatch(Op::Remove(id))}>"x"</a></td>
+        </tr>
+    }
+}
+
+/// The whole benchmark page.
+#[component]
+pub(crate) fn Table() -> Element {
+    let (state, dispatch) = use_reducer(|s: &TableState, op: Op| s.apply(op), TableState::default);
+    let button = |id: &'static str, label: &'static str, op: Op| {
+        let dispatch = dispatch.clone();
+        html! { <button id={id} type="button" onclick={move |_| dispatch.dispatch(op)}>{label}</button> }
+    };
+    html! {
+        <div class="container">
+            <div class="jumbotron">
+                {button("run", "Create 1,000 rows", Op::Create(1_000))}
+                {button("runlots", "Create 10,000 rows", Op::Create(10_000))}
+                {button("add", "Append 1,000 rows", Op::Append(1_000))}
+                {button("update", "Update every 10th row", Op::UpdateEvery10th)}
+                {button("clear", "Clear", Op::Clear)}
+                {button("swaprows", "Swap Rows", Op::SwapRows)}
+            </div>
+            <table class="table">
+                <tbody>
+                    for row in state.rows.iter() {
+                        <TableRow key={row.id} id={row.id} label={row.label.clone()}
+                            selected={state.selected == Some(row.id)} dispatch={dispatch.clone()} />
+                    }
+                </tbody>
+            </table>
+        </div>
+    }
+}

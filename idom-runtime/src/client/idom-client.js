@@ -1,0 +1,639 @@
+// idom browser client — wire protocol v1 (docs/protocol.md).
+//
+// The server owns all state. The browser holds a *model*: a JSON mirror of the page
+// (`{tagName, key?, attributes?, eventHandlers?, children?}` elements and plain-string texts) whose
+// root, with `tagName: ""`, is the mount container. One websocket carries JSON text frames:
+//   server -> client  {"type":"layout-update","path":"<JSON Pointer>","changes":[<RFC 6902 op>...]}
+//   client -> server  {"type":"layout-event","target":"<target>","data":[<event object>]}
+// Unknown message types are ignored.
+//
+// Design:
+// - No parallel map from paths to nodes is needed: the DOM mirrors the model index for index, so
+//   model `children[i]` of an element is exactly `childNodes[i]` of its DOM node (texts are Text
+//   nodes; nothing here ever calls normalize() or merges them). A path is resolved by walking the
+//   model and the DOM side by side; a length mismatch on the way (e.g. a browser extension inserted
+//   a node) is detected and repaired by rebuilding the DOM from the model.
+// - Each operation is applied to the model (the pure `applyPatch` machinery below) and then to the
+//   DOM in place: child inserts/removals/replacements/moves, attribute and handler diffs (computed
+//   from a snapshot taken before the op, so whole-object and one-member ops are handled alike).
+//   Shapes idom never emits fall back to rebuilding from the (always correct) model; a model patch
+//   that fails means we are out of step with the server, so we reconnect and get a fresh model.
+// - The first update of each connection (path "" with one `add` at "") builds the whole DOM
+//   off-screen and swaps it in with a single `container.replaceChildren(...)`, which replaces the
+//   server-prerendered HTML without a flash; focus and text typed before that are carried over.
+// - Safety: attribute names starting with "on" are refused; javascript:/vbscript:/data:text/html
+//   URLs in href/src/action/formaction/xlink:href become "about:blank#blocked". Scripts never run:
+//   a model `<script>` is created as an inert `<template data-idom-script>` (template contents are
+//   never executed, never rendered, and keep their text children so indices still line up).
+// - Events: one listener per (element, DOM type); it reads the element's *current* handler entry,
+//   so a replaced target needs no re-binding. Events are dropped while disconnected.
+// - Reconnect: jittered exponential backoff, a small "Reconnecting…" banner while disconnected.
+
+const HTML_NS = "http://www.w3.org/1999/xhtml";
+const SVG_NS = "http://www.w3.org/2000/svg";
+const MATHML_NS = "http://www.w3.org/1998/Math/MathML";
+const XLINK_NS = "http://www.w3.org/1999/xlink";
+const XML_NS = "http://www.w3.org/XML/1998/namespace";
+const URL_ATTRIBUTES = new Set(["href", "src", "action", "formaction", "xlink:href"]);
+const DANGEROUS_URL = /^(?:javascript:|vbscript:|data:text\/html)/;
+const BLOCKED_URL = "about:blank#blocked";
+const BANNER_ID = "idom-reconnecting";
+
+// ---------------------------------------------------------------------------------------------
+// JSON Pointer (RFC 6901) and JSON Patch (RFC 6902) on plain JSON values. Pure: no DOM.
+
+/** Splits a JSON Pointer into unescaped tokens ("" -> []). */
+export function parsePointer(pointer) {
+  if (pointer === "") return [];
+  if (typeof pointer !== "string" || pointer[0] !== "/") throw new Error(`idom: bad JSON Pointer ${JSON.stringify(pointer)}`);
+  return pointer.slice(1).split("/").map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+
+function arrayIndex(array, token, insert) {
+  if (insert && token === "-") return array.length;
+  if (!/^(?:0|[1-9][0-9]*)$/.test(token)) throw new Error(`idom: bad array index "${token}"`);
+  const i = Number(token);
+  if (i > array.length || (!insert && i === array.length)) throw new Error(`idom: index ${i} out of range`);
+  return i;
+}
+
+function isObject(v) {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+function lookup(root, tokens) {
+  let v = root;
+  for (const t of tokens) {
+    if (Array.isArray(v)) v = v[arrayIndex(v, t, false)];
+    else if (isObject(v) && Object.hasOwn(v, t)) v = v[t];
+    else throw new Error(`idom: nothing at ${JSON.stringify(tokens)}`);
+  }
+  return v;
+}
+
+/** Adds (insert) or replaces the value at `tokens`; returns the (possibly new) root. */
+function put(root, tokens, value, insert) {
+  if (tokens.length === 0) return value;
+  const parent = lookup(root, tokens.slice(0, -1));
+  const key = tokens[tokens.length - 1];
+  if (Array.isArray(parent)) {
+    const i = arrayIndex(parent, key, insert);
+    if (insert) parent.splice(i, 0, value);
+    else parent[i] = value;
+  } else if (isObject(parent) && key !== "__proto__" && (insert || Object.hasOwn(parent, key))) {
+    parent[key] = value;
+  } else throw new Error(`idom: cannot set ${JSON.stringify(tokens)}`);
+  return root;
+}
+
+/** Removes the value at `tokens`; returns {root, value}. */
+function take(root, tokens) {
+  if (tokens.length === 0) return { root: null, value: root };
+  const parent = lookup(root, tokens.slice(0, -1));
+  const key = tokens[tokens.length - 1];
+  let value;
+  if (Array.isArray(parent)) [value] = parent.splice(arrayIndex(parent, key, false), 1);
+  else if (isObject(parent) && Object.hasOwn(parent, key)) { value = parent[key]; delete parent[key]; }
+  else throw new Error(`idom: nothing to remove at ${JSON.stringify(tokens)}`);
+  return { root, value };
+}
+
+/** Applies one operation whose `path`/`from` are relative to the `base` tokens. */
+function applyOperation(root, base, op) {
+  const path = base.concat(parsePointer(op.path));
+  switch (op.op) {
+    case "add": return put(root, path, op.value, true);
+    case "replace": lookup(root, path); return put(root, path, op.value, false);
+    case "remove": return take(root, path).root;
+    case "move": { const t = take(root, base.concat(parsePointer(op.from))); return put(t.root, path, t.value, true); }
+    case "copy": return put(root, path, structuredClone(lookup(root, base.concat(parsePointer(op.from)))), true);
+    case "test":
+      if (JSON.stringify(lookup(root, path)) !== JSON.stringify(op.value)) throw new Error("idom: test failed");
+      return root;
+    default: throw new Error(`idom: unknown op ${JSON.stringify(op.op)}`);
+  }
+}
+
+/**
+ * Applies a layout-update's `changes` (paths relative to the JSON Pointer `path`) to `model`, in
+ * order. Mutates the model in place and returns the resulting root (a new root when an op
+ * targets ""). Throws on an operation that does not fit the model.
+ */
+export function applyPatch(model, path, changes) {
+  const base = parsePointer(path);
+  for (const op of changes) model = applyOperation(model, base, op);
+  return model;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events -> flat JSON objects. Pure and duck-typed so it never throws on exotic events.
+
+const tagOf = (t) => (t && typeof t.localName === "string" ? t.localName : typeof t?.tagName === "string" ? t.tagName : "").toLowerCase();
+
+/** Turns a DOM event into the flat event object of the protocol (see docs/protocol.md). */
+export function serializeEvent(event) {
+  const out = { type: String(event?.type ?? "") };
+  try {
+    const t = event?.target;
+    const tag = tagOf(t);
+    if ((tag === "input" || tag === "select" || tag === "textarea") && typeof t.value === "string") {
+      out.value = t.value;
+      if (tag === "input" && (t.type === "checkbox" || t.type === "radio")) out.checked = !!t.checked;
+    }
+    const modifiers = () => {
+      for (const m of ["altKey", "ctrlKey", "shiftKey", "metaKey"]) out[m] = !!event[m];
+    };
+    if (typeof event.key === "string" && typeof event.code === "string") {
+      Object.assign(out, { key: event.key, code: event.code, repeat: !!event.repeat });
+      modifiers();
+    }
+    if (typeof event.clientX === "number") {
+      Object.assign(out, { clientX: event.clientX, clientY: event.clientY, button: event.button ?? 0 });
+      modifiers();
+    }
+    if (out.type === "submit") {
+      const form = tag === "form" ? t : t?.form;
+      let fd;
+      try { fd = new FormData(form, event.submitter ?? null); } catch { fd = new FormData(form); }
+      const fields = Object.create(null); // no prototype: a field named "__proto__" is just a field
+      for (const [name, value] of fd) {
+        // First value wins (like FormData.get); files travel by name only, never their contents.
+        if (!(name in fields)) fields[name] = typeof value === "string" ? value : String(value?.name ?? "");
+      }
+      out.formData = fields;
+    }
+  } catch (err) {
+    console.debug("idom: partial event serialisation", err);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Element creation and attributes.
+
+function createElement(tag, parent) {
+  const lower = tag.toLowerCase();
+  if (lower === "script") {
+    // Never executable: an inert <template> stands in for it (see the header).
+    const t = document.createElement("template");
+    t.setAttribute("data-idom-script", "");
+    return t;
+  }
+  let ns = parent.namespaceURI;
+  if (lower === "svg") ns = SVG_NS;
+  else if (lower === "math") ns = MATHML_NS;
+  else if (ns === SVG_NS && parent.localName === "foreignObject") ns = HTML_NS; // back to HTML
+  else if (ns !== SVG_NS && ns !== MATHML_NS) ns = HTML_NS;
+  try {
+    return ns === HTML_NS ? document.createElement(tag) : document.createElementNS(ns, tag);
+  } catch (err) {
+    console.warn(`idom: invalid tag ${JSON.stringify(tag)}, using <span>`, err);
+    return document.createElement("span");
+  }
+}
+
+function isDangerousUrl(value) {
+  // Browsers ignore control characters and whitespace around/inside the scheme: strip them first.
+  return DANGEROUS_URL.test(value.replace(/[\u0000-\u0020\u007f]/g, "").toLowerCase());
+}
+
+function setStyle(el, old, value) {
+  if (!isObject(value)) {
+    if (typeof value === "string") el.setAttribute("style", value);
+    else el.removeAttribute("style");
+    return;
+  }
+  if (!isObject(old)) { el.removeAttribute("style"); old = {}; }
+  for (const p of Object.keys(old)) if (!Object.hasOwn(value, p)) el.style.removeProperty(p);
+  for (const [p, v] of Object.entries(value)) {
+    if (old[p] === v) continue;
+    const s = String(v);
+    const important = /\s*!important\s*$/i;
+    el.style.setProperty(p, s.replace(important, ""), important.test(s) ? "important" : "");
+  }
+}
+
+// Attribute order when setting many: `type` first (it changes how `value` is sanitised), then the
+// rest, then the DOM-property ones (a <select>'s value needs its options, which exist by then).
+const rank = (n) => (n === "type" ? 0 : n === "value" || n === "checked" || n === "selected" ? 2 : 1);
+
+// ---------------------------------------------------------------------------------------------
+// A mounted session: one container, one (re)connecting websocket, the model.
+
+class Session {
+  constructor(container, options) {
+    this.container = container;
+    this.url = streamUrl(container, options);
+    this.backoff = { initialDelayMs: 250, maxDelayMs: 10000, jitter: 0.5, ...options.reconnect };
+    this.model = this.ws = null;
+    this.live = false; // true once this connection's full model has arrived
+    this.attempt = this.timer = 0; // reconnect attempts since the last full model; pending retry
+    this.closed = false;
+    this.listeners = new WeakMap(); // element -> Map(DOM event type -> {spec, listener})
+    this.inputs = new WeakMap(); // input/textarea -> {sent: [{value, at}], server, timer}
+    this.srtt = 250; // smoothed round trip of input echoes, ms
+    this.onOnline = () => { if (this.timer) { clearTimeout(this.timer); this.connect(); } };
+    addEventListener("online", this.onOnline);
+    this.connect();
+  }
+
+  connect() {
+    this.timer = 0;
+    let ws;
+    try { ws = new WebSocket(this.url); } catch (err) { console.error("idom:", err); return this.lost(null); }
+    this.ws = ws;
+    ws.onmessage = (e) => { if (this.ws === ws) this.receive(e.data); };
+    ws.onerror = () => ws.close(); // a close event follows
+    ws.onclose = (e) => { if (this.ws === ws) this.lost(e); };
+  }
+
+  /** The socket is gone: show the banner and try again later. */
+  lost(closeEvent) {
+    this.ws = null;
+    this.live = false;
+    if (this.closed) return;
+    const code = closeEvent?.code ?? 0;
+    showBanner(code >= 4000 && code <= 4999 ? closeEvent.reason : "");
+    if (this.timer) return;
+    const { initialDelayMs, maxDelayMs, jitter } = this.backoff;
+    const base = Math.min(maxDelayMs, initialDelayMs * 2 ** this.attempt++);
+    this.timer = setTimeout(() => this.connect(), Math.max(0, base * (1 + jitter * (2 * Math.random() - 1))));
+  }
+
+  /** Drops a connection whose model we could not follow; the next one starts from a full model. */
+  resync() {
+    const ws = this.ws;
+    this.lost(null);
+    ws?.close();
+  }
+
+  close() {
+    this.closed = true;
+    clearTimeout(this.timer);
+    removeEventListener("online", this.onOnline);
+    const ws = this.ws;
+    this.ws = null;
+    ws?.close();
+    hideBanner();
+  }
+
+  send(message) {
+    if (!this.live || this.ws?.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(JSON.stringify(message));
+    return true;
+  }
+
+  receive(data) {
+    let msg;
+    try { msg = JSON.parse(data); } catch { return console.warn("idom: ignoring a non-JSON frame"); }
+    if (msg?.type !== "layout-update") return; // unknown message types are ignored
+    try {
+      this.update(msg.path, msg.changes);
+    } catch (err) {
+      console.error("idom: could not apply an update; reconnecting for a fresh model", err);
+      this.resync();
+    }
+  }
+
+  update(path, changes) {
+    const base = parsePointer(path);
+    if (!Array.isArray(changes)) throw new Error("idom: changes is not an array");
+    const first = !this.live;
+    if (first) {
+      const op = changes[0];
+      if (base.length || changes.length !== 1 || op?.op !== "add" || op.path !== "") throw new Error("idom: expected the full model first");
+      this.live = true; // before building, so a carried-over input can already be sent
+    }
+    let rebuild = false;
+    for (const op of changes) {
+      const full = base.concat(parsePointer(op.path));
+      let plan = null;
+      if (!rebuild && full.length) {
+        try { plan = this.plan(op, base, full); } catch (err) { console.debug("idom: DOM out of step", err); }
+      }
+      this.model = applyOperation(this.model, base, op);
+      if (!plan) { rebuild = true; continue; }
+      try { plan(); } catch (err) { console.warn("idom: DOM update failed; rebuilding", err); rebuild = true; }
+    }
+    if (rebuild) this.rebuild();
+    if (first) { this.attempt = 0; hideBanner(); }
+  }
+
+  /** Walks model and DOM side by side down `children` pairs, to the element an op acts on. */
+  locate(tokens) {
+    let el = this.container, node = this.model, i = 0;
+    const check = () => {
+      if (!isObject(node) || el.nodeType !== 1) throw new Error("not an element");
+      if (el.childNodes.length !== (Array.isArray(node.children) ? node.children.length : 0)) throw new Error("length mismatch");
+    };
+    check();
+    while (tokens.length - i > 2 && tokens[i] === "children") {
+      const k = Number(tokens[i + 1]);
+      node = node.children[k];
+      el = el.childNodes[k];
+      if (!el) throw new Error("no such child");
+      check();
+      i += 2;
+    }
+    return { el, node, rest: tokens.slice(i) };
+  }
+
+  /**
+   * Looks at the DOM *before* the model op and returns a function that updates the DOM *after*
+   * it (reading the new values from the model), or null when only a rebuild will do.
+   */
+  plan(op, base, tokens) {
+    const { el, node, rest } = this.locate(tokens);
+    const [field, key] = rest;
+    if (field === "children" && rest.length === 1 && op.op !== "move" && op.op !== "copy") {
+      return () => el.replaceChildren(this.fragment(node.children, el)); // the whole array
+    }
+    if (field === "children" && rest.length === 2) {
+      const at = () => (key === "-" ? node.children.length - 1 : Number(key));
+      const old = el.childNodes[Number(key)];
+      switch (op.op) {
+        case "add":
+          return () => el.insertBefore(this.build(node.children[at()], el), el.childNodes[at()] ?? null);
+        case "remove":
+          if (!old) throw new Error("no such child");
+          return () => old.remove();
+        case "replace":
+          if (!old) throw new Error("no such child");
+          return () => {
+            const v = node.children[at()];
+            if (typeof v === "string" && old.nodeType === 3) old.data = v; // text: in place
+            else old.replaceWith(this.build(v, el));
+          };
+        case "move": {
+          // idom moves within one children array; anything else is rebuilt.
+          const from = base.concat(parsePointer(op.from));
+          if (from.length !== tokens.length || from.slice(0, -1).join("/") !== tokens.slice(0, -1).join("/")) return null;
+          const j = Number(from[from.length - 1]), i = Number(key);
+          const moved = el.childNodes[j];
+          if (!moved) throw new Error("no such child");
+          // `i` counts children after the removal of `j`: map it back to the current DOM.
+          const ref = el.childNodes[i >= j ? i + 1 : i] ?? null;
+          return () => keepFocus(moved, () => {
+            try { el.moveBefore(moved, ref); } catch { el.insertBefore(moved, ref); } // moveBefore keeps state where supported
+          });
+        }
+      }
+      return null;
+    }
+    if (op.op === "move" || op.op === "copy") return null;
+    if (field === "attributes") {
+      const before = structuredClone(node.attributes ?? {});
+      return () => this.syncAttributes(el, before, node.attributes ?? {});
+    }
+    if (field === "eventHandlers") return () => this.syncHandlers(el, node.eventHandlers ?? {});
+    if (field === "key" && rest.length === 1) return () => {}; // never reaches the DOM
+    if (field === "tagName" && rest.length === 1 && el !== this.container) {
+      return () => el.replaceWith(this.build(node, el.parentNode));
+    }
+    return null;
+  }
+
+  /** Rebuilds everything under the container from the model, in one swap. */
+  rebuild() {
+    const nodes = this.fragment(this.model?.children, this.container);
+    const focus = captureFocus(this.container);
+    this.container.replaceChildren(nodes);
+    if (focus) restoreFocus(this.container, focus);
+  }
+
+  fragment(children, parent) {
+    const f = document.createDocumentFragment();
+    for (const c of Array.isArray(children) ? children : []) f.appendChild(this.build(c, parent));
+    return f;
+  }
+
+  build(m, parent) {
+    if (!isObject(m)) return document.createTextNode(typeof m === "string" ? m : "");
+    const el = createElement(String(m.tagName ?? ""), parent);
+    el.appendChild(this.fragment(m.children, el));
+    this.syncAttributes(el, {}, isObject(m.attributes) ? m.attributes : {});
+    this.syncHandlers(el, m.eventHandlers);
+    return el;
+  }
+
+  syncAttributes(el, prev, next) {
+    for (const name of Object.keys(prev)) if (!Object.hasOwn(next, name)) this.setAttribute(el, name, undefined, prev[name]);
+    for (const name of Object.keys(next).sort((a, b) => rank(a) - rank(b))) {
+      if (prev[name] !== next[name] || isObject(next[name])) this.setAttribute(el, name, next[name], prev[name]);
+    }
+  }
+
+  setAttribute(el, name, value, old) {
+    if (/^on/i.test(name)) return console.warn(`idom: refused attribute "${name}" (event handlers are not attributes)`);
+    const present = value !== undefined && value !== null && value !== false;
+    const tag = el.localName;
+    if (name === "style") return setStyle(el, old, present ? value : null);
+    if (name === "value" && (tag === "input" || tag === "textarea" || tag === "select")) {
+      // A DOM property only, so the responsiveness rule below governs what the user sees.
+      return this.setValue(el, present && value !== true ? String(value) : "");
+    }
+    try {
+      const ns = name.startsWith("xlink:") ? XLINK_NS : name.startsWith("xml:") ? XML_NS : null;
+      if (!present) {
+        if (ns) el.removeAttributeNS(ns, name.slice(name.indexOf(":") + 1));
+        else el.removeAttribute(name);
+      } else {
+        let v = value === true ? "" : String(value);
+        if (URL_ATTRIBUTES.has(name.toLowerCase()) && isDangerousUrl(v)) {
+          console.warn(`idom: blocked a script URL in "${name}"`);
+          v = BLOCKED_URL;
+        }
+        if (ns) el.setAttributeNS(ns, name, v);
+        else el.setAttribute(name, v);
+      }
+      if ((name === "checked" && tag === "input") || (name === "selected" && tag === "option")) el[name] = present;
+    } catch (err) {
+      console.warn(`idom: could not set attribute "${name}"`, err);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Controlled inputs. The server echoes `value` after each input event, but echoes lag behind
+  // fast typing: writing an old echo into the DOM would eat keystrokes typed since. So for each
+  // input/textarea we keep the values we *sent* in `input` events and not yet answered:
+  // - a server value equal to a pending sent value answers that event and all earlier ones (the
+  //   server handles events in order and may coalesce renders); a value we never sent (the server
+  //   transformed or reset it) answers the oldest pending one;
+  // - while values remain pending after that, the server value is a stale echo: the model takes
+  //   it, the DOM keeps the user's newer text;
+  // - when nothing is pending any more, the DOM gets the model value if it differs;
+  // - a server that does not answer at all (it rejected the change, so nothing changed) is
+  //   covered by a settle timer: a few round trips after the last activity the pending list is
+  //   dropped and the DOM reset to the model value. Uncontrolled inputs (no `value` in the model)
+  //   are never reset.
+  // This holds whether or not the field still has focus (so a blurred field does not flicker
+  // through old echoes either). Writing keeps the caret where it was when the field has focus.
+
+  inputState(el) {
+    let st = this.inputs.get(el);
+    if (!st) this.inputs.set(el, (st = { sent: [], server: undefined, timer: 0 }));
+    return st;
+  }
+
+  setValue(el, v) {
+    if (el.localName === "select") return writeValue(el, v);
+    const st = this.inputState(el);
+    st.server = v;
+    if (st.sent.length) {
+      const k = st.sent.findIndex((s) => s.value === v);
+      if (k >= 0) this.srtt = 0.8 * this.srtt + 0.2 * (performance.now() - st.sent[k].at);
+      st.sent.splice(0, k >= 0 ? k + 1 : 1);
+      if (st.sent.length) return this.settleLater(el, st); // a stale echo
+    }
+    clearTimeout(st.timer);
+    writeValue(el, v);
+  }
+
+  trackInput(event, data) {
+    const t = event.target, tag = tagOf(t);
+    if (data.type !== "input" || typeof data.value !== "string") return;
+    if (tag !== "textarea" && !(tag === "input" && t.type !== "checkbox" && t.type !== "radio")) return;
+    const st = this.inputState(t);
+    st.sent.push({ value: data.value, at: performance.now() });
+    this.settleLater(t, st);
+  }
+
+  settleLater(el, st) {
+    clearTimeout(st.timer);
+    st.timer = setTimeout(() => {
+      st.sent.length = 0;
+      if (st.server !== undefined && el.isConnected) writeValue(el, st.server);
+    }, Math.min(5000, Math.max(500, 4 * this.srtt)));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Event handlers.
+
+  syncHandlers(el, handlers) {
+    const next = new Map();
+    for (const [name, spec] of Object.entries(isObject(handlers) ? handlers : {})) {
+      if (/^on./.test(name) && isObject(spec) && spec.target != null) next.set(name.slice(2).toLowerCase(), spec);
+      else console.warn(`idom: ignoring malformed handler "${name}"`);
+    }
+    let map = this.listeners.get(el);
+    if (!map) {
+      if (!next.size) return;
+      this.listeners.set(el, (map = new Map()));
+    }
+    for (const [type, entry] of map) {
+      if (!next.has(type)) { el.removeEventListener(type, entry.listener); map.delete(type); }
+    }
+    for (const [type, spec] of next) {
+      const entry = map.get(type);
+      if (entry) { entry.spec = spec; continue; } // the listener reads the latest spec
+      const fresh = { spec, listener: (e) => this.dispatch(e, fresh.spec) };
+      el.addEventListener(type, fresh.listener);
+      map.set(type, fresh);
+    }
+  }
+
+  dispatch(event, spec) {
+    if (spec.preventDefault) event.preventDefault();
+    if (spec.stopPropagation) event.stopPropagation();
+    const data = serializeEvent(event);
+    if (this.send({ type: "layout-event", target: spec.target, data: [data] })) this.trackInput(event, data);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small DOM helpers.
+
+// Caret of a text field ([start, end], or null: not a text field), and putting it back.
+function caretOf(el) {
+  try { return typeof el.selectionStart === "number" ? [el.selectionStart, el.selectionEnd] : null; } catch { return null; }
+}
+function setCaret(el, caret) {
+  const n = el.value?.length ?? 0;
+  try { if (caret) el.setSelectionRange(Math.min(caret[0], n), Math.min(caret[1], n)); } catch { /* not a text field */ }
+}
+
+function writeValue(el, v) {
+  if (el.value === v) return;
+  const caret = el === document.activeElement ? caretOf(el) : null;
+  try { el.value = v; } catch (err) { return console.warn("idom: could not set value", err); }
+  setCaret(el, caret);
+}
+
+/** Runs `fn` (which moves `node`) and gives focus back if a focused element inside it lost it. */
+function keepFocus(node, fn) {
+  const active = document.activeElement;
+  const inside = active && node.contains(active);
+  const caret = inside ? caretOf(active) : null;
+  fn();
+  if (inside && document.activeElement !== active) { active.focus({ preventScroll: true }); setCaret(active, caret); }
+}
+
+/** Where the focus is under `container` (as a childNodes index path), and what was typed. */
+function captureFocus(container) {
+  const a = document.activeElement;
+  if (!a || a === container || !container.contains(a)) return null;
+  const path = [];
+  for (let n = a; n !== container; n = n.parentNode) path.unshift(Array.prototype.indexOf.call(n.parentNode.childNodes, n));
+  // Only text the user changed is carried (value differs from the markup's default value).
+  const typed = typeof a.value === "string" && a.value !== a.defaultValue ? a.value : null;
+  return { path, tag: a.localName, value: typed, caret: caretOf(a) };
+}
+
+/**
+ * After a rebuild: focuses the element at the same place if it has the same tag. A text field
+ * keeps what the user typed (e.g. into the prerendered page before the socket was up); when
+ * that differs from the new model, an `input` event tells the server, as typing would have.
+ */
+function restoreFocus(container, focus) {
+  let n = container;
+  for (const i of focus.path) if (!(n = n.childNodes[i])) return;
+  if (n.localName !== focus.tag || typeof n.focus !== "function") return;
+  n.focus({ preventScroll: true });
+  const text = n.localName === "textarea" || (n.localName === "input" && !["checkbox", "radio", "file"].includes(n.type));
+  if (text && focus.value !== null && n.value !== focus.value) {
+    n.value = focus.value;
+    n.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+  setCaret(n, focus.caret);
+}
+
+const hideBanner = () => document.getElementById(BANNER_ID)?.remove();
+
+function showBanner(reason) {
+  let b = document.getElementById(BANNER_ID);
+  if (!b) {
+    b = document.createElement("div");
+    b.id = BANNER_ID;
+    b.setAttribute("role", "status");
+    b.style.cssText = "position:fixed;bottom:12px;right:12px;z-index:2147483647;padding:6px 12px;" +
+      "border-radius:6px;background:rgba(32,32,32,.85);color:#fff;font:13px/1.4 system-ui,sans-serif;" +
+      "pointer-events:none;max-width:60vw";
+    document.body.appendChild(b);
+  }
+  b.textContent = reason ? `Reconnecting… (${reason})` : "Reconnecting…";
+}
+
+function streamUrl(container, options) {
+  if (options.url) {
+    const url = new URL(options.url, location.href);
+    if (url.protocol === "http:" || url.protocol === "https:") url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    return url.href;
+  }
+  const stream = container.getAttribute("data-idom-stream");
+  if (!stream) throw new Error("idom: the container has no data-idom-stream and no options.url was given");
+  const url = new URL(stream, location.href);
+  url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
+  url.searchParams.set("loc", location.pathname + location.search);
+  return url.href;
+}
+
+/**
+ * Mounts idom on `container` (its prerendered content is replaced by the live page once the first
+ * update arrives). Options: `url` (the websocket URL; default: the container's data-idom-stream
+ * plus `loc`) and `reconnect: {initialDelayMs, maxDelayMs, jitter}`. Returns `{close()}`.
+ */
+export function mount(container, options = {}) {
+  if (!container || container.nodeType !== 1) throw new Error("idom: mount needs a container element");
+  const session = new Session(container, options);
+  return { close: () => session.close() };
+}
