@@ -1,6 +1,6 @@
 //! Helpers shared by the integration tests: running the example binaries and plain HTTP GETs.
 
-#![allow(dead_code)]
+#![allow(dead_code, unreachable_pub)]
 
 use std::io::{BufRead as _, BufReader};
 use std::path::PathBuf;
