@@ -21,10 +21,12 @@ async fn smoke(name: &str, page_path: &str, expect: &str) {
     let (status, page) = get(&page_url).await;
     assert_eq!(status, 200, "{name}: {page}");
     assert!(page.contains(expect), "{name}: the prerendered page lacks {expect:?}:\n{page}");
-    let stream = page.split("data-idom-stream=\"").nth(1).and_then(|s| s.split('"').next()).expect("stream url in page");
+    let stream =
+        page.split("data-idom-stream=\"").nth(1).and_then(|s| s.split('"').next()).expect("stream url in page");
     let ws_url = format!("{}{stream}?loc=%2F", host_root.replace("http://", "ws://"));
     let (mut ws, _) = tokio_tungstenite::connect_async(ws_url).await.expect("websocket");
-    let first = tokio::time::timeout(Duration::from_secs(10), ws.next()).await.expect("first update in time").unwrap().unwrap();
+    let first =
+        tokio::time::timeout(Duration::from_secs(10), ws.next()).await.expect("first update in time").unwrap().unwrap();
     let Message::Text(text) = first else { panic!("{name}: expected a text frame") };
     let update = idom::protocol::decode_update(text.as_str()).expect("a layout-update");
     assert_eq!(update.path, "");

@@ -61,7 +61,8 @@ async fn connect(addr: std::net::SocketAddr, prefix: &str, loc: &str) -> Ws {
 /// Reads the next layout-update and applies it to `model`.
 async fn next_update(ws: &mut Ws, model: &mut Value) -> idom::LayoutUpdate {
     loop {
-        let msg = tokio::time::timeout(Duration::from_secs(5), ws.next()).await.expect("an update in time").unwrap().unwrap();
+        let msg =
+            tokio::time::timeout(Duration::from_secs(5), ws.next()).await.expect("an update in time").unwrap().unwrap();
         if let Message::Text(text) = msg {
             let update = decode_update(text.as_str()).expect("a layout-update");
             apply_update(model, &update).unwrap();
@@ -149,7 +150,12 @@ async fn page_is_prerendered_and_escaped() {
 
     let (status, js) = http_get(addr, "/_idom/client.js", "").await;
     assert_eq!(status, 200);
-    assert!(js.contains("export function mount") || js.contains("export { mount") || js.contains("export async function mount"), "client module exports mount");
+    assert!(
+        js.contains("export function mount")
+            || js.contains("export { mount")
+            || js.contains("export async function mount"),
+        "client module exports mount"
+    );
 }
 
 #[tokio::test]

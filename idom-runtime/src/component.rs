@@ -4,8 +4,8 @@ use std::any::{Any, TypeId};
 use std::fmt;
 use std::sync::Arc;
 
-use crate::hooks::HookContext;
 use crate::Element;
+use crate::hooks::HookContext;
 
 /// A component: a value holding its props that renders to an [`Element`] using hooks.
 ///

@@ -61,11 +61,12 @@ impl Layout {
                     unkeyed_old.get(nth_unkeyed - 1).copied()
                 }
             };
-            if let Some(i) = candidate {
-                if !used[i] && self.same_type(old[i], element) {
-                    used[i] = true;
-                    matched[j] = Some(i);
-                }
+            if let Some(i) = candidate
+                && !used[i]
+                && self.same_type(old[i], element)
+            {
+                used[i] = true;
+                matched[j] = Some(i);
             }
         }
         drop(by_key);
@@ -77,8 +78,11 @@ impl Layout {
             for &c in &old {
                 self.unmount(c);
             }
-            let ids: Vec<u32> =
-                new.iter_mut().enumerate().map(|(j, e)| self.mount(e.take().expect("child"), owner, j as u32, depth)).collect();
+            let ids: Vec<u32> = new
+                .iter_mut()
+                .enumerate()
+                .map(|(j, e)| self.mount(e.take().expect("child"), owner, j as u32, depth))
+                .collect();
             *self.children_mut(owner) = ids;
             self.recount(owner);
             let len: u32 = self.children(owner).iter().map(|&c| self.n(c).count).sum();
@@ -181,16 +185,29 @@ impl Layout {
 
     /// Updates a matched node (same type) to `element`, whose first model node is at `mi` in
     /// `host`'s children.
-    fn update_node(&mut self, id: u32, element: Element, host: u32, host_path: &mut String, mi: usize, ops: &mut Vec<PatchOp>) {
+    fn update_node(
+        &mut self,
+        id: u32,
+        element: Element,
+        host: u32,
+        host_path: &mut String,
+        mi: usize,
+        ops: &mut Vec<PatchOp>,
+    ) {
         match element.0 {
             Node::Text(text) => {
-                if let Kind::Text(old) = &mut self.n_mut(id).kind {
-                    if *old != text {
-                        *old = text;
-                        let mut json = String::new();
-                        write_json_str(&mut json, old);
-                        ops.push(PatchOp { op: Op::Replace, path: format!("{host_path}/children/{mi}"), from: None, value: Some(Json(json)) });
-                    }
+                if let Kind::Text(old) = &mut self.n_mut(id).kind
+                    && *old != text
+                {
+                    *old = text;
+                    let mut json = String::new();
+                    write_json_str(&mut json, old);
+                    ops.push(PatchOp {
+                        op: Op::Replace,
+                        path: format!("{host_path}/children/{mi}"),
+                        from: None,
+                        value: Some(Json(json)),
+                    });
                 }
             }
             Node::Tag(tag) => {
@@ -245,7 +262,10 @@ impl Layout {
         }
         let same_shape = el.handlers.len() == handlers.len()
             && el.handlers.iter().zip(&handlers).all(|((e1, h1), (e2, h2))| {
-                e1 == e2 && h1.target == h2.target && h1.prevent_default == h2.prevent_default && h1.stop_propagation == h2.stop_propagation
+                e1 == e2
+                    && h1.target == h2.target
+                    && h1.prevent_default == h2.prevent_default
+                    && h1.stop_propagation == h2.stop_propagation
             });
         if same_shape {
             el.handlers = handlers;
@@ -254,9 +274,20 @@ impl Layout {
         let old = std::mem::replace(&mut el.handlers, handlers);
         let new = &el.handlers;
         let equal = |a: &(EventName, Handler), b: &(EventName, Handler)| {
-            a.1.target == b.1.target && a.1.prevent_default == b.1.prevent_default && a.1.stop_propagation == b.1.stop_propagation
+            a.1.target == b.1.target
+                && a.1.prevent_default == b.1.prevent_default
+                && a.1.stop_propagation == b.1.stop_propagation
         };
-        diff_map(path, "eventHandlers", &old, new, |(e, _)| e.wire, equal, |(e, h), out| write_handler(id, generation, h, e.wire, out), ops);
+        diff_map(
+            path,
+            "eventHandlers",
+            &old,
+            new,
+            |(e, _)| e.wire,
+            equal,
+            |(e, h), out| write_handler(id, generation, h, e.wire, out),
+            ops,
+        );
         self.unregister_static_targets(&old);
         self.register_static_targets(id);
     }

@@ -16,8 +16,8 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::{Notify, mpsc};
 
-use crate::protocol::{Json, LayoutEvent, LayoutUpdate, Op, PatchOp};
 use crate::Layout;
+use crate::protocol::{Json, LayoutEvent, LayoutUpdate, Op, PatchOp};
 
 /// Why a dispatch ended.
 #[derive(Debug, thiserror::Error)]

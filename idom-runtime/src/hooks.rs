@@ -23,10 +23,10 @@ use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
+use crate::Element;
 use crate::component::{Callback, Component};
 use crate::html::BoxFuture;
 use crate::layout::{Layout, ScopeId, Shared};
-use crate::Element;
 
 /// The hook storage of one component instance during one render. Hooks take it as their first
 /// argument; `#[component]` and `#[hook]` pass it for you.
@@ -55,9 +55,7 @@ impl HookContext<'_> {
             self.state.slots.push(Box::new(value));
         }
         let slot = self.state.slots[index].downcast_mut::<T>().unwrap_or_else(|| {
-            panic!(
-                "hook #{index} changed type between renders: hooks must be called in the same order on every render"
-            )
+            panic!("hook #{index} changed type between renders: hooks must be called in the same order on every render")
         });
         (index, slot)
     }
@@ -78,10 +76,10 @@ pub(crate) struct ScopeSignal {
 impl ScopeSignal {
     /// Queues a re-render of the component, once until it renders.
     pub(crate) fn mark(self: &Arc<Self>) {
-        if !self.queued.swap(true, Ordering::AcqRel) {
-            if let Some(shared) = self.shared.upgrade() {
-                shared.enqueue(self.clone());
-            }
+        if !self.queued.swap(true, Ordering::AcqRel)
+            && let Some(shared) = self.shared.upgrade()
+        {
+            shared.enqueue(self.clone());
         }
     }
 }
@@ -231,9 +229,11 @@ where
 // ---------------------------------------------------------------------------------------------
 // use_reducer
 
+type Reducer<S, A> = Box<dyn Fn(&S, A) -> S + Send + Sync>;
+
 struct ReducerCell<S, A> {
     state: Mutex<S>,
-    reducer: Box<dyn Fn(&S, A) -> S + Send + Sync>,
+    reducer: Reducer<S, A>,
     signal: Arc<ScopeSignal>,
 }
 
@@ -280,7 +280,8 @@ impl use_reducer {
         I: FnOnce() -> S,
     {
         let (_, (cell, dispatch)) = cx.slot(|cx| {
-            let cell = Arc::new(ReducerCell { state: Mutex::new(init()), reducer: Box::new(reducer), signal: cx.signal() });
+            let cell =
+                Arc::new(ReducerCell { state: Mutex::new(init()), reducer: Box::new(reducer), signal: cx.signal() });
             let target = cell.clone();
             let dispatch = Dispatch {
                 send: Arc::new(move |action: A| {
@@ -425,10 +426,10 @@ impl use_memo {
         let mut compute = Some(compute);
         let mut deps = Some(deps);
         let (_, slot) = cx.slot(|_| (deps.take(), compute.take().map(|f| f())));
-        if let Some(new_deps) = deps {
-            if slot.0.as_ref() != Some(&new_deps) {
-                *slot = (Some(new_deps), compute.take().map(|f| f()));
-            }
+        if let Some(new_deps) = deps
+            && slot.0.as_ref() != Some(&new_deps)
+        {
+            *slot = (Some(new_deps), compute.take().map(|f| f()));
         }
         slot.1.clone().unwrap_or_else(|| unreachable!("memo value is always computed"))
     }
@@ -700,8 +701,8 @@ impl use_context {
                     readers.push(signal);
                 }
                 drop(readers);
-                let value = lock(&state.value).clone();
-                value
+
+                lock(&state.value).clone()
             }
             None => context.inner.default.clone(),
         }
@@ -732,9 +733,10 @@ pub struct Location {
 impl Location {
     /// The decoded value of a query parameter.
     pub fn query_param(&self, name: &str) -> Option<String> {
-        self.query.split('&').filter_map(|pair| pair.split_once('=').or(Some((pair, "")))).find_map(|(k, v)| {
-            (percent_decode(k) == name).then(|| percent_decode(v))
-        })
+        self.query
+            .split('&')
+            .filter_map(|pair| pair.split_once('=').or(Some((pair, ""))))
+            .find_map(|(k, v)| (percent_decode(k) == name).then(|| percent_decode(v)))
     }
 }
 
@@ -746,15 +748,13 @@ pub(crate) fn percent_decode(s: &str) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                match u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                    Ok(b) => {
-                        out.push(b);
-                        i += 2;
-                    }
-                    Err(_) => out.push(b'%'),
+            b'%' if i + 2 < bytes.len() => match u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                Ok(b) => {
+                    out.push(b);
+                    i += 2;
                 }
-            }
+                Err(_) => out.push(b'%'),
+            },
             b => out.push(b),
         }
         i += 1;

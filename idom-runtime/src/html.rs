@@ -22,8 +22,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-pub use crate::vdom::{AttrValue, Style};
 use crate::event::Event;
+pub use crate::vdom::{AttrValue, Style};
 use crate::vdom::{Handler, Node, Tag, push_child};
 use crate::{Element, Key};
 

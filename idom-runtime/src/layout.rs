@@ -166,13 +166,30 @@ impl Layout {
             free: Vec::new(),
             root: NONE,
             pending_root: Some(root.into()),
-            shared: Arc::new(Shared { queue: Mutex::new(Vec::new()), failures: Mutex::new(Vec::new()), notify: Notify::new() }),
+            shared: Arc::new(Shared {
+                queue: Mutex::new(Vec::new()),
+                failures: Mutex::new(Vec::new()),
+                notify: Notify::new(),
+            }),
             effects: Vec::new(),
             cleanups: Vec::new(),
             static_targets: HashMap::new(),
         };
-        let container = ElementData { name: Str::Borrowed(""), key: None, attrs: Vec::new(), handlers: Vec::new(), children: Vec::new(), len: 0 };
-        layout.root = layout.alloc(MNode { parent: NONE, index: 0, count: 1, irregular: 0, kind: Kind::Element(Box::new(container)) });
+        let container = ElementData {
+            name: Str::Borrowed(""),
+            key: None,
+            attrs: Vec::new(),
+            handlers: Vec::new(),
+            children: Vec::new(),
+            len: 0,
+        };
+        layout.root = layout.alloc(MNode {
+            parent: NONE,
+            index: 0,
+            count: 1,
+            irregular: 0,
+            kind: Kind::Element(Box::new(container)),
+        });
         layout
     }
 
@@ -199,7 +216,12 @@ impl Layout {
             self.mount_root(root);
             let mut json = String::new();
             self.write_node(self.root, &mut json);
-            ops.push(PatchOp { op: crate::protocol::Op::Add, path: String::new(), from: None, value: Some(crate::protocol::Json(json)) });
+            ops.push(PatchOp {
+                op: crate::protocol::Op::Add,
+                path: String::new(),
+                from: None,
+                value: Some(crate::protocol::Json(json)),
+            });
             self.run_effects();
             return Some(LayoutUpdate { path: String::new(), changes: ops });
         }
@@ -362,14 +384,18 @@ impl Layout {
     }
 
     /// The nearest ancestor component whose props and hook slots satisfy `f`.
-    pub(crate) fn find_ancestor<R>(&self, from: u32, f: impl Fn(&dyn Any, &[Box<dyn Any + Send>]) -> Option<R>) -> Option<R> {
+    pub(crate) fn find_ancestor<R>(
+        &self,
+        from: u32,
+        f: impl Fn(&dyn Any, &[Box<dyn Any + Send>]) -> Option<R>,
+    ) -> Option<R> {
         let mut cur = self.n(from).parent;
         while cur != NONE {
             let node = self.n(cur);
-            if let Kind::Component(scope) = &node.kind {
-                if let Some(found) = f(scope.props.as_any(), &scope.hooks.slots) {
-                    return Some(found);
-                }
+            if let Kind::Component(scope) = &node.kind
+                && let Some(found) = f(scope.props.as_any(), &scope.hooks.slots)
+            {
+                return Some(found);
             }
             cur = node.parent;
         }
@@ -436,10 +462,10 @@ impl Layout {
     fn spawn_guarded(&self, id: ScopeId, future: BoxFuture) -> tokio::task::AbortHandle {
         let shared = Arc::downgrade(&self.shared);
         let task = tokio::spawn(async move {
-            if let Err(panic) = AssertUnwindSafe(future).catch_unwind().await {
-                if let Some(shared) = shared.upgrade() {
-                    shared.fail(id, panic_message(&*panic));
-                }
+            if let Err(panic) = AssertUnwindSafe(future).catch_unwind().await
+                && let Some(shared) = shared.upgrade()
+            {
+                shared.fail(id, panic_message(&*panic));
             }
         });
         task.abort_handle()
@@ -470,8 +496,16 @@ impl Layout {
             Node::Text(text) => self.alloc(MNode { parent, index, count: 1, irregular: 0, kind: Kind::Text(text) }),
             Node::Tag(tag) => {
                 let tag = *tag;
-                let data = ElementData { name: tag.name, key: tag.key, attrs: tag.attrs, handlers: tag.handlers, children: Vec::new(), len: 0 };
-                let idx = self.alloc(MNode { parent, index, count: 1, irregular: 0, kind: Kind::Element(Box::new(data)) });
+                let data = ElementData {
+                    name: tag.name,
+                    key: tag.key,
+                    attrs: tag.attrs,
+                    handlers: tag.handlers,
+                    children: Vec::new(),
+                    len: 0,
+                };
+                let idx =
+                    self.alloc(MNode { parent, index, count: 1, irregular: 0, kind: Kind::Element(Box::new(data)) });
                 self.register_static_targets(idx);
                 let mut ids = Vec::with_capacity(tag.children.len());
                 for (i, child) in tag.children.into_iter().enumerate() {
@@ -503,7 +537,8 @@ impl Layout {
                     depth: depth + 1,
                     dirty: false,
                 };
-                let idx = self.alloc(MNode { parent, index, count: 0, irregular: 0, kind: Kind::Component(Box::new(scope)) });
+                let idx =
+                    self.alloc(MNode { parent, index, count: 0, irregular: 0, kind: Kind::Component(Box::new(scope)) });
                 let id = ScopeId { idx, generation: self.generation(idx) };
                 self.scope_mut(idx).signal = Arc::new(ScopeSignal { id, queued: false.into(), shared });
                 let (output, effects) = self.render_scope(idx);
@@ -535,7 +570,8 @@ impl Layout {
         hooks.cursor = 0;
         let mut effects = Vec::new();
         let result = {
-            let mut cx = HookContext { state: &mut hooks, signal: &signal, effects: &mut effects, layout: &*self, node: idx };
+            let mut cx =
+                HookContext { state: &mut hooks, signal: &signal, effects: &mut effects, layout: &*self, node: idx };
             catch_unwind(AssertUnwindSafe(|| props.render(&mut cx)))
         };
         self.scope_mut(idx).hooks = hooks;
@@ -569,7 +605,14 @@ impl Layout {
     }
 
     /// Renders a component (its props already set) and diffs its output into the model.
-    pub(crate) fn update_component(&mut self, idx: u32, host: u32, host_path: &mut String, base: usize, ops: &mut Vec<PatchOp>) {
+    pub(crate) fn update_component(
+        &mut self,
+        idx: u32,
+        host: u32,
+        host_path: &mut String,
+        base: usize,
+        ops: &mut Vec<PatchOp>,
+    ) {
         let (output, effects) = self.render_scope(idx);
         self.diff_children(idx, output, host, host_path, base, ops);
         self.effects.extend(effects);
@@ -703,7 +746,9 @@ impl Layout {
                 continue;
             }
             let idx = job.scope.idx;
-            let Some(slot) = self.scope_mut(idx).hooks.slots.get_mut(job.slot).and_then(|s| s.downcast_mut::<EffectSlot>()) else {
+            let Some(slot) =
+                self.scope_mut(idx).hooks.slots.get_mut(job.slot).and_then(|s| s.downcast_mut::<EffectSlot>())
+            else {
                 continue;
             };
             if let Some(task) = slot.task.take() {
@@ -719,7 +764,9 @@ impl Layout {
             match outcome {
                 Ok(result) => {
                     let task = result.task.map(|f| self.spawn_guarded(job.scope, f));
-                    if let Some(slot) = self.scope_mut(idx).hooks.slots.get_mut(job.slot).and_then(|s| s.downcast_mut::<EffectSlot>()) {
+                    if let Some(slot) =
+                        self.scope_mut(idx).hooks.slots.get_mut(job.slot).and_then(|s| s.downcast_mut::<EffectSlot>())
+                    {
                         slot.cleanup = result.cleanup;
                         slot.task = task;
                     }
@@ -817,11 +864,7 @@ pub(crate) fn panic_message(panic: &(dyn Any + Send)) -> String {
 /// The node shown in place of a failed component: the message in debug builds, empty in release.
 fn error_node(component: &str, message: &str) -> Element {
     let node = crate::html::pre().attr("class", "idom-error");
-    if cfg!(debug_assertions) {
-        node.child(format!("{component} failed: {message}")).into()
-    } else {
-        node.into()
-    }
+    if cfg!(debug_assertions) { node.child(format!("{component} failed: {message}")).into() } else { node.into() }
 }
 
 /// Duplicate keys among siblings are an error in debug builds (the component fails with a message
@@ -833,7 +876,14 @@ fn check_keys(children: &[Element]) -> Result<(), String> {
         let mut set = std::collections::HashSet::with_capacity(if keyed > 8 { keyed } else { 0 });
         for child in children {
             if let Some(k) = child.key() {
-                let dup = if keyed > 8 { !set.insert(k) } else if seen.contains(&k) { true } else { seen.push(k); false };
+                let dup = if keyed > 8 {
+                    !set.insert(k)
+                } else if seen.contains(&k) {
+                    true
+                } else {
+                    seen.push(k);
+                    false
+                };
                 if dup {
                     let message = format!("duplicate key `{k}` among siblings: keys must be unique within one list");
                     if cfg!(debug_assertions) {
@@ -901,8 +951,7 @@ fn make_update(mut ops: Vec<PatchOp>) -> LayoutUpdate {
 fn common_pairs<'a>(a: &'a str, b: &str) -> &'a str {
     let mut end = 0;
     let (mut ra, mut rb) = (a, b);
-    loop {
-        let (Some(xa), Some(xb)) = (ra.strip_prefix("/children/"), rb.strip_prefix("/children/")) else { break };
+    while let (Some(xa), Some(xb)) = (ra.strip_prefix("/children/"), rb.strip_prefix("/children/")) {
         let da = xa.bytes().take_while(u8::is_ascii_digit).count();
         let db = xb.bytes().take_while(u8::is_ascii_digit).count();
         if da == 0 || xa[..da] != xb[..db] {

@@ -12,8 +12,8 @@ pub mod hooks;
 pub mod html;
 mod layout;
 mod prerender;
-pub mod server;
 pub mod protocol;
+pub mod server;
 pub mod testing;
 mod vdom;
 

@@ -12,7 +12,8 @@ use std::fmt::Write as _;
 use crate::layout::{Kind, Layout};
 use crate::vdom::AttrValue;
 
-const VOID: &[&str] = &["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"];
+const VOID: &[&str] =
+    &["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"];
 const URL_ATTRIBUTES: &[&str] = &["href", "src", "action", "formaction", "xlink:href", "poster", "cite", "data"];
 
 impl Layout {
@@ -89,7 +90,8 @@ impl Layout {
 
 /// Whether a URL would run script when followed or loaded.
 pub(crate) fn is_dangerous_url(url: &str) -> bool {
-    let cleaned: String = url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_ascii_lowercase();
+    let cleaned: String =
+        url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_ascii_lowercase();
     cleaned.starts_with("javascript:") || cleaned.starts_with("vbscript:") || cleaned.starts_with("data:text/html")
 }
 

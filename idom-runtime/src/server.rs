@@ -286,7 +286,8 @@ impl IdomService {
         match relative {
             "_idom/client.js" => {
                 let mut res = Response::new(Full::new(Bytes::from_static(CLIENT_JS.as_bytes())));
-                res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8"));
+                res.headers_mut()
+                    .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8"));
                 res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
                 res
             }
@@ -305,7 +306,9 @@ impl IdomService {
             Mode::PerClient => {
                 let root = (inner.root)();
                 // Render where panics and slow components cannot block the accept loop.
-                tokio::task::spawn_blocking(move || render_to_html(provide_location(location, root))).await.unwrap_or_default()
+                tokio::task::spawn_blocking(move || render_to_html(provide_location(location, root)))
+                    .await
+                    .unwrap_or_default()
             }
             Mode::Shared(_) => self.shared_view().html().await.unwrap_or_default(),
         };
@@ -342,7 +345,10 @@ impl IdomService {
     /// Checks and answers a websocket upgrade, then runs the session on the upgraded connection.
     fn upgrade<B>(&self, mut req: Request<B>) -> Response<Body> {
         let headers = req.headers();
-        let is_upgrade = headers.get(header::UPGRADE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
+        let is_upgrade = headers
+            .get(header::UPGRADE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
         let Some(key) = headers.get(header::SEC_WEBSOCKET_KEY).filter(|_| is_upgrade) else {
             return plain(StatusCode::BAD_REQUEST, "expected a websocket upgrade");
         };
@@ -386,7 +392,11 @@ impl IdomService {
         if self.inner.config.allowed_origins.iter().any(|o| o.trim_end_matches('/') == origin) {
             return true;
         }
-        let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok()).or_else(|| req.uri().authority().map(|a| a.as_str()));
+        let host = req
+            .headers()
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .or_else(|| req.uri().authority().map(|a| a.as_str()));
         let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("");
         host.is_some_and(|h| h.eq_ignore_ascii_case(origin_host))
     }

@@ -163,7 +163,9 @@ impl TestLayout {
 
     /// The first element (depth first) whose own text children include `text`.
     pub fn find_by_text(&self, text: &str) -> Option<Found> {
-        self.find(|node| node.get("children").and_then(Value::as_array).is_some_and(|c| c.iter().any(|c| c.as_str() == Some(text))))
+        self.find(|node| {
+            node.get("children").and_then(Value::as_array).is_some_and(|c| c.iter().any(|c| c.as_str() == Some(text)))
+        })
     }
 
     /// The first element with attribute `name` equal to `value`.
@@ -174,7 +176,7 @@ impl TestLayout {
     /// Every element with the tag `name`, in document order.
     pub fn find_all_by_tag(&self, name: &str) -> Vec<Found> {
         let mut out = Vec::new();
-        walk(&self.model, String::new(), &mut |path, node| {
+        walk(&self.model, "", &mut |path, node| {
             if node.get("tagName").and_then(Value::as_str) == Some(name) {
                 out.push(Found { path: path.to_owned(), node: node.clone() });
             }
@@ -186,7 +188,7 @@ impl TestLayout {
     /// The first element matching `predicate`, depth first.
     pub fn find(&self, predicate: impl Fn(&Value) -> bool) -> Option<Found> {
         let mut found = None;
-        walk(&self.model, String::new(), &mut |path, node| {
+        walk(&self.model, "", &mut |path, node| {
             if predicate(node) {
                 found = Some(Found { path: path.to_owned(), node: node.clone() });
                 true
@@ -203,16 +205,16 @@ impl TestLayout {
     }
 }
 
-fn walk(node: &Value, path: String, f: &mut impl FnMut(&str, &Value) -> bool) -> bool {
+fn walk(node: &Value, path: &str, f: &mut impl FnMut(&str, &Value) -> bool) -> bool {
     if !node.is_object() {
         return false;
     }
-    if f(&path, node) {
+    if f(path, node) {
         return true;
     }
     if let Some(children) = node.get("children").and_then(Value::as_array) {
         for (i, child) in children.iter().enumerate() {
-            if walk(child, format!("{path}/children/{i}"), f) {
+            if walk(child, &format!("{path}/children/{i}"), f) {
                 return true;
             }
         }
@@ -223,7 +225,9 @@ fn walk(node: &Value, path: String, f: &mut impl FnMut(&str, &Value) -> bool) ->
 fn text_of(node: &Value) -> String {
     match node {
         Value::String(s) => s.clone(),
-        Value::Object(o) => o.get("children").and_then(Value::as_array).map(|c| c.iter().map(text_of).collect()).unwrap_or_default(),
+        Value::Object(o) => {
+            o.get("children").and_then(Value::as_array).map(|c| c.iter().map(text_of).collect()).unwrap_or_default()
+        }
         _ => String::new(),
     }
 }

@@ -70,8 +70,7 @@ pub(crate) struct ComponentNode {
 
 impl PartialEq for ComponentNode {
     fn eq(&self, other: &Self) -> bool {
-        self.key == other.key
-            && (Arc::ptr_eq(&self.props, &other.props) || self.props.eq_any(&*other.props))
+        self.key == other.key && (Arc::ptr_eq(&self.props, &other.props) || self.props.eq_any(&*other.props))
     }
 }
 

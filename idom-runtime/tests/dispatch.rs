@@ -225,7 +225,15 @@ struct WithEffect(u32);
 
 impl Component for WithEffect {
     fn render(&self, cx: &mut HookContext<'_>) -> Element {
-        use_effect::__call(cx, || || { CLEANUPS.fetch_add(1, Ordering::SeqCst); }, ());
+        use_effect::__call(
+            cx,
+            || {
+                || {
+                    CLEANUPS.fetch_add(1, Ordering::SeqCst);
+                }
+            },
+            (),
+        );
         Element::text(format!("effect {}", self.0))
     }
 }

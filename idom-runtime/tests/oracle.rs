@@ -133,7 +133,13 @@ impl Gen {
                 let n = if depth > 2 { 0 } else { self.rng.below(4) };
                 let child_keyed = self.rng.chance(50);
                 let children = (0..n).map(|_| self.node(state, depth + 1, child_keyed)).collect();
-                Spec::El { tag: TAGS[self.rng.below(3)], key, attrs: self.attrs(), click: self.rng.chance(30), children }
+                Spec::El {
+                    tag: TAGS[self.rng.below(3)],
+                    key,
+                    attrs: self.attrs(),
+                    click: self.rng.chance(30),
+                    children,
+                }
             }
             _ => {
                 self.next_id += 1;
@@ -159,7 +165,8 @@ impl Gen {
 
     /// One random edit of a children list (or of a list nested in one of its elements).
     fn edit(&mut self, list: &mut Vec<Spec>, state: &mut HashMap<u32, Vec<Spec>>, depth: u32) {
-        let keyed = list.first().is_some_and(|s| matches!(s, Spec::El { key: Some(_), .. } | Spec::Comp { key: Some(_), .. }));
+        let keyed =
+            list.first().is_some_and(|s| matches!(s, Spec::El { key: Some(_), .. } | Spec::Comp { key: Some(_), .. }));
         match self.rng.below(9) {
             0 | 1 => {
                 let at = self.rng.below(list.len() + 1);
@@ -326,7 +333,11 @@ fn run(seed: u64, steps: usize) -> [usize; 4] {
         }
         assert_eq!(doc, layout.model(), "seed {seed} step {step}: patched model differs from the layout's model");
         let expected = fresh_model(&state);
-        assert_eq!(without_targets(&doc), without_targets(&expected), "seed {seed} step {step}: patched model differs from a fresh render");
+        assert_eq!(
+            without_targets(&doc),
+            without_targets(&expected),
+            "seed {seed} step {step}: patched model differs from a fresh render"
+        );
     }
     seen
 }

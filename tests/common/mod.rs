@@ -33,7 +33,8 @@ pub fn example_path(name: &str) -> PathBuf {
 pub fn start(name: &str, addr: &str) -> Example {
     let path = example_path(name);
     assert!(path.exists(), "{} is not built: run the tests with `cargo test`", path.display());
-    let mut child = Command::new(&path).arg(addr).stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("example starts");
+    let mut child =
+        Command::new(&path).arg(addr).stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("example starts");
     let stdout = child.stdout.take().expect("stdout");
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -51,9 +52,11 @@ pub async fn get(url: &str) -> (u16, String) {
     let rest = url.strip_prefix("http://").unwrap();
     let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).unwrap_or((rest, "/".into()));
     let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
-    stream.write_all(format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes()).await.unwrap();
+    stream
+        .write_all(format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes())
+        .await
+        .unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).await.unwrap();
     (response[9..12].parse().unwrap(), response)
 }
-
