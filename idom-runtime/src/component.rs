@@ -19,7 +19,8 @@ pub trait Component: PartialEq + Send + Sync + 'static {
     /// The component's name, for error messages and debugging.
     fn name(&self) -> &'static str {
         let full = std::any::type_name::<Self>();
-        full.rsplit("::").next().unwrap_or(full)
+        let base = full.split('<').next().unwrap_or(full);
+        base.rsplit("::").next().unwrap_or(base)
     }
 }
 

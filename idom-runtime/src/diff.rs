@@ -121,14 +121,19 @@ impl Layout {
         let mut cur: Vec<u32> = old.iter().zip(&used).filter(|(_, u)| **u).map(|(c, _)| *c).collect();
 
         // 2. Moves and insertions, right to left, each placed before the already placed next one.
+        // New children are mounted first, left to right, so their effects run in document order.
         let stays = longest_increasing(&matched);
         let mut ids = vec![0u32; new.len()];
+        for j in 0..new.len() {
+            if matched[j].is_none() {
+                ids[j] = self.mount(new[j].take().expect("child"), owner, j as u32, depth);
+            }
+        }
         for j in (0..new.len()).rev() {
             let anchor = if j + 1 < new.len() { position_of(&cur, ids[j + 1]) } else { cur.len() };
             match matched[j] {
                 None => {
-                    let element = new[j].take().expect("child");
-                    let id = self.mount(element, owner, j as u32, depth);
+                    let id = ids[j];
                     let mi = base + self.count_before(&cur, anchor);
                     let mut nodes = Vec::new();
                     self.flatten(id, &mut nodes);
@@ -138,7 +143,6 @@ impl Layout {
                         self.op_add(host, host_path, mi + t, json, ops);
                     }
                     cur.insert(anchor, id);
-                    ids[j] = id;
                 }
                 Some(i) if !stays[j] => {
                     let id = old[i];
@@ -288,7 +292,7 @@ impl Layout {
             |(e, h), out| write_handler(id, generation, h, e.wire, out),
             ops,
         );
-        self.unregister_static_targets(&old);
+        self.forget_static_targets(id, generation, &old);
         self.register_static_targets(id);
     }
 

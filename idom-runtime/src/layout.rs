@@ -151,6 +151,8 @@ pub struct Layout {
     effects: Vec<EffectJob>,
     cleanups: Vec<(ScopeId, Box<dyn FnOnce() + Send>)>,
     static_targets: HashMap<Arc<str>, (u32, u32, &'static str)>,
+    /// Tasks of async handlers on elements that no component owns.
+    orphan_tasks: Vec<tokio::task::AbortHandle>,
 }
 
 impl Layout {
@@ -174,6 +176,7 @@ impl Layout {
             effects: Vec::new(),
             cleanups: Vec::new(),
             static_targets: HashMap::new(),
+            orphan_tasks: Vec::new(),
         };
         let container = ElementData {
             name: Str::Borrowed(""),
@@ -261,17 +264,18 @@ impl Layout {
         let func = handler.func.clone();
         let owner = self.owner_scope(idx);
         let data = Event::from_data(event.data);
-        match catch_unwind(AssertUnwindSafe(|| func(data))) {
-            Ok(None) => {}
-            Ok(Some(future)) => {
-                if let Some(owner) = owner {
-                    self.spawn_owned(owner, future);
-                }
+        match (catch_unwind(AssertUnwindSafe(|| func(data))), owner) {
+            (Ok(None), _) => {}
+            (Ok(Some(future)), Some(owner)) => self.spawn_owned(owner, future),
+            (Ok(Some(future)), None) => {
+                // A handler on an element outside any component: its task belongs to the layout.
+                let handle = tokio::spawn(AssertUnwindSafe(future).catch_unwind()).abort_handle();
+                self.orphan_tasks.retain(|t| !t.is_finished());
+                self.orphan_tasks.push(handle);
             }
-            Err(panic) => {
-                if let Some(owner) = owner {
-                    self.fail_scope(owner, panic_message(&*panic));
-                }
+            (Err(panic), Some(owner)) => self.fail_scope(owner, panic_message(&*panic)),
+            (Err(panic), None) => {
+                tracing::error!(message = %panic_message(&*panic), "an event handler outside any component panicked");
             }
         }
     }
@@ -722,13 +726,7 @@ impl Layout {
                     task.abort();
                 }
             }
-            Kind::Element(el) => {
-                for (_, h) in &el.handlers {
-                    if let Some(t) = &h.target {
-                        self.static_targets.remove(t);
-                    }
-                }
-            }
+            Kind::Element(el) => self.forget_static_targets(idx, generation, &el.handlers),
             Kind::Text(_) => {}
         }
         self.release(idx);
@@ -806,9 +804,18 @@ impl Layout {
         }
     }
 
-    pub(crate) fn unregister_static_targets(&mut self, handlers: &[(crate::html::EventName, Handler)]) {
+    /// Forgets an element's fixed targets, unless another element registered the same id since
+    /// (a handler that moved between parents is mounted before its old element is unmounted).
+    pub(crate) fn forget_static_targets(
+        &mut self,
+        idx: u32,
+        generation: u32,
+        handlers: &[(crate::html::EventName, Handler)],
+    ) {
         for (_, h) in handlers {
-            if let Some(t) = &h.target {
+            if let Some(t) = &h.target
+                && self.static_targets.get(t).is_some_and(|&(i, g, _)| i == idx && g == generation)
+            {
                 self.static_targets.remove(t);
             }
         }
@@ -829,6 +836,9 @@ impl MNode {
 impl Drop for Layout {
     /// Unmounts everything: every effect cleanup runs once and every task is cancelled.
     fn drop(&mut self) {
+        for task in self.orphan_tasks.drain(..) {
+            task.abort();
+        }
         if self.root == NONE || self.pending_root.is_some() {
             return;
         }

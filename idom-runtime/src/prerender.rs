@@ -125,6 +125,14 @@ pub(crate) fn escape_attr(s: &str, out: &mut String) {
     }
 }
 
+/// Renders `root` once, without running effects, and returns its HTML (see [`Layout::to_html`]).
+/// This is how the server prerenders a page.
+pub fn render_to_html(root: impl Into<crate::Element>) -> String {
+    let mut layout = Layout::from_element(root);
+    layout.mount_without_effects();
+    layout.to_html()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,12 +170,4 @@ mod tests {
             "<div><a href=\"about:blank#blocked\">x</a><a href=\"/ok\">y</a><x-y data-ok=\"1\"></x-y></div>"
         );
     }
-}
-
-/// Renders `root` once, without running effects, and returns its HTML (see [`Layout::to_html`]).
-/// This is how the server prerenders a page.
-pub fn render_to_html(root: impl Into<crate::Element>) -> String {
-    let mut layout = Layout::from_element(root);
-    layout.mount_without_effects();
-    layout.to_html()
 }
