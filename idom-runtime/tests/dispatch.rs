@@ -187,7 +187,7 @@ async fn a_stalled_client_is_resynchronised_with_the_whole_model() {
                         Ok::<_, ()>(())
                     }
                 },
-                || std::future::pending::<Result<LayoutEvent, ()>>(),
+                std::future::pending::<Result<LayoutEvent, ()>>,
             )
             .await
     });
@@ -256,7 +256,7 @@ async fn dropping_the_dispatch_runs_every_cleanup_once() {
             let _ = first_sent.send(());
             async { Ok::<_, ()>(()) }
         },
-        || std::future::pending::<Result<LayoutEvent, ()>>(),
+        std::future::pending::<Result<LayoutEvent, ()>>,
     );
     let task = tokio::spawn(dispatch);
     got_first.recv().await.unwrap();
