@@ -199,14 +199,14 @@ impl Gen {
                     Spec::El { key: k, .. } | Spec::Comp { key: k, .. } => *k = key,
                     Spec::Text(_) => {}
                 }
-                if let (Spec::Comp { wrap, id, .. }, Spec::Comp { wrap: w2, .. }) = (&list[at], &mut node) {
-                    if self.rng.chance(50) {
-                        // Same id, other component type.
-                        *w2 = !*wrap;
-                        let children = state.get(id).cloned().unwrap_or_default();
-                        if let Spec::Comp { id: new_id, .. } = &node {
-                            state.insert(*new_id, children);
-                        }
+                if let (Spec::Comp { wrap, id, .. }, Spec::Comp { wrap: w2, .. }) = (&list[at], &mut node)
+                    && self.rng.chance(50)
+                {
+                    // Same id, other component type.
+                    *w2 = !*wrap;
+                    let children = state.get(id).cloned().unwrap_or_default();
+                    if let Spec::Comp { id: new_id, .. } = &node {
+                        state.insert(*new_id, children);
                     }
                 }
                 list[at] = node;
