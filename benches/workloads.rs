@@ -1,0 +1,315 @@
+//! The workloads of `shared/bench/WORKLOADS.md`, measured through the public API.
+//!
+//! `cargo bench --bench workloads` (add `-- --quick` for a run of under a minute) prints one JSON
+//! object per line: `{"workload", "n", "median_us", "p95_us", "bytes"}` plus, where they apply,
+//! `p99_us`, `events_per_s`, `heap_bytes_per_session` and `rss_bytes_per_session`.
+//!
+//! One measured run is exactly what a session does for one user action: the event delivered
+//! through `Layout::deliver`, the re-render, the diff, and the update serialised to the JSON text
+//! sent on the wire (`bytes` is its length). Setup (building the state a run starts from) is not
+//! measured. The server workloads run a real server in a child process (this binary, started with
+//! `--serve-counter`) and websocket clients on 127.0.0.1.
+
+use std::alloc::System;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use idom::prelude::*;
+use serde_json::Value;
+use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
+
+#[path = "../examples/table/app.rs"]
+#[allow(dead_code)]
+mod table_app;
+
+#[global_allocator]
+static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
+
+// ---------------------------------------------------------------------------------------------
+// the components
+
+#[hook]
+fn use_counter() -> (i32, impl Fn() + Clone) {
+    let (count, set_count) = use_state(|| 0);
+    (count, move || set_count.update(|c| c + 1))
+}
+
+#[component]
+fn ClickCount() -> Element {
+    let (count, increment) = use_counter();
+    html! { <button onclick={move |_| increment()}>"Click count: " {count}</button> }
+}
+
+#[component]
+fn Child(index: usize) -> Element {
+    let (count, set_count) = use_state(|| 0u32);
+    html! { <button onclick={move |_| set_count.update(|c| c + 1)}>{index} ": " {count}</button> }
+}
+
+#[component]
+fn Children(n: usize) -> Element {
+    html! { <div> for i in 0..n { <Child key={i} index={i} /> } </div> }
+}
+
+// ---------------------------------------------------------------------------------------------
+// measuring
+
+struct Options {
+    quick: bool,
+}
+
+fn report(workload: &str, samples: &mut [f64], bytes: usize, extra: &[(&str, Value)]) {
+    samples.sort_by(|a, b| a.total_cmp(b));
+    let pick = |q: f64| samples[((samples.len() as f64 - 1.0) * q).round() as usize];
+    let mut line = serde_json::json!({
+        "workload": workload,
+        "n": samples.len(),
+        "median_us": round(pick(0.5)),
+        "p95_us": round(pick(0.95)),
+        "bytes": bytes,
+    });
+    for (k, v) in extra {
+        line[*k] = v.clone();
+    }
+    println!("{line}");
+}
+
+fn round(us: f64) -> f64 {
+    (us * 1000.0).round() / 1000.0
+}
+
+/// Finds the click target of the first element matching `predicate` in a model.
+fn target(model: &Value, predicate: &dyn Fn(&Value) -> bool) -> String {
+    fn walk(v: &Value, p: &dyn Fn(&Value) -> bool) -> Option<String> {
+        if p(v) {
+            if let Some(t) = v["eventHandlers"]["onClick"]["target"].as_str() {
+                return Some(t.to_owned());
+            }
+        }
+        v["children"].as_array()?.iter().find_map(|c| walk(c, p))
+    }
+    walk(model, predicate).expect("a clickable element")
+}
+
+fn by_id(id: &'static str) -> impl Fn(&Value) -> bool {
+    move |v: &Value| v["attributes"]["id"] == id
+}
+
+fn click(target: &str) -> LayoutEvent {
+    LayoutEvent::new(target, vec![serde_json::json!({"type": "click"})])
+}
+
+/// One measured action: deliver, render, serialise. Returns (microseconds, bytes).
+fn act(layout: &mut Layout, event: LayoutEvent) -> (f64, usize) {
+    let start = Instant::now();
+    layout.deliver_now(event);
+    let update = layout.try_render().expect("the action changes the page");
+    let text = update.to_message();
+    let elapsed = start.elapsed().as_secs_f64() * 1e6;
+    (elapsed, std::hint::black_box(text).len())
+}
+
+fn mounted<C: idom::Component>(root: C) -> Layout {
+    let mut layout = Layout::new(root);
+    layout.try_render().expect("first render");
+    layout
+}
+
+fn counter(o: &Options) {
+    let runs = if o.quick { 2_000 } else { 20_000 };
+    let mut layout = mounted(ClickCount);
+    let t = target(&layout.model(), &|v| v["tagName"] == "button");
+    let mut samples = Vec::with_capacity(runs);
+    let mut bytes = 0;
+    for _ in 0..runs {
+        let (us, b) = act(&mut layout, click(&t));
+        samples.push(us);
+        bytes = b;
+    }
+    report("counter/click", &mut samples, bytes, &[]);
+
+    let runs = if o.quick { 1_000 } else { 10_000 };
+    let mut samples = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let start = Instant::now();
+        let mut layout = Layout::new(ClickCount);
+        let text = layout.try_render().expect("first render").to_message();
+        samples.push(start.elapsed().as_secs_f64() * 1e6);
+        bytes = std::hint::black_box(text).len();
+    }
+    report("counter/mount", &mut samples, bytes, &[]);
+}
+
+/// A table layout after the given setup clicks (by button id).
+fn table_with(setup: &[&'static str]) -> Layout {
+    let mut layout = mounted(table_app::Table);
+    for id in setup {
+        let t = target(&layout.model(), &by_id(id));
+        layout.deliver_now(click(&t));
+        layout.try_render();
+    }
+    layout
+}
+
+/// The target of the n-th row's label link (`which` = 1) or remove link (`which` = 2).
+fn row_link(model: &Value, row: usize, which: usize) -> String {
+    let tbody = &model["children"][0]["children"][1]["children"][0];
+    tbody["children"][row]["children"][which]["children"][0]["eventHandlers"]["onClick"]["target"]
+        .as_str()
+        .expect("row link")
+        .to_owned()
+}
+
+fn table_workload(name: &str, runs: usize, setup: &[&'static str], action: &dyn Fn(&Layout) -> String) {
+    let mut samples = Vec::with_capacity(runs);
+    let mut bytes = 0;
+    for _ in 0..runs {
+        let mut layout = table_with(setup);
+        let t = action(&layout);
+        let (us, b) = act(&mut layout, click(&t));
+        samples.push(us);
+        bytes = b;
+    }
+    report(name, &mut samples, bytes, &[]);
+}
+
+fn table(o: &Options) {
+    let (small, large) = if o.quick { (20, 5) } else { (200, 20) };
+    let button = |id: &'static str| move |l: &Layout| target(&l.model(), &by_id(id));
+    table_workload("table/create1k", small, &[], &button("run"));
+    table_workload("table/replace1k", small, &["run"], &button("run"));
+    table_workload("table/update10th", small, &["run"], &button("update"));
+    table_workload("table/select", small * 5, &["run"], &|l| row_link(&l.model(), 1, 1));
+    table_workload("table/swap", small * 5, &["run"], &button("swaprows"));
+    table_workload("table/remove", small * 5, &["run"], &|l| row_link(&l.model(), 1, 2));
+    table_workload("table/create10k", large, &[], &button("runlots"));
+    table_workload("table/append1k", small, &["run"], &button("add"));
+    table_workload("table/clear", small, &["run"], &button("clear"));
+}
+
+fn children(o: &Options) {
+    for n in [1_000, 10_000] {
+        let runs = if o.quick { 1_000 } else { 10_000 };
+        let mut layout = mounted(Children { n });
+        let model = layout.model();
+        let t = model["children"][0]["children"][n / 2]["eventHandlers"]["onClick"]["target"].as_str().unwrap().to_owned();
+        let mut samples = Vec::with_capacity(runs);
+        let mut bytes = 0;
+        for _ in 0..runs {
+            let (us, b) = act(&mut layout, click(&t));
+            samples.push(us);
+            bytes = b;
+        }
+        report(&format!("children/click-one-{n}"), &mut samples, bytes, &[("children", n.into())]);
+    }
+}
+
+fn memory(_o: &Options) {
+    let count = 1_000;
+    let region = Region::new(GLOBAL);
+    let layouts: Vec<Layout> = (0..count).map(|_| mounted(ClickCount)).collect();
+    let change = region.change();
+    let held = change.bytes_allocated as f64 - change.bytes_deallocated as f64;
+    let per = held / count as f64;
+    report("memory/session-counter", &mut [0.0], 0, &[("heap_bytes_per_session", round(per).into()), ("sessions", count.into())]);
+    drop(layouts);
+
+    let count = 10;
+    let region = Region::new(GLOBAL);
+    let layouts: Vec<Layout> = (0..count).map(|_| table_with(&["run"])).collect();
+    let change = region.change();
+    let held = change.bytes_allocated as f64 - change.bytes_deallocated as f64;
+    report(
+        "memory/session-table1k",
+        &mut [0.0],
+        0,
+        &[("heap_bytes_per_session", round(held / count as f64).into()), ("sessions", count.into())],
+    );
+    drop(layouts);
+}
+
+// ---------------------------------------------------------------------------------------------
+// server workloads
+
+#[path = "../examples/load/client.rs"]
+mod load;
+
+fn server(o: &Options) {
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let server = load::ServerProcess::start(&std::env::current_exe().expect("exe"), &["--serve-counter"]);
+    let url = server.stream_url();
+    rt.block_on(async {
+        let rounds = if o.quick { 1_000 } else { 10_000 };
+        let result = load::roundtrips(&url, 1, rounds, Duration::from_secs(60)).await;
+        let mut lat = result.latencies_us.clone();
+        let p99 = percentile(&mut lat, 0.99);
+        report("server/roundtrip-1", &mut lat, result.bytes, &[("p99_us", round(p99).into())]);
+
+        let secs = if o.quick { 3 } else { 10 };
+        let result = load::roundtrips(&url, 1_000, usize::MAX, Duration::from_secs(secs)).await;
+        let mut lat = result.latencies_us.clone();
+        let p99 = percentile(&mut lat, 0.99);
+        report(
+            "server/roundtrip-1000",
+            &mut lat,
+            result.bytes,
+            &[
+                ("p99_us", round(p99).into()),
+                ("events_per_s", (result.events as f64 / result.elapsed.as_secs_f64()).round().into()),
+                ("clients", 1_000.into()),
+            ],
+        );
+    });
+    drop(server);
+
+    for n in if o.quick { vec![1_000] } else { vec![1_000, 10_000] } {
+        let server = load::ServerProcess::start(&std::env::current_exe().expect("exe"), &["--serve-counter"]);
+        let url = server.stream_url();
+        let per = rt.block_on(load::idle_sessions(&url, n, server.pid()));
+        report(
+            &format!("server/sessions-{n}"),
+            &mut [0.0],
+            0,
+            &[("rss_bytes_per_session", round(per).into()), ("sessions", n.into())],
+        );
+    }
+}
+
+fn percentile(samples: &mut [f64], q: f64) -> f64 {
+    samples.sort_by(|a, b| a.total_cmp(b));
+    samples[((samples.len() as f64 - 1.0) * q).round() as usize]
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.iter().any(|a| a == "--serve-counter") {
+        let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+        rt.block_on(async {
+            let service = PerClientStateServer::new(ClickCount).into_service();
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+            println!("idom: serving at http://{}/", listener.local_addr().expect("addr"));
+            service.serve(listener, std::future::pending()).await.expect("serve");
+        });
+        return;
+    }
+    let o = Options { quick: args.iter().any(|a| a == "--quick") };
+    let only: Vec<&String> = args.iter().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let run = |name: &str| only.is_empty() || only.iter().any(|o| name.starts_with(o.as_str()));
+    let _ = (AtomicU64::new(0).load(Ordering::Relaxed), Arc::new(Mutex::new(())));
+    if run("counter") {
+        counter(&o);
+    }
+    if run("table") {
+        table(&o);
+    }
+    if run("children") {
+        children(&o);
+    }
+    if run("memory") {
+        memory(&o);
+    }
+    if run("server") {
+        server(&o);
+    }
+}
