@@ -365,7 +365,11 @@ impl IdomService {
         tokio::spawn(async move {
             match on_upgrade.await {
                 Ok(upgraded) => {
+                    // Small buffers: an idle session should cost kilobytes, not the 128 KiB read
+                    // buffer tungstenite defaults to. Writes go out as soon as they are made.
                     let config = WebSocketConfig::default()
+                        .read_buffer_size(4 * 1024)
+                        .write_buffer_size(0)
                         .max_message_size(Some(service.inner.config.max_message_size))
                         .max_frame_size(Some(service.inner.config.max_message_size));
                     let ws = WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, Some(config)).await;
