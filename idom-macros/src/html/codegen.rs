@@ -1,0 +1,365 @@
+//! Generating builder calls from [`Markup`].
+//!
+//! Shapes (all paths absolute, so markup works under `#![no_implicit_prelude]`):
+//!
+//! - element: `::idom::html::div().key(k).attr("class", v).on(::idom::html::events::onclick, h)
+//!   .child(c)...`; a void element the same without children; a custom element starts with
+//!   `::idom::html::custom("my-widget")`; handlers with modifiers use `.on_with(event,
+//!   ::idom::html::EventOptions { .. }, h)`.
+//! - component: `::idom::__private::component_element(Row::__builder().id(v)...
+//!   .children(e).build()).with_key(k)`; the prop setters are spanned on the attribute names and
+//!   `__builder`/`build` on the component name, so unknown props and missing props are reported
+//!   there.
+//! - `for`: a block that pushes one `Element` per iteration into a `Vec` (a real `for` loop, so
+//!   moves, `break` and `continue` behave as in Rust); `if` and `match`: the same expression with
+//!   each branch an `Element` (a missing `else` gives `Element::empty()`).
+//! - several nodes where one `Element` is needed: a `::idom::html::fragment()` of them.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use super::{
+    AttrValue, ComponentNode, ElementKind, ElementNode, Else, ForNode, IfNode, Listener, Markup, MatchNode, Node,
+};
+use crate::names;
+
+/// The `Element` expression for a whole `html!` invocation.
+pub(crate) fn expand(markup: &Markup) -> TokenStream {
+    nodes_to_element(&markup.roots)
+}
+
+/// One `Element` made of `nodes`: nothing, the node itself, or a fragment.
+fn nodes_to_element(nodes: &[Node]) -> TokenStream {
+    match nodes {
+        [] => quote!(::idom::Element::empty()),
+        [node] => node_to_element(node),
+        many => into_element(&fragment(many), Span::call_site()),
+    }
+}
+
+fn into_element(value: &TokenStream, span: Span) -> TokenStream {
+    quote_spanned!(span=> <::idom::Element as ::core::convert::From<_>>::from(#value))
+}
+
+fn fragment(children: &[Node]) -> TokenStream {
+    let children = children.iter().map(child_call);
+    quote!(::idom::html::fragment() #(#children)*)
+}
+
+fn node_to_element(node: &Node) -> TokenStream {
+    let span = node_span(node);
+    match node {
+        Node::Element(_) | Node::Fragment(_) | Node::Text(_) => into_element(&child_value(node), span),
+        Node::Expr(_) => into_element(&fragment(std::slice::from_ref(node)), span),
+        Node::Component(_) | Node::If(_) | Node::Match(_) => child_value(node),
+        Node::For(_) => {
+            let nodes = child_value(node);
+            quote_spanned!(span=> ::idom::Element::fragment(#nodes))
+        }
+    }
+}
+
+/// `.child(value)`, spanned on the child so a value that is not a node is reported there.
+fn child_call(node: &Node) -> TokenStream {
+    let value = child_value(node);
+    quote_spanned!(node_span(node)=> .child(#value))
+}
+
+/// The value a node adds as a child (anything `IntoNodes`).
+fn child_value(node: &Node) -> TokenStream {
+    match node {
+        Node::Element(e) => element(e),
+        Node::Component(c) => component(c),
+        Node::Fragment(f) => fragment(&f.children),
+        Node::Text(text) => quote!(#text),
+        Node::Expr(expr) => quote!(#expr),
+        Node::For(f) => for_loop(f),
+        Node::If(i) => if_else(i),
+        Node::Match(m) => match_arms(m),
+    }
+}
+
+fn node_span(node: &Node) -> Span {
+    match node {
+        Node::Element(e) => e.name.span,
+        Node::Component(c) => c.path.span(),
+        Node::Fragment(f) => f.span,
+        Node::Text(text) => text.span(),
+        Node::Expr(expr) => expr.span(),
+        Node::For(f) => f.for_token.span,
+        Node::If(i) => i.if_token.span,
+        Node::Match(m) => m.match_token.span,
+    }
+}
+
+fn value(value: &AttrValue, span: Span) -> TokenStream {
+    match value {
+        AttrValue::Lit(lit) => quote!(#lit),
+        AttrValue::Expr(expr) => quote!(#expr),
+        AttrValue::Flag => quote_spanned!(span=> true),
+    }
+}
+
+fn element(e: &ElementNode) -> TokenStream {
+    let span = e.name.span;
+    let start = match e.kind {
+        ElementKind::Normal(function) | ElementKind::Void(function) => {
+            let function = syn::Ident::new(function, span);
+            quote_spanned!(span=> ::idom::html::#function())
+        }
+        ElementKind::Custom => {
+            let name = &e.name.text;
+            quote_spanned!(span=> ::idom::html::custom(#name))
+        }
+    };
+    let key = e.key.as_ref().map(|key| {
+        let v = value(&key.value, key.span);
+        quote_spanned!(key.span=> .key(#v))
+    });
+    let attrs = e.attrs.iter().map(|attr| {
+        let name = &attr.name;
+        let v = value(&attr.value, attr.span);
+        quote_spanned!(attr.span=> .attr(#name, #v))
+    });
+    let listeners = e.listeners.iter().map(listener);
+    let children = e.children.iter().map(child_call);
+    quote!(#start #key #(#attrs)* #(#listeners)* #(#children)*)
+}
+
+fn listener(l: &Listener) -> TokenStream {
+    let span = l.event.span();
+    let event = &l.event;
+    let handler = handler(&l.handler);
+    if l.prevent_default || l.stop_propagation {
+        let (prevent_default, stop_propagation) = (l.prevent_default, l.stop_propagation);
+        quote_spanned!(span=>
+            .on_with(
+                ::idom::html::events::#event,
+                ::idom::html::EventOptions { prevent_default: #prevent_default, stop_propagation: #stop_propagation },
+                #handler,
+            )
+        )
+    } else {
+        quote_spanned!(span=> .on(::idom::html::events::#event, #handler))
+    }
+}
+
+/// A handler as `.on` takes it. An async closure (`async move |e| ...`) is only `AsyncFn`, so it
+/// is shared behind an `Arc` by a plain closure that calls it inside an `async move` block.
+fn handler(handler: &syn::Expr) -> TokenStream {
+    let syn::Expr::Closure(closure) = handler else { return quote!(#handler) };
+    if closure.asyncness.is_none() {
+        return quote!(#handler);
+    }
+    let span = closure.or1_token.span;
+    let (typed, shared, event) = (
+        syn::Ident::new("__typed", Span::mixed_site()),
+        syn::Ident::new("__handler", Span::mixed_site()),
+        syn::Ident::new("__event", Span::mixed_site()),
+    );
+    quote_spanned! {span=>
+        {
+            fn #typed<F: ::core::ops::AsyncFn(::idom::Event)>(f: F) -> F { f }
+            let #shared = ::std::sync::Arc::new(#typed(#handler));
+            move |#event: ::idom::Event| {
+                let #shared = ::std::sync::Arc::clone(&#shared);
+                async move { #shared(#event).await }
+            }
+        }
+    }
+}
+
+fn component(c: &ComponentNode) -> TokenStream {
+    let path = &c.path;
+    let span = path.segments.last().map_or_else(|| path.span(), |s| s.ident.span());
+    let props = c.props.iter().map(|prop| {
+        let setter = prop_ident(&prop.name, prop.span);
+        let v = value(&prop.value, prop.span);
+        quote_spanned!(prop.span=> .#setter(#v))
+    });
+    let children = c.children.as_ref().map(|children| {
+        let children = nodes_to_element(children);
+        quote_spanned!(span=> .children(#children))
+    });
+    let key = c.key.as_ref().map(|key| {
+        let v = value(&key.value, key.span);
+        quote_spanned!(key.span=> .with_key(#v))
+    });
+    quote_spanned!(span=>
+        ::idom::__private::component_element(#path::__builder() #(#props)* #children .build()) #key
+    )
+}
+
+/// The setter of a prop: its name, raw if it is a keyword (`type` -> `r#type`).
+fn prop_ident(name: &str, span: Span) -> syn::Ident {
+    if names::is_keyword(name) && !matches!(name, "self" | "super" | "crate" | "Self") {
+        syn::Ident::new_raw(name, span)
+    } else {
+        syn::Ident::new(name, span)
+    }
+}
+
+fn for_loop(f: &ForNode) -> TokenStream {
+    let nodes = syn::Ident::new("__nodes", Span::mixed_site());
+    let (for_token, pat, in_token, expr) = (&f.for_token, &f.pat, &f.in_token, &f.expr);
+    let body = nodes_to_element(&f.body);
+    quote_spanned!(f.for_token.span=> {
+        let mut #nodes = ::std::vec::Vec::<::idom::Element>::new();
+        #for_token #pat #in_token #expr {
+            #nodes.push(#body);
+        }
+        #nodes
+    })
+}
+
+fn if_else(i: &IfNode) -> TokenStream {
+    let (if_token, cond) = (&i.if_token, &i.cond);
+    let then = nodes_to_element(&i.then);
+    let otherwise = match &i.otherwise {
+        Some(Else::If(else_token, nested)) => {
+            let nested = if_else(nested);
+            quote!(#else_token #nested)
+        }
+        Some(Else::Nodes(else_token, nodes)) => {
+            let nodes = nodes_to_element(nodes);
+            quote!(#else_token { #nodes })
+        }
+        None => quote!(else { ::idom::Element::empty() }),
+    };
+    quote!(#if_token #cond { #then } #otherwise)
+}
+
+fn match_arms(m: &MatchNode) -> TokenStream {
+    let (match_token, expr) = (&m.match_token, &m.expr);
+    let arms = m.arms.iter().map(|arm| {
+        let pat = &arm.pat;
+        let guard = arm.guard.as_ref().map(|(if_token, guard)| quote!(#if_token #guard));
+        let arrow = &arm.arrow;
+        let body = nodes_to_element(&arm.body);
+        quote!(#pat #guard #arrow { #body },)
+    });
+    quote!(#match_token #expr { #(#arms)* })
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::*;
+
+    fn expand_str(tokens: TokenStream) -> String {
+        let markup: Markup = syn::parse2(tokens).unwrap();
+        crate::squash(&expand(&markup).to_string())
+    }
+
+    #[test]
+    fn element_with_everything() {
+        let code = expand_str(quote! {
+            <button key={id} class="big" disabled onclick={move |_| inc()}>"Count: " {count}</button>
+        });
+        assert_eq!(
+            code,
+            quote! {
+                <::idom::Element as ::core::convert::From<_>>::from(
+                    ::idom::html::button()
+                        .key(id)
+                        .attr("class", "big")
+                        .attr("disabled", true)
+                        .on(::idom::html::events::onclick, move |_| inc())
+                        .child("Count: ")
+                        .child(count)
+                )
+            }
+            .to_string()
+            .replace(' ', "")
+        );
+    }
+
+    #[test]
+    fn modifiers_use_on_with() {
+        let code = expand_str(quote! { <form onsubmit|prevent_default={h}></form> });
+        assert!(
+            code.contains(&crate::squash(
+                &quote!(.on_with(
+                    ::idom::html::events::onsubmit,
+                    ::idom::html::EventOptions { prevent_default: true, stop_propagation: false },
+                    h,
+                ))
+                .to_string()
+            )),
+            "{code}"
+        );
+    }
+
+    #[test]
+    fn async_closures_are_adapted() {
+        let code = expand_str(quote! { <button onclick={async move |e| save(e).await}></button> });
+        assert!(code.contains("::std::sync::Arc::new(__typed(asyncmove|e|save(e).await))"), "{code}");
+        let code = expand_str(quote! { <button onclick={move |e| async move { save(e).await }}></button> });
+        assert!(!code.contains("Arc"), "{code}");
+    }
+
+    #[test]
+    fn custom_void_and_svg_elements() {
+        let code = expand_str(quote! { <my-widget></my-widget> <input /> <linearGradient></linearGradient> <use /> });
+        assert!(code.contains(&crate::squash("::idom::html::custom(\"my-widget\")")), "{code}");
+        assert!(code.contains(&crate::squash(":: idom :: html :: input ()")), "{code}");
+        assert!(code.contains(&crate::squash(":: idom :: html :: linear_gradient ()")), "{code}");
+        assert!(code.contains(&crate::squash(":: idom :: html :: use_ ()")), "{code}");
+        assert!(code.contains(&crate::squash(":: idom :: html :: fragment ()")), "{code}");
+    }
+
+    #[test]
+    fn components_use_the_builder() {
+        let code = expand_str(quote! {
+            <Card title="t" type="x" key=1><p>"a"</p><p>"b"</p></Card>
+        });
+        assert_eq!(
+            code,
+            quote! {
+                ::idom::__private::component_element(
+                    Card::__builder()
+                        .title("t")
+                        .r#type("x")
+                        .children(<::idom::Element as ::core::convert::From<_>>::from(
+                            ::idom::html::fragment()
+                                .child(::idom::html::p().child("a"))
+                                .child(::idom::html::p().child("b"))
+                        ))
+                        .build()
+                ).with_key(1)
+            }
+            .to_string()
+            .replace(' ', "")
+        );
+        let code = expand_str(quote! { <ClickCount /> });
+        assert_eq!(
+            code,
+            crate::squash(&quote!(::idom::__private::component_element(ClickCount::__builder().build())).to_string())
+        );
+    }
+
+    #[test]
+    fn control_flow_yields_elements() {
+        let code = expand_str(quote! {
+            <ul>
+                for item in items { <li>{item}</li> }
+                if ok { "yes" }
+                match n { 0 => "zero", _ => {} }
+            </ul>
+        });
+        assert!(
+            code.contains(&crate::squash("let mut __nodes = :: std :: vec :: Vec :: < :: idom :: Element > :: new ()")),
+            "{code}"
+        );
+        assert!(code.contains(&crate::squash("for item in items { __nodes . push (")), "{code}");
+        assert!(code.contains(&crate::squash("if ok { < :: idom :: Element as :: core :: convert :: From < _ >> :: from (\"yes\") } else { :: idom :: Element :: empty () }")), "{code}");
+        assert!(code.contains(&crate::squash("match n { 0 => { < :: idom :: Element as :: core :: convert :: From < _ >> :: from (\"zero\") } , _ => { :: idom :: Element :: empty () } , }")), "{code}");
+    }
+
+    #[test]
+    fn empty_markup_is_an_empty_element() {
+        assert_eq!(expand_str(quote! {}), crate::squash(&quote!(::idom::Element::empty()).to_string()));
+    }
+}

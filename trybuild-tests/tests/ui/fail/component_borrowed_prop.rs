@@ -1,0 +1,8 @@
+use idom::prelude::*;
+
+#[component]
+fn Label(text: &str) -> Element {
+    html! { <span>{text}</span> }
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use idom::prelude::*;
+
+#[hook]
+async fn use_user() -> String {
+    String::new()
+}
+
+fn main() {}

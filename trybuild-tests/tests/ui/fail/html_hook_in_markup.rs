@@ -1,0 +1,12 @@
+use idom::prelude::*;
+
+#[component]
+fn Counter() -> Element {
+    html! {
+        <p>"Count: " {use_state(|| 0).0}</p>
+    }
+}
+
+fn main() {
+    let _ = Layout::new(Counter);
+}

@@ -1,0 +1,12 @@
+use idom::prelude::*;
+
+fn page() -> Element {
+    html! {
+        <section>
+            <p>"one"</p>
+    }
+}
+
+fn main() {
+    let _ = page();
+}

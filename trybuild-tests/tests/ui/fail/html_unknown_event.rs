@@ -1,0 +1,11 @@
+use idom::prelude::*;
+
+fn page() -> Element {
+    html! {
+        <button onclik={|_| println!("clicked")}>"Save"</button>
+    }
+}
+
+fn main() {
+    let _ = page();
+}
