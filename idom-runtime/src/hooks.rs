@@ -118,6 +118,9 @@ pub trait InsideComponent {}
 
 #[allow(dead_code)]
 struct HookScopeToken;
+
+/// The message of the (never reached) body of a hook's guard function.
+const OUTSIDE: &str = "hooks are called through #[component] and #[hook]";
 impl InsideComponent for HookScopeToken {}
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -217,13 +220,14 @@ impl use_state {
 ///     html! { <button onclick={move |_| set_count.update(|c| c + 1)}>{count}</button> }
 /// }
 /// ```
-pub fn use_state<'h, T, F>(init: F) -> !
+#[allow(unreachable_code, unused_variables)]
+pub fn use_state<'h, T, F>(init: F) -> (T, UseStateSetter<T>)
 where
     &'h (): InsideComponent,
+    T: Clone + PartialEq + Send + 'static,
     F: FnOnce() -> T,
 {
-    let _ = init;
-    unreachable!("hooks are called through #[component] and #[hook]")
+    use_state::__call(unreachable!("{}", OUTSIDE), init)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -303,14 +307,16 @@ impl use_reducer {
 
 /// State managed by a reducer `fn(&state, action) -> state`: returns the state and a
 /// [`Dispatch`]. The reducer of the first render is kept.
-pub fn use_reducer<'h, S, A, R, I>(reducer: R, init: I) -> !
+#[allow(unreachable_code, unused_variables)]
+pub fn use_reducer<'h, S, A, R, I>(reducer: R, init: I) -> (S, Dispatch<A>)
 where
     &'h (): InsideComponent,
-    R: Fn(&S, A) -> S,
+    S: Clone + PartialEq + Send + 'static,
+    A: 'static,
+    R: Fn(&S, A) -> S + Send + Sync + 'static,
     I: FnOnce() -> S,
 {
-    let _ = (reducer, init);
-    unreachable!("hooks are called through #[component] and #[hook]")
+    use_reducer::__call(unreachable!("{}", OUTSIDE), reducer, init)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -400,13 +406,15 @@ impl use_effect {
 ///     html! { <p>"Ticks: " {ticks}</p> }
 /// }
 /// ```
-pub fn use_effect<'h, F, R, D>(effect: F, deps: D) -> !
+#[allow(unreachable_code, unused_variables)]
+pub fn use_effect<'h, F, R, M, D>(effect: F, deps: D)
 where
     &'h (): InsideComponent,
-    F: FnOnce() -> R,
+    F: FnOnce() -> R + Send + 'static,
+    R: EffectOutput<M>,
+    D: PartialEq + Send + 'static,
 {
-    let _ = (effect, deps);
-    unreachable!("hooks are called through #[component] and #[hook]")
+    use_effect::__call(unreachable!("{}", OUTSIDE), effect, deps)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -436,13 +444,15 @@ impl use_memo {
 }
 
 /// Computes a value on the first render and again only when `deps` changes.
-pub fn use_memo<'h, T, F, D>(compute: F, deps: D) -> !
+#[allow(unreachable_code, unused_variables)]
+pub fn use_memo<'h, T, F, D>(compute: F, deps: D) -> T
 where
     &'h (): InsideComponent,
+    T: Clone + Send + 'static,
     F: FnOnce() -> T,
+    D: PartialEq + Send + 'static,
 {
-    let _ = (compute, deps);
-    unreachable!("hooks are called through #[component] and #[hook]")
+    use_memo::__call(unreachable!("{}", OUTSIDE), compute, deps)
 }
 
 #[doc(hidden)]
@@ -463,13 +473,16 @@ impl use_callback {
 
 /// A [`Callback`] that stays equal across renders until `deps` changes, so passing it as a prop
 /// does not re-render a memoised child.
-pub fn use_callback<'h, A, R, F, D>(f: F, deps: D) -> !
+#[allow(unreachable_code, unused_variables)]
+pub fn use_callback<'h, A, R, F, D>(f: F, deps: D) -> Callback<A, R>
 where
     &'h (): InsideComponent,
-    F: Fn(A) -> R,
+    A: 'static,
+    R: 'static,
+    F: Fn(A) -> R + Send + Sync + 'static,
+    D: PartialEq + Send + 'static,
 {
-    let _ = (f, deps);
-    unreachable!("hooks are called through #[component] and #[hook]")
+    use_callback::__call(unreachable!("{}", OUTSIDE), f, deps)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -535,13 +548,14 @@ impl use_ref {
 }
 
 /// A [`UseRef`]: a value kept across renders that does not trigger them.
-pub fn use_ref<'h, T, F>(init: F) -> !
+#[allow(unreachable_code, unused_variables)]
+pub fn use_ref<'h, T, F>(init: F) -> UseRef<T>
 where
     &'h (): InsideComponent,
+    T: Send + 'static,
     F: FnOnce() -> T,
 {
-    let _ = init;
-    unreachable!("hooks are called through #[component] and #[hook]")
+    use_ref::__call(unreachable!("{}", OUTSIDE), init)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -577,11 +591,12 @@ impl use_update {
 }
 
 /// A handle that forces a re-render of the component (for state kept outside hooks).
-pub fn use_update<'h>() -> !
+#[allow(unreachable_code, unused_variables)]
+pub fn use_update<'h>() -> UpdateHandle
 where
     &'h (): InsideComponent,
 {
-    unreachable!("hooks are called through #[component] and #[hook]")
+    use_update::__call(unreachable!("{}", OUTSIDE))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -710,12 +725,13 @@ impl use_context {
 }
 
 /// The value of the nearest provider of `context` above this component, or its default.
-pub fn use_context<'h, T>(context: &Context<T>) -> !
+#[allow(unreachable_code, unused_variables)]
+pub fn use_context<'h, T>(context: &Context<T>) -> T
 where
     &'h (): InsideComponent,
+    T: Clone + PartialEq + Send + Sync + 'static,
 {
-    let _ = context;
-    unreachable!("hooks are called through #[component] and #[hook]")
+    use_context::__call(unreachable!("{}", OUTSIDE), context)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -781,9 +797,10 @@ impl use_location {
 }
 
 /// The [`Location`] of the page this session serves (empty outside a server connection).
-pub fn use_location<'h>() -> !
+#[allow(unreachable_code, unused_variables)]
+pub fn use_location<'h>() -> Location
 where
     &'h (): InsideComponent,
 {
-    unreachable!("hooks are called through #[component] and #[hook]")
+    use_location::__call(unreachable!("{}", OUTSIDE))
 }
