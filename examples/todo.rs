@@ -19,8 +19,8 @@ enum Action {
     Remove(u64),
 }
 
-fn reduce(todos: &Vec<Todo>, action: Action) -> Vec<Todo> {
-    let mut todos = todos.clone();
+fn reduce(todos: &[Todo], action: Action) -> Vec<Todo> {
+    let mut todos = todos.to_vec();
     match action {
         Action::Add(text) => {
             let id = todos.iter().map(|t| t.id).max().unwrap_or(0) + 1;
@@ -51,7 +51,7 @@ fn TodoItem(todo: Todo, dispatch: Dispatch<Action>) -> Element {
 
 #[component]
 fn TodoApp() -> Element {
-    let (todos, dispatch) = use_reducer(reduce, Vec::new);
+    let (todos, dispatch) = use_reducer(|todos: &Vec<Todo>, action| reduce(todos, action), Vec::new);
     let (draft, set_draft) = use_state(String::new);
     let on_input = set_draft.clone();
     let add = dispatch.clone();
