@@ -193,7 +193,8 @@ fn children(o: &Options) {
         let runs = if o.quick { 1_000 } else { 10_000 };
         let mut layout = mounted(Children { n });
         let model = layout.model();
-        let t = model["children"][0]["children"][n / 2]["eventHandlers"]["onClick"]["target"].as_str().unwrap().to_owned();
+        let t =
+            model["children"][0]["children"][n / 2]["eventHandlers"]["onClick"]["target"].as_str().unwrap().to_owned();
         let mut samples = Vec::with_capacity(runs);
         let mut bytes = 0;
         for _ in 0..runs {
@@ -212,7 +213,12 @@ fn memory(_o: &Options) {
     let change = region.change();
     let held = change.bytes_allocated as f64 - change.bytes_deallocated as f64;
     let per = held / count as f64;
-    report("memory/session-counter", &mut [0.0], 0, &[("heap_bytes_per_session", round(per).into()), ("sessions", count.into())]);
+    report(
+        "memory/session-counter",
+        &mut [0.0],
+        0,
+        &[("heap_bytes_per_session", round(per).into()), ("sessions", count.into())],
+    );
     drop(layouts);
 
     let count = 10;

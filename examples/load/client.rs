@@ -102,7 +102,8 @@ pub async fn roundtrips(url: &str, clients: usize, rounds: usize, duration: Dura
         .into_iter()
         .map(|(mut ws, target)| {
             tokio::spawn(async move {
-                let event = serde_json::json!({"type": "layout-event", "target": target, "data": [{"type": "click"}]}).to_string();
+                let event = serde_json::json!({"type": "layout-event", "target": target, "data": [{"type": "click"}]})
+                    .to_string();
                 let mut latencies = Vec::new();
                 let mut bytes = 0;
                 for _ in 0..rounds {
