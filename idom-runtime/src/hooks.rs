@@ -1,4 +1,4 @@
-//! Hooks: per-instance state of components, stored by the [`Layout`](crate::Layout).
+//! Hooks: per-instance state of components, stored by the [`Layout`].
 //!
 //! Every mounted component instance owns a list of hook slots. A render walks the slots in order:
 //! the n-th hook call of a render gets the n-th slot, created on the first render. That is why
@@ -13,7 +13,7 @@
 //! Each hook is a pair of items with one name: a hidden `struct use_x {}` whose `__call` takes the
 //! [`HookContext`] (this is what the macros call), and a `fn use_x` that only exists so that calling
 //! a hook from a plain function is a compile error saying "hooks can only be called from
-//! #[component] or #[hook] functions".
+//! \#\[component\] or \#\[hook\] functions".
 
 #![allow(non_camel_case_types)]
 

@@ -123,7 +123,15 @@ pub(crate) struct ScopeData {
     pub(crate) dirty: bool,
 }
 
-/// Renders a root component and keeps it live: see the [module docs](self).
+/// Renders a root component and keeps it live.
+///
+/// A layout owns the tree of mounted component instances and their hook state. It re-renders
+/// only components that were queued (by a setter, a context change or a failure), parents before
+/// children, and never a component whose props are equal and whose state is clean. Each change
+/// comes out of [`render`](Self::render) as a [`LayoutUpdate`]: JSON Patch operations that,
+/// applied in order to the model of the first update, give exactly the model of a fresh render.
+/// A panic in a component's render, effect or handler is caught: that component shows an error
+/// node and the rest of the layout goes on.
 ///
 /// ```
 /// use idom::prelude::*;
