@@ -48,14 +48,18 @@ pub enum DispatchError<SE, RE> {
 /// }
 ///
 /// # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
-/// let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+/// let mut sent = Vec::new();
 /// let result = dispatch_single_view(
 ///     Layout::new(Hello),
-///     move |update| { let tx = tx.clone(); async move { tx.send(update).map_err(|_| "closed") } },
-///     || async { Err::<LayoutEvent, _>("no events in this example") },
-/// ).await;
+///     |update| {
+///         sent.push(update);
+///         async { Err::<(), _>("stop after the first update") }
+///     },
+///     || std::future::pending::<Result<LayoutEvent, ()>>(),
+/// )
+/// .await;
 /// assert!(result.is_err());
-/// assert_eq!(rx.recv().await.unwrap().path, "");
+/// assert_eq!(sent[0].path, "");
 /// # });
 /// ```
 pub async fn dispatch_single_view<S, SF, SE, R, RF, RE>(
