@@ -25,9 +25,17 @@ async fn smoke(name: &str, page_path: &str, expect: &str) {
         page.split("data-idom-stream=\"").nth(1).and_then(|s| s.split('"').next()).expect("stream url in page");
     let ws_url = format!("{}{stream}?loc=%2F", host_root.replace("http://", "ws://"));
     let (mut ws, _) = tokio_tungstenite::connect_async(ws_url).await.expect("websocket");
-    let first =
-        tokio::time::timeout(Duration::from_secs(10), ws.next()).await.expect("first update in time").unwrap().unwrap();
-    let Message::Text(text) = first else { panic!("{name}: expected a text frame") };
+    let text = loop {
+        let frame = tokio::time::timeout(Duration::from_secs(10), ws.next())
+            .await
+            .expect("first update in time")
+            .unwrap()
+            .unwrap();
+        let Message::Text(text) = frame else { panic!("{name}: expected a text frame") };
+        if !text.contains("\"type\":\"session\"") {
+            break text;
+        }
+    };
     let update = idom::protocol::decode_update(text.as_str()).expect("a layout-update");
     assert_eq!(update.path, "");
     assert!(text.contains(expect), "{name}: the first update lacks {expect:?}");

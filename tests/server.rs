@@ -64,6 +64,9 @@ async fn next_update(ws: &mut Ws, model: &mut Value) -> idom::LayoutUpdate {
         let msg =
             tokio::time::timeout(Duration::from_secs(5), ws.next()).await.expect("an update in time").unwrap().unwrap();
         if let Message::Text(text) = msg {
+            if text.contains("\"type\":\"session\"") {
+                continue;
+            }
             let update = decode_update(text.as_str()).expect("a layout-update");
             apply_update(model, &update).unwrap();
             return update;

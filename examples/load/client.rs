@@ -72,7 +72,7 @@ async fn connect(url: &str) -> Option<(Ws, String)> {
     let (mut ws, _) = tokio_tungstenite::connect_async(url).await.ok()?;
     let first = loop {
         match tokio::time::timeout(Duration::from_secs(30), ws.next()).await.ok()?? {
-            Ok(Message::Text(text)) => break text,
+            Ok(Message::Text(text)) if !text.contains("\"type\":\"session\"") => break text,
             Ok(_) => continue,
             Err(_) => return None,
         }

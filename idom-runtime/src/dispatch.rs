@@ -64,9 +64,39 @@ pub enum DispatchError<SE, RE> {
 /// ```
 pub async fn dispatch_single_view<S, SF, SE, R, RF, RE>(
     mut layout: Layout,
-    mut send: S,
-    mut recv: R,
+    send: S,
+    recv: R,
 ) -> Result<(), DispatchError<SE, RE>>
+where
+    S: FnMut(LayoutUpdate) -> SF,
+    SF: Future<Output = Result<(), SE>>,
+    R: FnMut() -> RF,
+    RF: Future<Output = Result<LayoutEvent, RE>>,
+{
+    drive(&mut layout, send, recv).await
+}
+
+/// [`dispatch_single_view`] on a borrowed layout, which outlives the transport: the server keeps
+/// it to resume the session when the client reconnects. A layout that was already rendered first
+/// sends its whole model (path `""`), so a new transport starts from a full model either way.
+pub async fn dispatch_single_view_on<S, SF, SE, R, RF, RE>(
+    layout: &mut Layout,
+    mut send: S,
+    recv: R,
+) -> Result<(), DispatchError<SE, RE>>
+where
+    S: FnMut(LayoutUpdate) -> SF,
+    SF: Future<Output = Result<(), SE>>,
+    R: FnMut() -> RF,
+    RF: Future<Output = Result<LayoutEvent, RE>>,
+{
+    if layout.is_mounted() {
+        send(full_model(layout)).await.map_err(DispatchError::Send)?;
+    }
+    drive(layout, send, recv).await
+}
+
+async fn drive<S, SF, SE, R, RF, RE>(layout: &mut Layout, mut send: S, mut recv: R) -> Result<(), DispatchError<SE, RE>>
 where
     S: FnMut(LayoutUpdate) -> SF,
     SF: Future<Output = Result<(), SE>>,
@@ -187,7 +217,8 @@ impl Drop for Leave {
     }
 }
 
-fn full_model(layout: &Layout) -> LayoutUpdate {
+/// An update that builds `layout`'s whole current model.
+pub(crate) fn full_model(layout: &Layout) -> LayoutUpdate {
     LayoutUpdate {
         path: String::new(),
         changes: vec![PatchOp { op: Op::Add, path: String::new(), from: None, value: Some(Json(layout.model_json())) }],

@@ -20,20 +20,26 @@ impl Layout {
     /// The HTML of the model's nodes (the root component's output), escaped for safe inclusion in
     /// a page. Event handlers are not rendered: they attach when the client connects.
     pub fn to_html(&self) -> String {
+        self.to_html_with(false)
+    }
+
+    /// [`to_html`](Self::to_html), keeping script URLs and `srcdoc` when `trusted` (the app opted
+    /// in with [`ServerConfig::allow_script_urls`](crate::server::ServerConfig::allow_script_urls)).
+    pub fn to_html_with(&self, trusted: bool) -> String {
         let mut out = String::new();
         for &c in self.children(self.root_node()) {
-            self.html_of(c, &mut out, false);
+            self.html_of(c, &mut out, false, trusted);
         }
         out
     }
 
-    fn html_of(&self, idx: u32, out: &mut String, raw_text: bool) {
+    fn html_of(&self, idx: u32, out: &mut String, raw_text: bool, trusted: bool) {
         match &self.n(idx).kind {
             Kind::Text(t) if raw_text => out.push_str(&t.replace("</", "<\\/")),
             Kind::Text(t) => escape_text(t, out),
             Kind::Component(s) => {
                 for &c in &s.children {
-                    self.html_of(c, out, raw_text);
+                    self.html_of(c, out, raw_text, trusted);
                 }
             }
             Kind::Element(el) => {
@@ -44,7 +50,10 @@ impl Layout {
                 out.push('<');
                 out.push_str(name);
                 for (attr, value) in &el.attrs {
-                    if !is_safe_name(attr) || attr.len() >= 2 && attr[..2].eq_ignore_ascii_case("on") {
+                    if !is_safe_name(attr)
+                        || attr.len() >= 2 && attr[..2].eq_ignore_ascii_case("on")
+                        || !trusted && attr.eq_ignore_ascii_case("srcdoc")
+                    {
                         continue;
                     }
                     match value {
@@ -53,7 +62,10 @@ impl Layout {
                         }
                         AttrValue::Text(v) => {
                             let _ = write!(out, " {attr}=\"");
-                            if URL_ATTRIBUTES.contains(&attr.to_ascii_lowercase().as_str()) && is_dangerous_url(v) {
+                            if !trusted
+                                && URL_ATTRIBUTES.contains(&attr.to_ascii_lowercase().as_str())
+                                && is_dangerous_url(v)
+                            {
                                 out.push_str("about:blank#blocked");
                             } else {
                                 escape_attr(v, out);
@@ -80,7 +92,7 @@ impl Layout {
                 }
                 let raw = name.eq_ignore_ascii_case("style");
                 for &c in &el.children {
-                    self.html_of(c, out, raw);
+                    self.html_of(c, out, raw, trusted);
                 }
                 let _ = write!(out, "</{name}>");
             }
@@ -128,9 +140,14 @@ pub(crate) fn escape_attr(s: &str, out: &mut String) {
 /// Renders `root` once, without running effects, and returns its HTML (see [`Layout::to_html`]).
 /// This is how the server prerenders a page.
 pub fn render_to_html(root: impl Into<crate::Element>) -> String {
+    render_to_html_with(root, false)
+}
+
+/// [`render_to_html`] with script URLs and `srcdoc` kept when `trusted`.
+pub(crate) fn render_to_html_with(root: impl Into<crate::Element>, trusted: bool) -> String {
     let mut layout = Layout::from_element(root);
     layout.mount_without_effects();
-    layout.to_html()
+    layout.to_html_with(trusted)
 }
 
 #[cfg(test)]

@@ -16,23 +16,45 @@
 //! | `GET {prefix}_idom/stream` (websocket) | the session: updates out, events in |
 //! | any other `GET` under the prefix | the page, with the first render prerendered as HTML |
 //!
-//! Websocket upgrades must come from the same origin as the page (or an allowed origin, see
-//! [`ServerConfig::allowed_origins`]); others get 403. Inbound messages are capped at
-//! [`ServerConfig::max_message_size`].
+//! # Defences, on by default
+//!
+//! - Websocket upgrades must come from the page's own origin or an allowed one
+//!   ([`ServerConfig::allowed_origins`]); others get 403.
+//! - Inbound messages over [`ServerConfig::max_message_size`] (64 KiB) close the session with 1009.
+//!   Frames that are not JSON, not a known message type, or binary are ignored (and logged at
+//!   debug level): a client cannot make the server do anything with them.
+//! - At most [`ServerConfig::max_sessions`] sessions at once (503 beyond); requests must send their
+//!   headers within [`ServerConfig::handshake_timeout`]; the server pings every
+//!   [`ServerConfig::ping_interval`] and closes sessions silent for [`ServerConfig::idle_timeout`].
+//! - Per-connection buffers are small (4 KiB reads) and a session never queues updates: it renders
+//!   the next one only when the previous one was written, so a client that stops reading costs
+//!   one update, and the state changes meanwhile are coalesced.
+//! - A panic in a component is caught by the layout (an error node); a panic anywhere else in a
+//!   session closes that session with 1011 and is logged; other sessions never notice.
+//! - A client that reconnects within [`ServerConfig::resume_window`] (60 s) gets its session back
+//!   (at most [`ServerConfig::max_parked_sessions`] are kept); later, it gets a fresh one and is
+//!   told so (`{"type": "session", "resumed": false}`).
+//! - On shutdown the server stops accepting, closes sessions with 1001, and clients reconnect with
+//!   backoff.
 
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::task::{Context as TaskContext, Poll};
 use std::time::Duration;
+use std::time::Instant;
 
 use bytes::Bytes;
-use futures_util::{SinkExt as _, StreamExt as _};
+use futures_util::{FutureExt as _, SinkExt as _, StreamExt as _};
 use http::{HeaderValue, Method, Request, Response, StatusCode, header};
 use http_body_util::Full;
-use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use tokio::net::{TcpListener, ToSocketAddrs};
 use tokio::sync::watch;
 use tokio_tungstenite::WebSocketStream;
@@ -40,9 +62,9 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{Message, handshake::derive_accept_key};
 
-use crate::dispatch::{DispatchError, SharedViewDispatcher, create_shared_view_dispatcher, dispatch_single_view};
+use crate::dispatch::{DispatchError, SharedViewDispatcher, create_shared_view_dispatcher, dispatch_single_view_on};
 use crate::hooks::{Location, percent_decode, provide_location};
-use crate::prerender::{escape_attr, escape_text, render_to_html};
+use crate::prerender::{escape_attr, escape_text, render_to_html_with};
 use crate::protocol::{ClientMessage, LayoutEvent};
 use crate::{Component, Element, Layout};
 
@@ -64,6 +86,21 @@ pub struct ServerConfig {
     pub max_message_size: usize,
     /// Origins (`https://example.com`) allowed to open the websocket besides the page's own.
     pub allowed_origins: Vec<String>,
+    /// Sessions served at once; upgrades beyond get 503.
+    pub max_sessions: usize,
+    /// Time a connection has to send its request headers, and an upgrade to complete.
+    pub handshake_timeout: Duration,
+    /// How often the server pings each session.
+    pub ping_interval: Duration,
+    /// A session from which nothing (not even a pong) arrived for this long is closed.
+    pub idle_timeout: Duration,
+    /// How long a per-client session whose connection dropped is kept for the client to resume.
+    pub resume_window: Duration,
+    /// How many dropped sessions are kept for resuming; the oldest go first.
+    pub max_parked_sessions: usize,
+    /// Keep `javascript:` URLs and `srcdoc` from component data instead of neutralising them.
+    /// Only for apps whose attribute values never come from users.
+    pub allow_script_urls: bool,
 }
 
 impl Default for ServerConfig {
@@ -74,6 +111,13 @@ impl Default for ServerConfig {
             head: String::new(),
             max_message_size: 64 * 1024,
             allowed_origins: Vec::new(),
+            max_sessions: 10_000,
+            handshake_timeout: Duration::from_secs(10),
+            ping_interval: Duration::from_secs(20),
+            idle_timeout: Duration::from_secs(60),
+            resume_window: Duration::from_secs(60),
+            max_parked_sessions: 1_000,
+            allow_script_urls: false,
         }
     }
 }
@@ -92,6 +136,14 @@ struct Inner {
     mode: Mode,
     shutdown: watch::Receiver<bool>,
     shutdown_tx: watch::Sender<bool>,
+    sessions: AtomicUsize,
+    parked: Mutex<HashMap<String, Parked>>,
+}
+
+/// A per-client layout whose connection dropped, kept for the client to come back to.
+struct Parked {
+    layout: Layout,
+    until: Instant,
 }
 
 /// The HTTP service of an idom app: the page, the client and the websocket stream. Clone it
@@ -166,6 +218,8 @@ macro_rules! server_type {
                         mode: $mode,
                         shutdown,
                         shutdown_tx,
+                        sessions: AtomicUsize::new(0),
+                        parked: Mutex::new(HashMap::new()),
                     }),
                 }
             }
@@ -225,7 +279,8 @@ impl IdomService {
     /// connections to finish.
     pub async fn serve(self, listener: TcpListener, shutdown: impl Future<Output = ()>) -> std::io::Result<()> {
         let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-        let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+        let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+        builder.http1().timer(TokioTimer::new()).header_read_timeout(self.inner.config.handshake_timeout);
         tokio::pin!(shutdown);
         loop {
             tokio::select! {
@@ -257,6 +312,8 @@ impl IdomService {
         }
         drop(listener);
         let _ = self.inner.shutdown_tx.send(true);
+        let parked = std::mem::take(&mut *self.inner.parked.lock().unwrap_or_else(|p| p.into_inner()));
+        drop(parked);
         let _ = tokio::time::timeout(Duration::from_secs(5), graceful.shutdown()).await;
         Ok(())
     }
@@ -306,7 +363,8 @@ impl IdomService {
             Mode::PerClient => {
                 let root = (inner.root)();
                 // Render where panics and slow components cannot block the accept loop.
-                tokio::task::spawn_blocking(move || render_to_html(provide_location(location, root)))
+                let trusted = inner.config.allow_script_urls;
+                tokio::task::spawn_blocking(move || render_to_html_with(provide_location(location, root), trusted))
                     .await
                     .unwrap_or_default()
             }
@@ -320,7 +378,11 @@ impl IdomService {
         html.push_str(&config.head);
         html.push_str("</head>\n<body>\n<div id=\"idom-root\" data-idom-stream=\"");
         escape_attr(&format!("{}_idom/stream", config.prefix), &mut html);
-        html.push_str("\">");
+        html.push('"');
+        if config.allow_script_urls {
+            html.push_str(" data-idom-trusted-urls");
+        }
+        html.push('>');
         html.push_str(&body_html);
         html.push_str("</div>\n<script type=\"module\">import { mount } from \"");
         html.push_str(&format!("{}_idom/client.js", config.prefix).replace('"', "%22"));
@@ -358,13 +420,24 @@ impl IdomService {
         if !self.origin_allowed(&req) {
             return plain(StatusCode::FORBIDDEN, "cross-origin websocket refused");
         }
+        let config = &self.inner.config;
+        if self.inner.sessions.fetch_add(1, Ordering::AcqRel) >= config.max_sessions {
+            self.inner.sessions.fetch_sub(1, Ordering::AcqRel);
+            tracing::warn!(limit = config.max_sessions, "session limit reached; upgrade refused");
+            return plain(StatusCode::SERVICE_UNAVAILABLE, "too many sessions");
+        }
+        let slot = SessionSlot(self.clone());
         let accept = derive_accept_key(key.as_bytes());
         let location = location_from_query(req.uri().query());
+        let resume = query_param(req.uri().query(), "session");
         let on_upgrade = hyper::upgrade::on(&mut req);
         let service = self.clone();
+        let timeout = config.handshake_timeout;
         tokio::spawn(async move {
-            match on_upgrade.await {
-                Ok(upgraded) => {
+            let _slot = slot;
+            match tokio::time::timeout(timeout, on_upgrade).await {
+                Err(_) => tracing::debug!("websocket upgrade timed out"),
+                Ok(Ok(upgraded)) => {
                     // Small buffers: an idle session should cost kilobytes, not the 128 KiB read
                     // buffer tungstenite defaults to. Writes go out as soon as they are made.
                     let config = WebSocketConfig::default()
@@ -373,9 +446,9 @@ impl IdomService {
                         .max_message_size(Some(service.inner.config.max_message_size))
                         .max_frame_size(Some(service.inner.config.max_message_size));
                     let ws = WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, Some(config)).await;
-                    service.session(ws, location).await;
+                    service.session(ws, location, resume).await;
                 }
-                Err(e) => tracing::debug!(error = %e, "websocket upgrade failed"),
+                Ok(Err(e)) => tracing::debug!(error = %e, "websocket upgrade failed"),
             }
         });
         let mut res = Response::new(Full::new(Bytes::new()));
@@ -407,10 +480,11 @@ impl IdomService {
 
     /// Runs one websocket session until the client leaves, the transport fails or the server
     /// shuts down.
-    async fn session<S>(&self, ws: WebSocketStream<S>, location: Location)
+    async fn session<S>(&self, ws: WebSocketStream<S>, location: Location, resume: Option<String>)
     where
         S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
     {
+        let config = &self.inner.config;
         let (sink, stream) = ws.split();
         let sink = Arc::new(tokio::sync::Mutex::new(sink));
         let stream = Arc::new(tokio::sync::Mutex::new(stream));
@@ -421,43 +495,149 @@ impl IdomService {
                 async move { sink.lock().await.send(Message::Text(update.to_message().into())).await }
             }
         };
+        let idle = config.idle_timeout;
         let recv = move || {
             let stream = stream.clone();
-            async move { next_event(&mut *stream.lock().await).await }
+            async move { next_event(&mut *stream.lock().await, idle).await }
         };
-        let mut shutdown = self.inner.shutdown.clone();
-        let dispatch = async {
-            match &self.inner.mode {
-                Mode::PerClient => {
-                    let layout = Layout::from_element(provide_location(location, (self.inner.root)()));
-                    dispatch_single_view(layout, send, recv).await
+        let pings = {
+            let sink = sink.clone();
+            let every = config.ping_interval;
+            async move {
+                let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+                loop {
+                    ticks.tick().await;
+                    if sink.lock().await.send(Message::Ping(Bytes::new())).await.is_err() {
+                        return;
+                    }
                 }
-                Mode::Shared(_) => self.shared_view().join(send, recv).await,
             }
         };
-        let close = tokio::select! {
-            result = dispatch => match result {
-                Err(DispatchError::Recv(SessionEnd::Closed)) => None,
-                Err(DispatchError::Recv(SessionEnd::TooBig)) => Some((CloseCode::Size, "message too big")),
-                Err(DispatchError::Recv(SessionEnd::Failed(e))) => {
-                    tracing::debug!(error = %e, "session transport failed");
-                    None
+        let mut shutdown = self.inner.shutdown.clone();
+
+        // Per-client: this connection's layout, resumed if the client brought back a parked one.
+        let mut own = match &self.inner.mode {
+            Mode::PerClient => Some(match resume.as_deref().and_then(|id| self.unpark(id)) {
+                Some(layout) => (resume.clone().unwrap_or_default(), layout, true),
+                None => {
+                    (new_session_id(), Layout::from_element(provide_location(location, (self.inner.root)())), false)
                 }
-                Err(DispatchError::Send(e)) => {
-                    tracing::debug!(error = %e, "session send failed");
-                    None
-                }
-                Err(DispatchError::ViewStopped) => Some((CloseCode::Away, "view stopped")),
-                Ok(()) => None,
-            },
-            _ = shutdown.wait_for(|stop| *stop) => Some((CloseCode::Away, "server shutting down")),
+            }),
+            Mode::Shared(_) => None,
         };
+        if let Some((id, _, resumed)) = &own {
+            let hello = serde_json::json!({"type": "session", "id": id, "resumed": resumed}).to_string();
+            if sink.lock().await.send(Message::Text(hello.into())).await.is_err() {
+                return;
+            }
+        }
+
+        let dispatch = async {
+            match &mut own {
+                Some((_, layout, _)) => dispatch_single_view_on(layout, send, recv).await,
+                None => self.shared_view().join(send, recv).await,
+            }
+        };
+        let outcome = tokio::select! {
+            result = AssertUnwindSafe(dispatch).catch_unwind() => result,
+            () = pings => Ok(Err(DispatchError::Send(tokio_tungstenite::tungstenite::Error::ConnectionClosed))),
+            _ = shutdown.wait_for(|stop| *stop) => Ok(Err(DispatchError::ViewStopped)),
+        };
+        let shutting_down = *self.inner.shutdown.borrow();
+        let (close, park) = match outcome {
+            Err(panic) => {
+                let message = crate::layout::panic_message(&*panic);
+                tracing::error!(component = self.inner.name, %message, "session failed; closing it");
+                (Some((CloseCode::Error, "internal error")), false)
+            }
+            Ok(_) if shutting_down => (Some((CloseCode::Away, "server shutting down")), false),
+            Ok(Err(DispatchError::Recv(SessionEnd::TooBig))) => (Some((CloseCode::Size, "message too big")), false),
+            Ok(Err(DispatchError::Recv(SessionEnd::Idle))) => (Some((CloseCode::Away, "idle timeout")), true),
+            Ok(Err(DispatchError::Recv(SessionEnd::Closed))) => (None, true),
+            Ok(Err(DispatchError::Recv(SessionEnd::Failed(e)))) => {
+                tracing::debug!(error = %e, "session transport failed");
+                (None, true)
+            }
+            Ok(Err(DispatchError::Send(e))) => {
+                tracing::debug!(error = %e, "session send failed");
+                (None, true)
+            }
+            Ok(Err(DispatchError::ViewStopped)) => (Some((CloseCode::Away, "view stopped")), false),
+            Ok(Ok(())) => (None, true),
+        };
+        if let (true, Some((id, layout, _))) = (park, own) {
+            self.park(id, layout);
+        }
         let mut sink = sink.lock().await;
         if let Some((code, reason)) = close {
             let _ = sink.send(Message::Close(Some(CloseFrame { code, reason: reason.into() }))).await;
         }
         let _ = sink.close().await;
     }
+
+    /// Keeps a dropped session's layout for the resume window, evicting expired and, beyond the
+    /// bound, the oldest parked sessions.
+    fn park(&self, id: String, layout: Layout) {
+        let config = &self.inner.config;
+        if config.max_parked_sessions == 0 || config.resume_window.is_zero() {
+            return;
+        }
+        let mut evicted = Vec::new();
+        {
+            let mut parked = self.inner.parked.lock().unwrap_or_else(|p| p.into_inner());
+            let now = Instant::now();
+            let expired: Vec<String> = parked.iter().filter(|(_, p)| p.until <= now).map(|(k, _)| k.clone()).collect();
+            evicted.extend(expired.into_iter().filter_map(|k| parked.remove(&k)));
+            while parked.len() >= config.max_parked_sessions {
+                let Some(oldest) = parked.iter().min_by_key(|(_, p)| p.until).map(|(k, _)| k.clone()) else { break };
+                evicted.extend(parked.remove(&oldest));
+            }
+            parked.insert(id, Parked { layout, until: now + config.resume_window });
+        }
+        // Dropping layouts runs their cleanups: outside the lock.
+        drop(evicted);
+    }
+
+    fn unpark(&self, id: &str) -> Option<Layout> {
+        let parked = self.inner.parked.lock().unwrap_or_else(|p| p.into_inner()).remove(id)?;
+        (parked.until > Instant::now()).then_some(parked.layout)
+    }
+
+    /// How many dropped sessions are waiting to be resumed.
+    pub fn parked_sessions(&self) -> usize {
+        self.inner.parked.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+
+    /// How many sessions are connected now.
+    pub fn active_sessions(&self) -> usize {
+        self.inner.sessions.load(Ordering::Acquire)
+    }
+}
+
+/// Counts a session against [`ServerConfig::max_sessions`] while it lives.
+struct SessionSlot(IdomService);
+
+impl Drop for SessionSlot {
+    fn drop(&mut self) {
+        self.0.inner.sessions.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// A random, unguessable session id (128 bits, hex).
+fn new_session_id() -> String {
+    let mut bytes = [0u8; 16];
+    if getrandom::fill(&mut bytes).is_err() {
+        // Without OS randomness the id is only unique; such a session is still never accepted
+        // twice, as resuming takes it out of the parked set.
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        bytes[..8].copy_from_slice(&(n as u64).to_le_bytes());
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn query_param(query: Option<&str>, name: &str) -> Option<String> {
+    query?.split('&').find_map(|pair| pair.strip_prefix(name)?.strip_prefix('=')).map(percent_decode)
 }
 
 /// Why a session's receiving side ended.
@@ -465,20 +645,25 @@ impl IdomService {
 enum SessionEnd {
     #[error("client closed the connection")]
     Closed,
+    #[error("nothing received for the idle timeout")]
+    Idle,
     #[error("message over the size limit")]
     TooBig,
     #[error("{0}")]
     Failed(tokio_tungstenite::tungstenite::Error),
 }
 
-async fn next_event<S>(stream: &mut S) -> Result<LayoutEvent, SessionEnd>
+async fn next_event<S>(stream: &mut S, idle: Duration) -> Result<LayoutEvent, SessionEnd>
 where
     S: futures_util::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
 {
     use tokio_tungstenite::tungstenite::Error;
     use tokio_tungstenite::tungstenite::error::CapacityError;
     loop {
-        match stream.next().await {
+        let Ok(frame) = tokio::time::timeout(idle, stream.next()).await else {
+            return Err(SessionEnd::Idle);
+        };
+        match frame {
             Some(Ok(Message::Text(text))) => match ClientMessage::decode(text.as_str()) {
                 Ok(ClientMessage::LayoutEvent(event)) => return Ok(event),
                 Ok(_) => {}
@@ -494,12 +679,7 @@ where
 
 /// The page location the client passes as `loc` in the stream URL.
 fn location_from_query(query: Option<&str>) -> Location {
-    let loc = query
-        .unwrap_or("")
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("loc="))
-        .map(percent_decode)
-        .unwrap_or_default();
+    let loc = query_param(query, "loc").unwrap_or_default();
     let (path, query) = loc.split_once('?').unwrap_or((&loc, ""));
     Location { path: path.to_owned(), query: query.to_owned() }
 }

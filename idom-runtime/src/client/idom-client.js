@@ -34,7 +34,10 @@ const SVG_NS = "http://www.w3.org/2000/svg";
 const MATHML_NS = "http://www.w3.org/1998/Math/MathML";
 const XLINK_NS = "http://www.w3.org/1999/xlink";
 const XML_NS = "http://www.w3.org/XML/1998/namespace";
-const URL_ATTRIBUTES = new Set(["href", "src", "action", "formaction", "xlink:href"]);
+const URL_ATTRIBUTES = new Set(["href", "src", "action", "formaction", "xlink:href", "poster", "cite", "data"]);
+// Attributes that load a whole document from their value: refused unless the page trusts its data.
+const DOCUMENT_ATTRIBUTES = new Set(["srcdoc"]);
+const NOTICE_ID = "idom-notice";
 const DANGEROUS_URL = /^(?:javascript:|vbscript:|data:text\/html)/;
 const BLOCKED_URL = "about:blank#blocked";
 const BANNER_ID = "idom-reconnecting";
@@ -224,6 +227,10 @@ class Session {
   constructor(container, options) {
     this.container = container;
     this.url = streamUrl(container, options);
+    // The server's id for this page's session; sent back on reconnect to resume it.
+    this.sessionId = null;
+    // Set by the server (data-idom-trusted-urls) when the app opted in to script URLs.
+    this.trustedUrls = container.hasAttribute("data-idom-trusted-urls");
     this.backoff = { initialDelayMs: 250, maxDelayMs: 10000, jitter: 0.5, ...options.reconnect };
     this.model = this.ws = null;
     this.live = false; // true once this connection's full model has arrived
@@ -240,7 +247,9 @@ class Session {
   connect() {
     this.timer = 0;
     let ws;
-    try { ws = new WebSocket(this.url); } catch (err) { console.error("idom:", err); return this.lost(null); }
+    const url = new URL(this.url);
+    if (this.sessionId) url.searchParams.set("session", this.sessionId);
+    try { ws = new WebSocket(url.href); } catch (err) { console.error("idom:", err); return this.lost(null); }
     this.ws = ws;
     ws.onmessage = (e) => { if (this.ws === ws) this.receive(e.data); };
     ws.onerror = () => ws.close(); // a close event follows
@@ -286,6 +295,7 @@ class Session {
   receive(data) {
     let msg;
     try { msg = JSON.parse(data); } catch { return console.warn("idom: ignoring a non-JSON frame"); }
+    if (msg?.type === "session") return this.session(msg);
     if (msg?.type !== "layout-update") return; // unknown message types are ignored
     try {
       this.update(msg.path, msg.changes);
@@ -293,6 +303,13 @@ class Session {
       console.error("idom: could not apply an update; reconnecting for a fresh model", err);
       this.resync();
     }
+  }
+
+  /** The server names this page's session; `resumed: false` after a reconnect means our old one expired. */
+  session(msg) {
+    if (typeof msg.id !== "string") return;
+    if (this.sessionId && msg.resumed === false) showNotice("The session expired; the page was reset.");
+    this.sessionId = msg.id;
   }
 
   update(path, changes) {
@@ -439,7 +456,10 @@ class Session {
         else el.removeAttribute(name);
       } else {
         let v = value === true ? "" : String(value);
-        if (URL_ATTRIBUTES.has(name.toLowerCase()) && isDangerousUrl(v)) {
+        if (!this.trustedUrls && DOCUMENT_ATTRIBUTES.has(name.toLowerCase())) {
+          return console.warn(`idom: refused attribute "${name}" (it would load a document from data)`);
+        }
+        if (!this.trustedUrls && URL_ATTRIBUTES.has(name.toLowerCase()) && isDangerousUrl(v)) {
           console.warn(`idom: blocked a script URL in "${name}"`);
           v = BLOCKED_URL;
         }
@@ -598,6 +618,19 @@ function restoreFocus(container, focus) {
 }
 
 const hideBanner = () => document.getElementById(BANNER_ID)?.remove();
+
+function showNotice(text) {
+  document.getElementById(NOTICE_ID)?.remove();
+  const n = document.createElement("div");
+  n.id = NOTICE_ID;
+  n.setAttribute("role", "status");
+  n.style.cssText = "position:fixed;top:12px;right:12px;z-index:2147483647;padding:6px 12px;" +
+    "border-radius:6px;background:rgba(32,32,32,.85);color:#fff;font:13px/1.4 system-ui,sans-serif;" +
+    "pointer-events:none;max-width:60vw";
+  n.textContent = text;
+  document.body.appendChild(n);
+  setTimeout(() => n.remove(), 5000);
+}
 
 function showBanner(reason) {
   let b = document.getElementById(BANNER_ID);
