@@ -310,6 +310,11 @@ impl Layout {
         }
     }
 
+    /// Whether the first render happened (the tree is mounted).
+    pub fn is_mounted(&self) -> bool {
+        self.pending_root.is_none()
+    }
+
     pub(crate) fn root_node(&self) -> u32 {
         self.root
     }
