@@ -405,7 +405,7 @@ fn Hostile(payload: String) -> Element {
         <div title={payload.clone()} data-x={payload.clone()}>
             <a href={payload.clone()}>{payload.clone()}</a>
             <iframe srcdoc={payload.clone()} src={payload.clone()}></iframe>
-            <p style={format!("color: {payload}")}>{payload.clone()}</p>
+            <p style={format!("color: {payload}")}>{payload}</p>
         </div>
     }
 }
