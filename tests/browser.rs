@@ -549,3 +549,88 @@ async fn todo_screenshot() {
     .await;
     drop(example);
 }
+
+const XSS: &[&str] = &[
+    "<script>window.__xss=1</script>",
+    "\"><img src=x onerror=window.__xss=1>",
+    "'><svg onload=window.__xss=1>",
+    "javascript:window.__xss=1",
+    " JaVaScRiPt:window.__xss=1",
+    "data:text/html,<script>window.__xss=1</script>",
+    "</div><script>window.__xss=1</script>",
+    "<iframe src=javascript:window.__xss=1>",
+];
+
+mod hostile {
+    use idom::prelude::*;
+
+    /// Renders one payload of the corpus in text, in attributes and in URLs; a click shows the next.
+    #[component]
+    pub(crate) fn Hostile() -> Element {
+        let (i, set_i) = use_state(|| 0usize);
+        let payload = super::XSS[i % super::XSS.len()].to_owned();
+        html! {
+            <div id="hostile" title={payload.clone()} data-x={payload.clone()}>
+                <button id="next" onclick={move |_| set_i.update(|i| i + 1)}>"next"</button>
+                <p id="text">{payload.clone()}</p>
+                <a id="link" href={payload.clone()}>"link"</a>
+                <iframe id="frame" srcdoc={payload.clone()}></iframe>
+                <img id="image" src={payload} />
+            </div>
+        }
+    }
+}
+
+/// An XSS corpus rendered through the client, both on the first model and through patches: no
+/// payload runs, creates elements or survives as a script URL, and text shows literally.
+#[tokio::test]
+async fn xss_corpus_never_runs_in_the_client() {
+    let service = idom::PerClientStateServer::new(hostile::Hostile).into_service();
+    let (addr, server) = service.bind("127.0.0.1:0", std::future::pending()).await.expect("bind");
+    let server = tokio::spawn(server);
+    let url = format!("http://{addr}/");
+    with_browser(Js::Enabled, |client| async move {
+        let client = &client;
+        goto(client, &url).await;
+        wait_live(client).await;
+        for (n, payload) in XSS.iter().enumerate() {
+            if n > 0 {
+                click(client, "#next").await;
+            }
+            wait_texts(client, "#text", &[payload]).await;
+            let state = run_js(
+                client,
+                r#"const root = document.getElementById("idom-root");
+                   const frame = document.getElementById("frame");
+                   return {
+                       xss: window.__xss ?? null,
+                       elements: root.querySelectorAll("*").length,
+                       scripts: root.querySelectorAll("script").length,
+                       href: document.getElementById("link").getAttribute("href"),
+                       src: document.getElementById("image").getAttribute("src"),
+                       srcdoc: frame.getAttribute("srcdoc"),
+                       title: document.getElementById("hostile").getAttribute("title"),
+                   };"#,
+            )
+            .await;
+            assert_eq!(state["xss"], Value::Null, "{payload:?} ran");
+            assert_eq!(state["elements"], 6, "{payload:?} created elements: {state}");
+            assert_eq!(state["scripts"], 0, "{payload:?}");
+            assert_eq!(state["srcdoc"], Value::Null, "{payload:?}: srcdoc must not be set from data");
+            assert_eq!(state["title"], *payload, "attribute values are kept literally");
+            let scriptish = |v: &Value| {
+                v.as_str().is_some_and(|s| {
+                    let s: String = s.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect();
+                    let s = s.to_ascii_lowercase();
+                    s.starts_with("javascript:") || s.starts_with("data:text/html")
+                })
+            };
+            assert!(!scriptish(&state["href"]) && !scriptish(&state["src"]), "{payload:?}: {state}");
+        }
+        // Give any delayed payload (onerror of a failed load) a moment, then check again.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(run_js(client, "return window.__xss ?? null;").await, Value::Null);
+    })
+    .await;
+    server.abort();
+}
