@@ -2,7 +2,7 @@
 //! and tokio-tungstenite.
 //!
 //! [`PerClientStateServer`] gives each connection its own layout of the root component (driven by
-//! [`dispatch_single_view`]); [`SharedClientStateServer`] keeps one layout that every connection
+//! [`dispatch_single_view`](crate::dispatch::dispatch_single_view)); [`SharedClientStateServer`] keeps one layout that every connection
 //! joins (a [shared view](crate::dispatch::create_shared_view_dispatcher)). Both run standalone
 //! with [`run`](PerClientStateServer::run), or mount into an existing application through
 //! [`IdomService`], a `tower::Service` (and, with [`IdomService::handle`], a plain hyper
