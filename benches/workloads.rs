@@ -1,8 +1,9 @@
 //! The workloads of `shared/bench/WORKLOADS.md`, measured through the public API.
 //!
-//! `cargo bench --bench workloads` (add `-- --quick` for a run of under a minute) prints one JSON
-//! object per line: `{"workload", "n", "median_us", "p95_us", "bytes"}` plus, where they apply,
-//! `p99_us`, `events_per_s`, `heap_bytes_per_session` and `rss_bytes_per_session`.
+//! `cargo bench --bench workloads` (add `-- --quick` for a run of under a minute; name prefixes
+//! such as `table` or `table/select` pick workloads) prints one JSON object per line:
+//! `{"workload", "n", "median_us", "p95_us", "bytes"}` plus, where they apply, `p99_us`,
+//! `events_per_s`, `heap_bytes_per_session` and `rss_bytes_per_session`.
 //!
 //! One measured run is exactly what a session does for one user action: the event delivered
 //! through `Layout::deliver`, the re-render, the diff, and the update serialised to the JSON text
@@ -57,6 +58,20 @@ fn Children(n: usize) -> Element {
 
 struct Options {
     quick: bool,
+    /// Name prefixes given on the command line (`table`, `table/select`); empty runs everything.
+    only: Vec<String>,
+}
+
+impl Options {
+    /// Whether the workload `name` was asked for.
+    fn wants(&self, name: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|o| name.starts_with(o.as_str()))
+    }
+
+    /// Whether any workload of `group` (`table`) was asked for.
+    fn wants_group(&self, group: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|o| o.starts_with(group) || group.starts_with(o.as_str()))
+    }
 }
 
 fn report(workload: &str, samples: &mut [f64], bytes: usize, extra: &[(&str, Value)]) {
@@ -128,6 +143,15 @@ fn mounted<C: idom::Component>(root: C) -> Layout {
 }
 
 fn counter(o: &Options) {
+    if o.wants("counter/click") {
+        counter_click(o);
+    }
+    if o.wants("counter/mount") {
+        counter_mount(o);
+    }
+}
+
+fn counter_click(o: &Options) {
     let runs = if o.quick { 2_000 } else { 20_000 };
     let mut layout = mounted(ClickCount);
     let t = target(&layout.model(), &|v| v["tagName"] == "button");
@@ -139,9 +163,12 @@ fn counter(o: &Options) {
         bytes = b;
     }
     report("counter/click", &mut samples, bytes, &[]);
+}
 
+fn counter_mount(o: &Options) {
     let runs = if o.quick { 1_000 } else { 10_000 };
     let mut samples = Vec::with_capacity(runs);
+    let mut bytes = 0;
     for _ in 0..runs {
         let start = Instant::now();
         let (layout, b) = mount_once();
@@ -172,7 +199,10 @@ fn row_link(model: &Value, row: usize, which: usize) -> String {
         .to_owned()
 }
 
-fn table_workload(name: &str, runs: usize, setup: &[&'static str], action: &dyn Fn(&Layout) -> String) {
+fn table_workload(o: &Options, name: &str, runs: usize, setup: &[&'static str], action: &dyn Fn(&Layout) -> String) {
+    if !o.wants(name) {
+        return;
+    }
     let mut samples = Vec::with_capacity(runs);
     let mut bytes = 0;
     for _ in 0..runs {
@@ -188,19 +218,22 @@ fn table_workload(name: &str, runs: usize, setup: &[&'static str], action: &dyn 
 fn table(o: &Options) {
     let (small, large) = if o.quick { (20, 5) } else { (200, 20) };
     let button = |id: &'static str| move |l: &Layout| target(&l.model(), &by_id(id));
-    table_workload("table/create1k", small, &[], &button("run"));
-    table_workload("table/replace1k", small, &["run"], &button("run"));
-    table_workload("table/update10th", small, &["run"], &button("update"));
-    table_workload("table/select", small * 5, &["run"], &|l| row_link(&l.model(), 1, 1));
-    table_workload("table/swap", small * 5, &["run"], &button("swaprows"));
-    table_workload("table/remove", small * 5, &["run"], &|l| row_link(&l.model(), 1, 2));
-    table_workload("table/create10k", large, &[], &button("runlots"));
-    table_workload("table/append1k", small, &["run"], &button("add"));
-    table_workload("table/clear", small, &["run"], &button("clear"));
+    table_workload(o, "table/create1k", small, &[], &button("run"));
+    table_workload(o, "table/replace1k", small, &["run"], &button("run"));
+    table_workload(o, "table/update10th", small, &["run"], &button("update"));
+    table_workload(o, "table/select", small * 5, &["run"], &|l| row_link(&l.model(), 1, 1));
+    table_workload(o, "table/swap", small * 5, &["run"], &button("swaprows"));
+    table_workload(o, "table/remove", small * 5, &["run"], &|l| row_link(&l.model(), 1, 2));
+    table_workload(o, "table/create10k", large, &[], &button("runlots"));
+    table_workload(o, "table/append1k", small, &["run"], &button("add"));
+    table_workload(o, "table/clear", small, &["run"], &button("clear"));
 }
 
 fn children(o: &Options) {
     for n in [1_000, 10_000] {
+        if !o.wants(&format!("children/click-one-{n}")) {
+            continue;
+        }
         let runs = if o.quick { 1_000 } else { 10_000 };
         let mut layout = mounted(Children { n });
         let model = layout.model();
@@ -310,9 +343,11 @@ fn main() {
         });
         return;
     }
-    let o = Options { quick: args.iter().any(|a| a == "--quick") };
-    let only: Vec<&String> = args.iter().skip(1).filter(|a| !a.starts_with("--")).collect();
-    let run = |name: &str| only.is_empty() || only.iter().any(|o| name.starts_with(o.as_str()));
+    let o = Options {
+        quick: args.iter().any(|a| a == "--quick"),
+        only: args.iter().skip(1).filter(|a| !a.starts_with("--")).cloned().collect(),
+    };
+    let run = |group: &str| o.wants_group(group);
     let _ = (AtomicU64::new(0).load(Ordering::Relaxed), Arc::new(Mutex::new(())));
     if run("counter") {
         counter(&o);
