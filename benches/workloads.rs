@@ -1,7 +1,7 @@
 //! The workloads of `shared/bench/WORKLOADS.md`, measured through the public API.
 //!
-//! `cargo bench --bench workloads` (add `-- --quick` for a run of under a minute; name prefixes
-//! such as `table` or `table/select` pick workloads) prints one JSON object per line:
+//! `cargo bench --bench workloads` (add `-- --quick` for a run of under a minute; names such as
+//! `table` or `table/select` pick groups or workloads) prints one JSON object per line:
 //! `{"workload", "n", "median_us", "p95_us", "bytes"}` plus, where they apply, `p99_us`,
 //! `events_per_s`, `heap_bytes_per_session` and `rss_bytes_per_session`.
 //!
@@ -63,14 +63,15 @@ struct Options {
 }
 
 impl Options {
-    /// Whether the workload `name` was asked for.
+    /// Whether the workload `name` (`table/select`) was asked for, by its name or its group.
     fn wants(&self, name: &str) -> bool {
-        self.only.is_empty() || self.only.iter().any(|o| name.starts_with(o.as_str()))
+        let group = name.split('/').next().unwrap_or(name);
+        self.only.is_empty() || self.only.iter().any(|o| o == name || o == group)
     }
 
     /// Whether any workload of `group` (`table`) was asked for.
     fn wants_group(&self, group: &str) -> bool {
-        self.only.is_empty() || self.only.iter().any(|o| o.starts_with(group) || group.starts_with(o.as_str()))
+        self.only.is_empty() || self.only.iter().any(|o| o.split('/').next() == Some(group))
     }
 }
 
