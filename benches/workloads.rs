@@ -3,7 +3,8 @@
 //! `cargo bench --bench workloads` (add `-- --quick` for a run of under a minute; names such as
 //! `table` or `table/select` pick groups or workloads) prints one JSON object per line:
 //! `{"workload", "n", "median_us", "p95_us", "bytes"}` plus, where they apply, `p99_us`,
-//! `events_per_s`, `heap_bytes_per_session` and `rss_bytes_per_session`.
+//! `events_per_s`, `heap_bytes_per_session`, `rss_bytes_per_session` and `allocs` (the median
+//! number of heap allocations and reallocations of one run).
 //!
 //! One measured run is exactly what a session does for one user action: the event delivered
 //! through `Layout::deliver`, the re-render, the diff, and the update serialised to the JSON text
@@ -91,6 +92,31 @@ fn report(workload: &str, samples: &mut [f64], bytes: usize, extra: &[(&str, Val
     println!("{line}");
 }
 
+/// The runs of one workload: times, the bytes of the last update, and heap allocations per run.
+#[derive(Default)]
+struct Runs {
+    us: Vec<f64>,
+    bytes: usize,
+    allocs: Vec<usize>,
+}
+
+impl Runs {
+    /// Measures one run of `f`, which returns (microseconds, bytes).
+    fn run(&mut self, f: impl FnOnce() -> (f64, usize)) {
+        let ((us, bytes), allocs) = allocations(f);
+        self.us.push(us);
+        self.bytes = bytes;
+        self.allocs.push(allocs);
+    }
+
+    fn report(mut self, workload: &str, extra: &[(&str, Value)]) {
+        self.allocs.sort_unstable();
+        let allocs = self.allocs[self.allocs.len() / 2];
+        let extra: Vec<(&str, Value)> = [("allocs", allocs.into())].into_iter().chain(extra.iter().cloned()).collect();
+        report(workload, &mut self.us, self.bytes, &extra);
+    }
+}
+
 fn round(us: f64) -> f64 {
     (us * 1000.0).round() / 1000.0
 }
@@ -128,6 +154,14 @@ fn act(layout: &mut Layout, event: LayoutEvent) -> (f64, usize) {
     (elapsed, std::hint::black_box(text).len())
 }
 
+/// Heap allocations (and reallocations) made by `f`, counted outside any timing.
+fn allocations<R>(f: impl FnOnce() -> R) -> (R, usize) {
+    let region = Region::new(GLOBAL);
+    let result = f();
+    let change = region.change();
+    (result, change.allocations + change.reallocations)
+}
+
 /// One measured `counter/mount`: a new layout and its first render, serialised. Returns the
 /// layout (dropped after the clock stops) and the bytes.
 #[inline(never)]
@@ -156,28 +190,28 @@ fn counter_click(o: &Options) {
     let runs = if o.quick { 2_000 } else { 20_000 };
     let mut layout = mounted(ClickCount);
     let t = target(&layout.model(), &|v| v["tagName"] == "button");
-    let mut samples = Vec::with_capacity(runs);
-    let mut bytes = 0;
+    let mut samples = Runs::default();
     for _ in 0..runs {
-        let (us, b) = act(&mut layout, click(&t));
-        samples.push(us);
-        bytes = b;
+        samples.run(|| act(&mut layout, click(&t)));
     }
-    report("counter/click", &mut samples, bytes, &[]);
+    samples.report("counter/click", &[]);
 }
 
 fn counter_mount(o: &Options) {
     let runs = if o.quick { 1_000 } else { 10_000 };
-    let mut samples = Vec::with_capacity(runs);
-    let mut bytes = 0;
+    let mut samples = Runs::default();
     for _ in 0..runs {
-        let start = Instant::now();
-        let (layout, b) = mount_once();
-        samples.push(start.elapsed().as_secs_f64() * 1e6);
-        bytes = b;
+        let mut layout = None;
+        samples.run(|| {
+            let start = Instant::now();
+            let (l, bytes) = mount_once();
+            let us = start.elapsed().as_secs_f64() * 1e6;
+            layout = Some(l);
+            (us, bytes)
+        });
         drop(layout);
     }
-    report("counter/mount", &mut samples, bytes, &[]);
+    samples.report("counter/mount", &[]);
 }
 
 /// A table layout after the given setup clicks (by button id).
@@ -204,16 +238,13 @@ fn table_workload(o: &Options, name: &str, runs: usize, setup: &[&'static str], 
     if !o.wants(name) {
         return;
     }
-    let mut samples = Vec::with_capacity(runs);
-    let mut bytes = 0;
+    let mut samples = Runs::default();
     for _ in 0..runs {
         let mut layout = table_with(setup);
         let t = action(&layout);
-        let (us, b) = act(&mut layout, click(&t));
-        samples.push(us);
-        bytes = b;
+        samples.run(|| act(&mut layout, click(&t)));
     }
-    report(name, &mut samples, bytes, &[]);
+    samples.report(name, &[]);
 }
 
 fn table(o: &Options) {
@@ -240,14 +271,11 @@ fn children(o: &Options) {
         let model = layout.model();
         let t =
             model["children"][0]["children"][n / 2]["eventHandlers"]["onClick"]["target"].as_str().unwrap().to_owned();
-        let mut samples = Vec::with_capacity(runs);
-        let mut bytes = 0;
+        let mut samples = Runs::default();
         for _ in 0..runs {
-            let (us, b) = act(&mut layout, click(&t));
-            samples.push(us);
-            bytes = b;
+            samples.run(|| act(&mut layout, click(&t)));
         }
-        report(&format!("children/click-one-{n}"), &mut samples, bytes, &[("children", n.into())]);
+        samples.report(&format!("children/click-one-{n}"), &[("children", n.into())]);
     }
 }
 
