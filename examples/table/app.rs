@@ -45,22 +45,22 @@ pub(crate) struct Row {
     pub(crate) label: String,
 }
 
-/// The table's state.
+/// The table's rows and what builds new ones. The selected row is a separate piece of state
+/// (`use_state`), so selecting a row never copies the rows.
 #[derive(Clone, PartialEq, Debug)]
 pub(crate) struct TableState {
     pub(crate) rows: Vec<Row>,
-    pub(crate) selected: Option<usize>,
     next_id: usize,
     seed: u64,
 }
 
 impl Default for TableState {
     fn default() -> Self {
-        TableState { rows: Vec::new(), selected: None, next_id: 1, seed: 0x2545_f491_4f6c_dd1d }
+        TableState { rows: Vec::new(), next_id: 1, seed: 0x2545_f491_4f6c_dd1d }
     }
 }
 
-/// An operation on the table, triggered by a click.
+/// An operation on the rows, triggered by a click.
 #[derive(Clone, Copy, PartialEq, Debug)]
 pub(crate) enum Op {
     Create(usize),
@@ -68,7 +68,6 @@ pub(crate) enum Op {
     UpdateEvery10th,
     Clear,
     SwapRows,
-    Select(usize),
     Remove(usize),
 }
 
@@ -101,10 +100,7 @@ impl TableState {
     pub(crate) fn apply(&self, op: Op) -> TableState {
         let mut next = self.clone();
         match op {
-            Op::Create(n) => {
-                next.rows = next.build(n);
-                next.selected = None;
-            }
+            Op::Create(n) => next.rows = next.build(n),
             Op::Append(n) => {
                 let more = next.build(n);
                 next.rows.extend(more);
@@ -114,16 +110,12 @@ impl TableState {
                     row.label.push_str(" !!!");
                 }
             }
-            Op::Clear => {
-                next.rows.clear();
-                next.selected = None;
-            }
+            Op::Clear => next.rows.clear(),
             Op::SwapRows => {
                 if next.rows.len() > 998 {
                     next.rows.swap(1, 998);
                 }
             }
-            Op::Select(id) => next.selected = Some(id),
             Op::Remove(id) => next.rows.retain(|r| r.id != id),
         }
         next
@@ -132,12 +124,17 @@ impl TableState {
 
 /// One row: memoised by its props, so selecting a row re-renders two rows, not a thousand.
 #[component]
-pub(crate) fn TableRow(id: usize, label: String, selected: bool, dispatch: Dispatch<Op>) -> Element {
-    let select = dispatch.clone();
+pub(crate) fn TableRow(
+    id: usize,
+    label: String,
+    selected: bool,
+    select: UseStateSetter<Option<usize>>,
+    dispatch: Dispatch<Op>,
+) -> Element {
     html! {
         <tr class={selected.then_some("danger")}>
             <td class="col-md-1">{id}</td>
-            <td class="col-md-4"><a onclick={move |_| select.dispatch(Op::Select(id))}>{label}</a></td>
+            <td class="col-md-4"><a onclick={move |_| select.set(Some(id))}>{label}</a></td>
             <td class="col-md-1"><a onclick={move |_| dispatch.dispatch(Op::Remove(id))}>"x"</a></td>
         </tr>
     }
@@ -147,9 +144,16 @@ pub(crate) fn TableRow(id: usize, label: String, selected: bool, dispatch: Dispa
 #[component]
 pub(crate) fn Table() -> Element {
     let (state, dispatch) = use_reducer(|s: &TableState, op: Op| s.apply(op), TableState::default);
+    let (selected, select) = use_state(|| None::<usize>);
     let button = |id: &'static str, label: &'static str, op: Op| {
-        let dispatch = dispatch.clone();
-        html! { <button id={id} type="button" onclick={move |_| dispatch.dispatch(op)}>{label}</button> }
+        let (dispatch, select) = (dispatch.clone(), select.clone());
+        let onclick = move |_| {
+            if matches!(op, Op::Create(_) | Op::Clear) {
+                select.set(None);
+            }
+            dispatch.dispatch(op);
+        };
+        html! { <button id={id} type="button" onclick={onclick}>{label}</button> }
     };
     html! {
         <div class="container">
@@ -165,7 +169,8 @@ pub(crate) fn Table() -> Element {
                 <tbody>
                     for row in state.rows.iter() {
                         <TableRow key={row.id} id={row.id} label={row.label.clone()}
-                            selected={state.selected == Some(row.id)} dispatch={dispatch.clone()} />
+                            selected={selected == Some(row.id)} select={select.clone()}
+                            dispatch={dispatch.clone()} />
                     }
                 </tbody>
             </table>
