@@ -249,7 +249,7 @@ macro_rules! common_methods {
             /// `on` are refused (use [`on`](Self::on)): an attribute can never carry a script.
             pub fn attr(mut self, name: impl Into<Cow<'static, str>>, value: impl IntoAttrValue) -> Self {
                 let name = name.into();
-                if name.len() > 2 && name[..2].eq_ignore_ascii_case("on") {
+                if name.len() > 2 && name.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("on")) {
                     tracing::warn!(attribute = %name, "event attributes must be set with `on`, not as text; ignored");
                     return self;
                 }

@@ -51,7 +51,7 @@ impl Layout {
                 out.push_str(name);
                 for (attr, value) in &el.attrs {
                     if !is_safe_name(attr)
-                        || attr.len() >= 2 && attr[..2].eq_ignore_ascii_case("on")
+                        || attr.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("on"))
                         || !trusted && attr.eq_ignore_ascii_case("srcdoc")
                     {
                         continue;

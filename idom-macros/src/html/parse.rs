@@ -20,6 +20,7 @@ use crate::rules;
 
 impl Parse for Markup {
     fn parse(input: ParseStream<'_>) -> Result<Self> {
+        check_group_depth(input)?;
         let mut open = Vec::new();
         let roots = parse_nodes(input, &mut open)?;
         if !input.is_empty() {
@@ -51,7 +52,68 @@ fn parse_block(input: ParseStream<'_>) -> Result<Vec<Node>> {
     Ok(nodes)
 }
 
+/// How deeply markup may nest (tags, and blocks of `for`/`if`/`match`); deeper input is an error
+/// rather than a stack overflow of the compiler.
+const MAX_DEPTH: usize = 128;
+
+thread_local! {
+    static DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts one level of nesting while alive.
+struct Nesting;
+
+impl Nesting {
+    fn enter(input: ParseStream<'_>) -> Result<Nesting> {
+        let depth = DEPTH.with(|d| {
+            d.set(d.get() + 1);
+            d.get()
+        });
+        let guard = Nesting;
+        if depth > MAX_DEPTH {
+            return Err(error(
+                input.span(),
+                format_args!("markup nested more than {MAX_DEPTH} levels deep"),
+                "split it into components",
+            ));
+        }
+        Ok(guard)
+    }
+}
+
+impl Drop for Nesting {
+    fn drop(&mut self) {
+        DEPTH.with(|d| d.set(d.get() - 1));
+    }
+}
+
+/// Refuses input whose brackets nest deeper than [`MAX_DEPTH`] before anything recursive (syn's
+/// expression parser included) sees it. Walks the groups with an explicit stack.
+fn check_group_depth(input: ParseStream<'_>) -> Result<()> {
+    let mut stack = vec![input.fork().parse::<proc_macro2::TokenStream>()?.into_iter()];
+    while let Some(tokens) = stack.last_mut() {
+        match tokens.next() {
+            Some(proc_macro2::TokenTree::Group(group)) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(error(
+                        group.span_open(),
+                        format_args!("brackets nested more than {MAX_DEPTH} levels deep"),
+                        "split the markup into components, or compute the value outside html!",
+                    ));
+                }
+                stack.push(group.stream().into_iter());
+            }
+            Some(_) => {}
+            None => {
+                stack.pop();
+            }
+        }
+    }
+    Ok(())
+}
+
 fn parse_node(input: ParseStream<'_>, open: &mut Vec<String>) -> Result<Node> {
+    let _nesting = Nesting::enter(input)?;
     if input.peek(Token![<]) {
         return parse_tag(input, open);
     }
@@ -600,7 +662,7 @@ fn element_node(name: TagName, kind: ElementKind, parsed: Vec<ParsedAttr>, child
     let mut attrs = Vec::new();
     let mut listeners = Vec::new();
     for attr in parsed {
-        let is_event = attr.name.len() > 2 && attr.name[..2].eq_ignore_ascii_case("on");
+        let is_event = attr.name.len() > 2 && attr.name.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("on"));
         if let (false, Some(modifier)) = (is_event, attr.modifiers.first()) {
             return Err(error(
                 modifier.span(),
@@ -687,7 +749,7 @@ fn component_node(
                 "modifiers apply to event handlers on HTML elements; set the options inside the component",
             ));
         }
-        if attr.name.contains(['-', ':']) {
+        if attr.name.contains(['-', ':']) || attr.name == "_" {
             return Err(error_spanned(
                 &attr.tokens,
                 format_args!("`{}` is not a prop name", attr.name),
@@ -729,6 +791,33 @@ mod tests {
             Ok(_) => panic!("expected an error"),
             Err(e) => e.to_string(),
         }
+    }
+
+    #[test]
+    fn non_ascii_attribute_names_do_not_panic() {
+        let tokens: TokenStream = "<input aé=\"x\" />".parse().unwrap();
+        assert!(parse(tokens).is_ok());
+    }
+
+    #[test]
+    fn underscore_is_not_a_prop() {
+        assert!(err(quote! { <Row id={1} _ /> }).contains("`_` is not a prop name"));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        // rustc runs macros on an 8 MiB stack; give the test the same.
+        std::thread::Builder::new()
+            .stack_size(8 << 20)
+            .spawn(|| {
+                let tags: TokenStream = "<>".repeat(2_000).parse().unwrap();
+                assert!(err(tags).contains("nested more than 128 levels"));
+                let braces: TokenStream = format!("{}{}", "{".repeat(1_600), "}".repeat(1_600)).parse().unwrap();
+                assert!(err(braces).contains("nested more than 128 levels"));
+            })
+            .unwrap()
+            .join()
+            .unwrap();
     }
 
     #[test]
