@@ -10,12 +10,13 @@
 //! Every operation's indices are those of the model at the moment the operation applies: the
 //! operations of one update are applied in order.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
-use std::sync::Arc;
+use std::hash::{BuildHasher, Hasher, RandomState};
+use std::sync::{Arc, OnceLock};
 
 use crate::html::EventName;
-use crate::layout::{Kind, Layout};
+use crate::layout::{Kind, Layout, NONE};
 use crate::protocol::{Json, Op, PatchOp, push_pointer_token, write_json_str};
 use crate::vdom::{AttrValue, Handler, Node, Str, attr_json_into};
 use crate::{Element, Key};
@@ -23,10 +24,15 @@ use crate::{Element, Key};
 impl Layout {
     /// Diffs `owner`'s children against `new` (normalised). `host` is the element whose model
     /// `children` holds them, at `host_path`, starting at model index `base`.
+    ///
+    /// Children that match in place at the start (same key or both unkeyed, same type) and keyed
+    /// children that match in place at the end are only updated; the general matching, removals,
+    /// moves and insertions run on what lies between, so a list whose order did not change costs
+    /// no allocation and no hashing.
     pub(crate) fn diff_children(
         &mut self,
         owner: u32,
-        new: Vec<Element>,
+        mut new: Vec<Element>,
         host: u32,
         host_path: &mut String,
         base: usize,
@@ -36,52 +42,109 @@ impl Layout {
         if old.is_empty() && new.is_empty() {
             return;
         }
-        let depth = self.child_depth(owner);
-
-        // Match new children to old ones.
-        let mut matched: Vec<Option<usize>> = vec![None; new.len()];
-        let mut used = vec![false; old.len()];
-        let has_keys = old.iter().any(|&c| self.node_key(c).is_some());
-        let mut by_key: HashMap<&Key, usize> = HashMap::new();
-        if has_keys {
-            by_key.reserve(old.len());
-            for (i, &c) in old.iter().enumerate() {
-                if let Some(k) = self.node_key(c) {
-                    by_key.entry(k).or_insert(i);
-                }
-            }
+        let common = old.len().min(new.len());
+        let mut start = 0;
+        while start < common && self.matches_in_place(old[start], &new[start], false) {
+            start += 1;
         }
-        let unkeyed_old: Vec<usize> = (0..old.len()).filter(|&i| self.node_key(old[i]).is_none()).collect();
-        let mut nth_unkeyed = 0;
-        for (j, element) in new.iter().enumerate() {
-            let candidate = match element.key() {
-                Some(k) => by_key.get(k).copied(),
-                None => {
-                    nth_unkeyed += 1;
-                    unkeyed_old.get(nth_unkeyed - 1).copied()
-                }
+        // Only keyed children at the end: unkeyed ones are matched by their position among the
+        // unkeyed counted from the start, which the middle may shift.
+        let (mut old_end, mut new_end) = (old.len(), new.len());
+        while old_end > start && new_end > start && self.matches_in_place(old[old_end - 1], &new[new_end - 1], true) {
+            old_end -= 1;
+            new_end -= 1;
+        }
+        let ids = if start == old_end && start == new_end {
+            old
+        } else {
+            let Some(ids) =
+                self.diff_middle(owner, &old, &mut new, (start, old_end, new_end), host, host_path, base, ops)
+            else {
+                return;
             };
-            if let Some(i) = candidate
-                && !used[i]
-                && self.same_type(old[i], element)
+            ids
+        };
+
+        // Contents of matched children, left to right, in their final places (mounted children
+        // were taken out of `new`, leaving empties).
+        let mut mi = base;
+        for (j, (element, &id)) in new.into_iter().zip(&ids).enumerate() {
             {
-                used[i] = true;
-                matched[j] = Some(i);
+                let node = self.n_mut(id);
+                node.index = j as u32;
+                node.parent = owner;
+            }
+            if !matches!(element.0, Node::Empty) {
+                self.update_node(id, element, host, host_path, mi, ops);
+            }
+            mi += self.n(id).count as usize;
+        }
+        *self.children_mut(owner) = ids;
+        self.recount(owner);
+    }
+
+    /// Matches, removes, mounts and moves the children between a common start and a common end
+    /// (`old[start..old_end]` against `new[start..new_end]`). Returns the ids of all new children,
+    /// or `None` when nothing matched and the whole `children` array was replaced in one
+    /// operation (the children are then fully mounted).
+    #[allow(clippy::too_many_arguments)]
+    fn diff_middle(
+        &mut self,
+        owner: u32,
+        old: &[u32],
+        new: &mut [Element],
+        (start, old_end, new_end): (usize, usize, usize),
+        host: u32,
+        host_path: &str,
+        base: usize,
+        ops: &mut Vec<PatchOp>,
+    ) -> Option<Vec<u32>> {
+        let depth = self.child_depth(owner);
+        let (old_mid, new_mid) = (&old[start..old_end], &new[start..new_end]);
+
+        // Match new children to old ones: by key, or by position among the unkeyed.
+        let mut matched = vec![NONE; new_mid.len()];
+        let mut used = vec![false; old_mid.len()];
+        let mut any_match = false;
+        let mut check_duplicates = false;
+        {
+            let by_key = self.key_index(old_mid);
+            let mut unkeyed_old = old_mid.iter().enumerate().filter(|(_, c)| self.node_key(**c).is_none());
+            for (j, element) in new_mid.iter().enumerate() {
+                let candidate = match element.key() {
+                    Some(k) => {
+                        let found = by_key.as_ref().and_then(|m| m.get(k).copied());
+                        // A key met twice, or a new key (which may repeat one kept in place), can
+                        // be a duplicate: the whole list is checked below.
+                        check_duplicates |= found.is_none_or(|i| used[i]);
+                        found
+                    }
+                    None => unkeyed_old.next().map(|(i, _)| i),
+                };
+                if let Some(i) = candidate
+                    && !used[i]
+                    && self.same_type(old_mid[i], element)
+                {
+                    used[i] = true;
+                    matched[j] = i as u32;
+                    any_match = true;
+                }
             }
         }
-        drop(by_key);
-
-        let mut new: Vec<Option<Element>> = new.into_iter().map(Some).collect();
+        if check_duplicates && !cfg!(debug_assertions) {
+            // Debug builds found duplicates before the diff (`check_keys`) and failed the component.
+            warn_duplicate_keys(new);
+        }
 
         // Nothing matches and the list is a whole `children` array: one operation.
-        if owner == host && matched.iter().all(Option::is_none) {
-            for &c in &old {
+        if owner == host && start == 0 && old_end == old.len() && !any_match {
+            for &c in old {
                 self.unmount(c);
             }
             let ids: Vec<u32> = new
                 .iter_mut()
                 .enumerate()
-                .map(|(j, e)| self.mount(e.take().expect("child"), owner, j as u32, depth))
+                .map(|(j, e)| self.mount(std::mem::take(e), owner, j as u32, depth))
                 .collect();
             *self.children_mut(owner) = ids;
             self.recount(owner);
@@ -100,91 +163,126 @@ impl Layout {
                 ops.push(PatchOp { op, path, from: None, value: Some(Json(json)) });
             }
             self.set_element_len(host, len);
-            return;
+            return None;
         }
 
         // 1. Removals, last first so earlier indices stay valid.
-        let mut position = Vec::with_capacity(old.len());
-        let mut at = base;
-        for &c in &old {
-            position.push(at);
-            at += self.n(c).count as usize;
-        }
-        for i in (0..old.len()).rev() {
+        let base = base + self.count_sum(&old[..start]);
+        let mut at = base + self.count_sum(old_mid);
+        for (i, &c) in old_mid.iter().enumerate().rev() {
+            let count = self.n(c).count as usize;
+            at -= count;
             if !used[i] {
-                for _ in 0..self.n(old[i]).count {
-                    self.op_remove(host, host_path, position[i], ops);
+                for _ in 0..count {
+                    self.op_remove(host, host_path, at, ops);
                 }
-                self.unmount(old[i]);
-            }
-        }
-        let mut cur: Vec<u32> = old.iter().zip(&used).filter(|(_, u)| **u).map(|(c, _)| *c).collect();
-
-        // 2. Moves and insertions, right to left, each placed before the already placed next one.
-        // New children are mounted first, left to right, so their effects run in document order.
-        let stays = longest_increasing(&matched);
-        let mut ids = vec![0u32; new.len()];
-        for j in 0..new.len() {
-            if matched[j].is_none() {
-                ids[j] = self.mount(new[j].take().expect("child"), owner, j as u32, depth);
-            }
-        }
-        for j in (0..new.len()).rev() {
-            let anchor = if j + 1 < new.len() { position_of(&cur, ids[j + 1]) } else { cur.len() };
-            match matched[j] {
-                None => {
-                    let id = ids[j];
-                    let mi = base + self.count_before(&cur, anchor);
-                    let mut nodes = Vec::new();
-                    self.flatten(id, &mut nodes);
-                    for (t, &n) in nodes.iter().enumerate() {
-                        let mut json = String::new();
-                        self.write_node(n, &mut json);
-                        self.op_add(host, host_path, mi + t, json, ops);
-                    }
-                    cur.insert(anchor, id);
-                }
-                Some(i) if !stays[j] => {
-                    let id = old[i];
-                    let q = position_of(&cur, id);
-                    let from = base + self.count_before(&cur, q);
-                    let to = base + self.count_before(&cur, anchor);
-                    let k = self.n(id).count as usize;
-                    if from < to {
-                        if from + k != to {
-                            for _ in 0..k {
-                                self.op_move(host_path, from, to - 1, ops);
-                            }
-                        }
-                    } else {
-                        for t in 0..k {
-                            self.op_move(host_path, from + t, to + t, ops);
-                        }
-                    }
-                    cur.remove(q);
-                    cur.insert(if q < anchor { anchor - 1 } else { anchor }, id);
-                    ids[j] = id;
-                }
-                Some(i) => ids[j] = old[i],
+                self.unmount(c);
             }
         }
 
-        // 3. Contents of matched children, left to right, in their final places.
-        let mut mi = base;
-        for j in 0..new.len() {
-            let id = ids[j];
-            {
-                let node = self.n_mut(id);
-                node.index = j as u32;
-                node.parent = owner;
-            }
-            if let Some(element) = new[j].take() {
-                self.update_node(id, element, host, host_path, mi, ops);
-            }
-            mi += self.n(id).count as usize;
+        // 2. New children are mounted, left to right so their effects run in document order.
+        let mut ids = Vec::with_capacity(new.len());
+        ids.extend_from_slice(&old[..start]);
+        for (j, &m) in matched.iter().enumerate() {
+            let id = if m == NONE {
+                let j = start + j;
+                self.mount(std::mem::take(&mut new[j]), owner, j as u32, depth)
+            } else {
+                old_mid[m as usize]
+            };
+            ids.push(id);
         }
-        *self.children_mut(owner) = ids;
-        self.recount(owner);
+        ids.extend_from_slice(&old[old_end..]);
+
+        // 3. Moves and insertions.
+        self.place(&ids[start..start + matched.len()], &matched, host, host_path, base, ops);
+        Some(ids)
+    }
+
+    /// Moves matched children into their new order and inserts the mounted ones, with the fewest
+    /// `move`s: those on a longest increasing subsequence of old positions stay. Works right to
+    /// left, each child placed before the already placed next one; a Fenwick tree over the
+    /// children's places gives each operation's index in O(log n).
+    ///
+    /// `ids` are the new children, `matched` their old positions (`NONE` for mounted ones), and
+    /// `base` the model index of the first of them. Removed children are already gone.
+    fn place(&mut self, ids: &[u32], matched: &[u32], host: u32, host_path: &str, base: usize, ops: &mut Vec<PatchOp>) {
+        let stays = longest_increasing(matched);
+        if matched.iter().zip(&stays).all(|(&m, &s)| m != NONE && s) {
+            return;
+        }
+        // Places in document order at any time: a child that stays keeps one place; the children
+        // placed before it (new ones and moved ones) come just before it, in new order; a child
+        // waiting to move sits at its old position among the ones that stay.
+        let old_len = matched.iter().filter(|&&m| m != NONE).map(|&m| m as usize + 1).max().unwrap_or(0);
+        let mut old_to_new = vec![NONE; old_len];
+        for (j, &m) in matched.iter().enumerate() {
+            if m != NONE {
+                old_to_new[m as usize] = j as u32;
+            }
+        }
+        let mut waiting = vec![NONE; old_len];
+        let mut final_place = vec![NONE; matched.len()];
+        let (mut next, mut places) = (0, 0u32);
+        for (i, &j) in old_to_new.iter().enumerate() {
+            if j == NONE {
+                continue;
+            }
+            if stays[j as usize] {
+                while next <= j as usize {
+                    final_place[next] = places;
+                    places += 1;
+                    next += 1;
+                }
+            } else {
+                waiting[i] = places;
+                places += 1;
+            }
+        }
+        for place in &mut final_place[next..] {
+            *place = places;
+            places += 1;
+        }
+        let mut tree = Fenwick::new(places as usize);
+        for (j, &m) in matched.iter().enumerate() {
+            let count = self.n(ids[j]).count;
+            match m {
+                NONE => {}
+                _ if stays[j] => tree.add(final_place[j], count as i64),
+                m => tree.add(waiting[m as usize], count as i64),
+            }
+        }
+        for j in (0..matched.len()).rev() {
+            let (id, m) = (ids[j], matched[j]);
+            let count = self.n(id).count;
+            if m == NONE {
+                let at = base + tree.before(final_place[j]);
+                let mut nodes = Vec::new();
+                self.flatten(id, &mut nodes);
+                for (t, &n) in nodes.iter().enumerate() {
+                    let mut json = String::new();
+                    self.write_node(n, &mut json);
+                    self.op_add(host, host_path, at + t, json, ops);
+                }
+            } else if !stays[j] {
+                let from = base + tree.before(waiting[m as usize]);
+                tree.add(waiting[m as usize], -(count as i64));
+                let to = base + tree.before(final_place[j]);
+                let k = count as usize;
+                if from < to {
+                    for _ in 0..k {
+                        self.op_move(host_path, from, to + k - 1, ops);
+                    }
+                } else {
+                    for t in 0..k {
+                        self.op_move(host_path, from + t, to + t, ops);
+                    }
+                }
+            } else {
+                continue;
+            }
+            tree.add(final_place[j], count as i64);
+        }
     }
 
     /// Updates a matched node (same type) to `element`, whose first model node is at `mi` in
@@ -372,8 +470,36 @@ impl Layout {
         }
     }
 
-    fn count_before(&self, list: &[u32], end: usize) -> usize {
-        list[..end].iter().map(|&c| self.n(c).count as usize).sum()
+    /// The model nodes the children in `list` stand for.
+    fn count_sum(&self, list: &[u32]) -> usize {
+        list.iter().map(|&c| self.n(c).count as usize).sum()
+    }
+
+    /// Whether a mounted child and a new element match where they stand: the same key (or, unless
+    /// `keyed_only`, both unkeyed) and the same type.
+    fn matches_in_place(&self, idx: u32, element: &Element, keyed_only: bool) -> bool {
+        let same_key = match (self.node_key(idx), element.key()) {
+            (Some(a), Some(b)) => a == b,
+            (None, None) => !keyed_only,
+            _ => false,
+        };
+        same_key && self.same_type(idx, element)
+    }
+
+    /// The position of each keyed child by its key (the first one for a duplicated key), or
+    /// `None` when no child has a key.
+    fn key_index<'a>(&'a self, children: &[u32]) -> Option<HashMap<&'a Key, usize, KeyHashing>> {
+        let keyed = children.iter().filter(|&&c| self.node_key(c).is_some()).count();
+        if keyed == 0 {
+            return None;
+        }
+        let mut by_key = HashMap::with_capacity_and_hasher(keyed, KeyHashing::new());
+        for (i, &c) in children.iter().enumerate() {
+            if let Some(k) = self.node_key(c) {
+                by_key.entry(k).or_insert(i);
+            }
+        }
+        Some(by_key)
     }
 
     /// The model nodes (elements and texts) a node stands for, in order.
@@ -537,14 +663,129 @@ fn diff_map<T, N: AsRef<str> + ?Sized>(
     }
 }
 
-fn position_of(list: &[u32], id: u32) -> usize {
-    list.iter().position(|&c| c == id).expect("placed child is in the list")
+/// Warns about keys that appear more than once among `children` (release builds; debug builds
+/// fail the component before the diff).
+pub(crate) fn warn_duplicate_keys(children: &[Element]) {
+    let keyed = children.iter().filter(|c| c.key().is_some()).count();
+    if keyed < 2 {
+        return;
+    }
+    let mut seen = HashSet::with_capacity_and_hasher(keyed, KeyHashing::new());
+    for k in children.iter().filter_map(Element::key) {
+        if !seen.insert(k) {
+            tracing::warn!("duplicate key `{k}` among siblings: keys must be unique within one list");
+        }
+    }
 }
 
-/// For each new child, whether it stays in place: matched children whose old positions form a
-/// longest increasing subsequence (in new order).
-fn longest_increasing(matched: &[Option<usize>]) -> Vec<bool> {
-    let seq: Vec<(usize, usize)> = matched.iter().enumerate().filter_map(|(j, m)| m.map(|i| (j, i))).collect();
+/// Hashing for keys: a folded multiply (as in `foldhash`) with a random per-process seed. Much
+/// cheaper than SipHash for the integer keys lists usually have, and seeded so that keys a client
+/// chooses cannot be made to collide predictably.
+#[derive(Clone, Copy)]
+pub(crate) struct KeyHashing {
+    seed: u64,
+}
+
+impl KeyHashing {
+    pub(crate) fn new() -> Self {
+        static SEED: OnceLock<u64> = OnceLock::new();
+        let seed = *SEED.get_or_init(|| RandomState::new().hash_one(0x5eed_u64) | 1);
+        KeyHashing { seed }
+    }
+}
+
+impl BuildHasher for KeyHashing {
+    type Hasher = KeyHasher;
+
+    fn build_hasher(&self) -> KeyHasher {
+        KeyHasher { state: self.seed, multiplier: self.seed.rotate_left(32) | 1 }
+    }
+}
+
+pub(crate) struct KeyHasher {
+    state: u64,
+    multiplier: u64,
+}
+
+impl KeyHasher {
+    fn mix(&mut self, word: u64) {
+        let product = u128::from(self.state ^ word) * u128::from(self.multiplier ^ 0x9e37_79b9_7f4a_7c15);
+        self.state = (product as u64) ^ ((product >> 64) as u64);
+    }
+}
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            self.mix(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.mix(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.mix(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.mix(n);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.mix(n as u64);
+    }
+
+    fn write_isize(&mut self, n: isize) {
+        self.mix(n as u64);
+    }
+
+    fn write_i128(&mut self, n: i128) {
+        self.mix(n as u64);
+        self.mix((n >> 64) as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.state
+    }
+}
+
+/// Sums of weights over places, with updates and prefix sums in O(log n).
+struct Fenwick(Vec<i64>);
+
+impl Fenwick {
+    fn new(places: usize) -> Self {
+        Fenwick(vec![0; places + 1])
+    }
+
+    fn add(&mut self, place: u32, weight: i64) {
+        let mut i = place as usize + 1;
+        while i < self.0.len() {
+            self.0[i] += weight;
+            i += i & i.wrapping_neg();
+        }
+    }
+
+    /// The sum of the weights of all places before `place`.
+    fn before(&self, place: u32) -> usize {
+        let (mut i, mut sum) = (place as usize, 0);
+        while i > 0 {
+            sum += self.0[i];
+            i &= i - 1;
+        }
+        sum as usize
+    }
+}
+
+/// For each new child, whether it stays in place: matched children (old position, `NONE` for
+/// none) whose old positions form a longest increasing subsequence (in new order).
+fn longest_increasing(matched: &[u32]) -> Vec<bool> {
+    let seq: Vec<(usize, u32)> =
+        matched.iter().enumerate().filter(|(_, m)| **m != NONE).map(|(j, &i)| (j, i)).collect();
     // tails[k] = index into seq of the smallest tail of an increasing run of length k + 1.
     let mut tails: Vec<usize> = Vec::new();
     let mut prev = vec![usize::MAX; seq.len()];
@@ -570,14 +811,198 @@ fn longest_increasing(matched: &[Option<usize>]) -> Vec<bool> {
 
 #[cfg(test)]
 mod tests {
-    use super::longest_increasing;
+    use super::*;
 
     #[test]
     fn longest_increasing_keeps_the_most() {
-        let m = |v: &[usize]| v.iter().map(|&i| Some(i)).collect::<Vec<_>>();
-        assert_eq!(longest_increasing(&m(&[0, 1, 2])), vec![true; 3]);
-        let swap = longest_increasing(&m(&[0, 3, 2, 1, 4]));
+        assert_eq!(longest_increasing(&[0, 1, 2]), vec![true; 3]);
+        let swap = longest_increasing(&[0, 3, 2, 1, 4]);
         assert_eq!(swap.iter().filter(|s| **s).count(), 3);
-        assert_eq!(longest_increasing(&[None, Some(1), None, Some(0)]).iter().filter(|s| **s).count(), 1);
+        assert_eq!(longest_increasing(&[NONE, 1, NONE, 0]).iter().filter(|s| **s).count(), 1);
+    }
+
+    /// Lists that mix keyed and unkeyed children of every kind (texts, elements, components
+    /// standing for zero to three nodes) under random edits: the patches reproduce the layout's
+    /// model and a fresh render's, and a keyed component whose key stays keeps its instance.
+    #[test]
+    fn mixed_lists_patch_to_a_fresh_render_and_keep_keyed_instances() {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        use std::sync::{Arc, Mutex};
+
+        use crate::hooks::{UpdateHandle, use_ref, use_update};
+        use crate::html::{b, i, ul};
+        use crate::{Component, Element, HookContext, Layout, LayoutUpdate};
+
+        static INSTANCES: AtomicU32 = AtomicU32::new(0);
+
+        #[derive(Clone, Copy, PartialEq, Debug)]
+        enum Item {
+            Text(u8),
+            El(Option<u8>, u8),
+            Comp(Option<u8>, u8),
+        }
+
+        /// Renders `n` nodes: `<b>instance</b>` then `<i>`s.
+        #[derive(PartialEq)]
+        struct Multi(u8);
+        impl Component for Multi {
+            fn render(&self, cx: &mut HookContext<'_>) -> Element {
+                let instance = use_ref::__call(cx, || INSTANCES.fetch_add(1, Ordering::Relaxed)).get();
+                let nodes = (0..self.0).map(|k| if k == 0 { b().child(instance).into() } else { i().child(k).into() });
+                Element::fragment(nodes.collect::<Vec<Element>>())
+            }
+        }
+
+        #[derive(Clone)]
+        struct Root(Arc<Mutex<Vec<Item>>>, Arc<Mutex<Option<UpdateHandle>>>);
+        impl PartialEq for Root {
+            fn eq(&self, other: &Self) -> bool {
+                Arc::ptr_eq(&self.0, &other.0)
+            }
+        }
+        impl Component for Root {
+            fn render(&self, cx: &mut HookContext<'_>) -> Element {
+                *self.1.lock().unwrap() = Some(use_update::__call(cx));
+                let items = self.0.lock().unwrap().clone();
+                ul().child(items.iter().map(|item| match *item {
+                    Item::Text(t) => Element::text(format!("t{t}")),
+                    Item::El(key, v) => {
+                        let el = i().child(v);
+                        match key {
+                            Some(k) => el.key(k).into(),
+                            None => el.into(),
+                        }
+                    }
+                    Item::Comp(key, n) => match key {
+                        Some(k) => Element::component(Multi(n)).with_key(k),
+                        None => Element::component(Multi(n)),
+                    },
+                }))
+                .into()
+            }
+        }
+
+        fn apply(doc: &mut serde_json::Value, update: &LayoutUpdate) {
+            let patch: json_patch::Patch = serde_json::from_value(update.changes_json()).unwrap();
+            let target = if update.path.is_empty() { &mut *doc } else { doc.pointer_mut(&update.path).unwrap() };
+            json_patch::patch(target, &patch).unwrap();
+        }
+        /// Instance of each keyed component, from the layout's tree.
+        fn instances(layout: &Layout) -> HashMap<String, String> {
+            let ul = layout.children(layout.root_node())[0];
+            let ul = layout.children(ul)[0];
+            let mut out = HashMap::new();
+            for &c in layout.children(ul) {
+                if let Kind::Component(s) = &layout.n(c).kind
+                    && let Some(k) = &s.key
+                    && let Some(&first) = s.children.first()
+                {
+                    let text = layout.children(first)[0];
+                    if let Kind::Text(t) = &layout.n(text).kind {
+                        out.insert(k.to_string(), t.to_string());
+                    }
+                }
+            }
+            out
+        }
+
+        let mut rng = 0x2545_f491_4f6c_dd1d_u64;
+        let mut below = |n: usize| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            (rng % n as u64) as usize
+        };
+        for round in 0..300 {
+            // Keys are unique within a list: each key value is used at most once.
+            let fresh = |below: &mut dyn FnMut(usize) -> usize, used: &[Item]| loop {
+                let kind = below(3);
+                let key = (below(3) > 0).then(|| below(24) as u8);
+                let taken = used
+                    .iter()
+                    .any(|it| matches!(it, Item::El(Some(k), _) | Item::Comp(Some(k), _) if Some(*k) == key));
+                if key.is_some() && taken {
+                    continue;
+                }
+                break match kind {
+                    0 => Item::Text(below(4) as u8),
+                    1 => Item::El(key, below(4) as u8),
+                    _ => Item::Comp(key, below(4) as u8),
+                };
+            };
+            let mut items = Vec::new();
+            for _ in 0..below(8) {
+                let item = fresh(&mut below, &items);
+                items.push(item);
+            }
+            let state = Arc::new(Mutex::new(items.clone()));
+            let handle = Arc::new(Mutex::new(None));
+            let mut layout = Layout::new(Root(state.clone(), handle.clone()));
+            let mut doc = serde_json::Value::Null;
+            apply(&mut doc, &layout.try_render().unwrap());
+            for step in 0..12 {
+                let before = instances(&layout);
+                for _ in 0..1 + below(3) {
+                    match below(5) {
+                        0 if !items.is_empty() => {
+                            items.remove(below(items.len()));
+                        }
+                        1 if items.len() > 1 => {
+                            let (a, b) = (below(items.len()), below(items.len()));
+                            items.swap(a, b);
+                        }
+                        2 if !items.is_empty() => {
+                            let at = below(items.len());
+                            let item = items.remove(at);
+                            items.insert(below(items.len() + 1), item);
+                        }
+                        3 if !items.is_empty() => items.reverse(),
+                        _ => {
+                            let item = fresh(&mut below, &items);
+                            items.insert(below(items.len() + 1), item);
+                        }
+                    }
+                }
+                *state.lock().unwrap() = items.clone();
+                handle.lock().unwrap().as_ref().unwrap().update();
+                if let Some(update) = layout.try_render() {
+                    apply(&mut doc, &update);
+                }
+                let context = format!("round {round} step {step}: {items:?}");
+                assert_eq!(doc, layout.model(), "{context}");
+                let mut fresh_layout = Layout::new(Root(Arc::new(Mutex::new(items.clone())), Default::default()));
+                fresh_layout.try_render();
+                let shape = |v: &serde_json::Value| {
+                    // Instances (the text of `<b>`) differ between layouts; compare everything else.
+                    let mut v = v.clone();
+                    if let Some(children) = v.pointer_mut("/children/0/children").and_then(|c| c.as_array_mut()) {
+                        for c in children {
+                            if c["tagName"] == "b" {
+                                c["children"] = serde_json::Value::Null;
+                            }
+                        }
+                    }
+                    v
+                };
+                assert_eq!(shape(&doc), shape(&fresh_layout.model()), "{context}");
+                let after = instances(&layout);
+                for (key, instance) in &before {
+                    if let Some(now) = after.get(key) {
+                        assert_eq!(now, instance, "{context}: keyed component {key} lost its state");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn fenwick_sums_before_a_place() {
+        let mut tree = Fenwick::new(6);
+        for (place, weight) in [(0, 1), (2, 3), (5, 2)] {
+            tree.add(place, weight);
+        }
+        assert_eq!((0..=6).map(|p| tree.before(p)).collect::<Vec<_>>(), [0, 1, 1, 4, 4, 4, 6]);
+        tree.add(2, -3);
+        assert_eq!(tree.before(6), 3);
     }
 }

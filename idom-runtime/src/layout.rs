@@ -38,6 +38,7 @@ use futures_util::FutureExt as _;
 use tokio::sync::Notify;
 
 use crate::component::{AnyComponent, Component};
+use crate::diff::warn_duplicate_keys;
 use crate::event::Event;
 use crate::hooks::{EffectJob, EffectSlot, HookContext, HookState, ScopeSignal};
 use crate::html::BoxFuture;
@@ -524,6 +525,9 @@ impl Layout {
                 let idx =
                     self.alloc(MNode { parent, index, count: 1, irregular: 0, kind: Kind::Element(Box::new(data)) });
                 self.register_static_targets(idx);
+                if !cfg!(debug_assertions) {
+                    warn_duplicate_keys(&tag.children);
+                }
                 let mut ids = Vec::with_capacity(tag.children.len());
                 for (i, child) in tag.children.into_iter().enumerate() {
                     ids.push(self.mount(child, idx, i as u32, depth));
@@ -559,6 +563,9 @@ impl Layout {
                 let id = ScopeId { idx, generation: self.generation(idx) };
                 self.scope_mut(idx).signal = Arc::new(ScopeSignal { id, queued: false.into(), shared });
                 let (output, effects) = self.render_scope(idx);
+                if !cfg!(debug_assertions) {
+                    warn_duplicate_keys(&output);
+                }
                 let mut ids = Vec::with_capacity(output.len());
                 for (i, child) in output.into_iter().enumerate() {
                     ids.push(self.mount(child, idx, i as u32, depth + 1));
@@ -595,7 +602,9 @@ impl Layout {
         let result = result.map_err(|panic| panic_message(&*panic)).and_then(|element| {
             let mut children = Vec::new();
             push_child(&mut children, element);
-            check_keys(&children)?;
+            if cfg!(debug_assertions) {
+                check_keys(&children)?;
+            }
             Ok(children)
         });
         match result {
@@ -890,8 +899,10 @@ fn error_node(component: &str, message: &str) -> Element {
     if cfg!(debug_assertions) { node.child(format!("{component} failed: {message}")).into() } else { node.into() }
 }
 
-/// Duplicate keys among siblings are an error in debug builds (the component fails with a message
-/// naming the key) and a warning in release builds, where the duplicates are matched as new nodes.
+/// Duplicate keys among siblings are an error in debug builds: the component fails with a message
+/// naming the key. Release builds skip this walk of the whole output; there the diff warns when it
+/// meets a list with duplicates (`diff::warn_duplicate_keys`), and a duplicate is matched as a new
+/// node or in place.
 fn check_keys(children: &[Element]) -> Result<(), String> {
     fn walk(children: &[Element]) -> Result<(), String> {
         let mut seen: Vec<&Key> = Vec::new();
@@ -908,11 +919,7 @@ fn check_keys(children: &[Element]) -> Result<(), String> {
                     false
                 };
                 if dup {
-                    let message = format!("duplicate key `{k}` among siblings: keys must be unique within one list");
-                    if cfg!(debug_assertions) {
-                        return Err(message);
-                    }
-                    tracing::warn!("{message}");
+                    return Err(format!("duplicate key `{k}` among siblings: keys must be unique within one list"));
                 }
             }
             if let Node::Tag(tag) = &child.0 {
