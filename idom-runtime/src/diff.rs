@@ -17,8 +17,8 @@ use std::sync::{Arc, OnceLock};
 
 use crate::html::EventName;
 use crate::layout::{Kind, Layout, NONE};
-use crate::protocol::{Json, Op, PatchOp, push_pointer_token, write_json_str};
-use crate::vdom::{AttrValue, Handler, Node, Str, attr_json_into};
+use crate::protocol::{Json, Op, PatchOp, push_pointer_token};
+use crate::vdom::{AttrValue, Handler, KeyRepr, Node, Str, attr_json_into, push_int};
 use crate::{Element, Key};
 
 impl Layout {
@@ -303,7 +303,7 @@ impl Layout {
                 {
                     *old = text;
                     let mut json = String::new();
-                    write_json_str(&mut json, old);
+                    json_str(&mut json, old);
                     ops.push(PatchOp {
                         op: Op::Replace,
                         path: format!("{host_path}/children/{mi}"),
@@ -516,7 +516,7 @@ impl Layout {
     /// Writes the JSON of a model node (an element or a text).
     pub(crate) fn write_node(&self, idx: u32, out: &mut String) {
         match &self.n(idx).kind {
-            Kind::Text(t) => write_json_str(out, t),
+            Kind::Text(t) => json_str(out, t),
             Kind::Component(_) => {
                 // Only reached for a component standing alone; callers flatten first.
                 out.push('[');
@@ -525,10 +525,17 @@ impl Layout {
             }
             Kind::Element(el) => {
                 out.push_str("{\"tagName\":");
-                write_json_str(out, &el.name);
+                json_str(out, &el.name);
                 if let Some(k) = &el.key {
                     out.push_str(",\"key\":");
-                    write_json_str(out, &k.to_string());
+                    match &k.0 {
+                        KeyRepr::Int(i) => {
+                            out.push('"');
+                            push_int(out, *i);
+                            out.push('"');
+                        }
+                        KeyRepr::Str(s) => json_str(out, s),
+                    }
                 }
                 if !el.attrs.is_empty() {
                     out.push_str(",\"attributes\":{");
@@ -536,7 +543,7 @@ impl Layout {
                         if i > 0 {
                             out.push(',');
                         }
-                        write_json_str(out, name);
+                        json_str(out, name);
                         out.push(':');
                         attr_json_into(value, out);
                     }
@@ -549,7 +556,7 @@ impl Layout {
                         if i > 0 {
                             out.push(',');
                         }
-                        write_json_str(out, event.wire);
+                        json_str(out, event.wire);
                         out.push(':');
                         write_handler(idx, generation, handler, event.wire, out);
                     }
@@ -586,12 +593,48 @@ impl Layout {
     }
 }
 
+/// Writes `s` as a JSON string literal, escaped exactly as `protocol::write_json_str` does
+/// (`"`, `\\`, and control characters), with the common case of nothing to escape as one copy.
+pub(crate) fn json_str(out: &mut String, s: &str) {
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push('"');
+    let mut start = 0;
+    while let Some(offset) = bytes[start..].iter().position(|&b| b < 0x20 || b == b'"' || b == b'\\') {
+        let i = start + offset;
+        out.push_str(&s[start..i]);
+        match bytes[i] {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            b => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 15)]));
+            }
+        }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
+}
+
 fn write_handler(idx: u32, generation: u32, handler: &Handler, wire: &str, out: &mut String) {
     out.push_str("{\"target\":");
     match &handler.target {
-        Some(t) => write_json_str(out, t),
+        Some(t) => json_str(out, t),
         None => {
-            let _ = write!(out, "\"{idx}:{generation}:{wire}\"");
+            // "idx:generation:wire" (see `Layout::resolve_target`); none of it needs escaping.
+            out.push('"');
+            push_int(out, idx.into());
+            out.push(':');
+            push_int(out, generation.into());
+            out.push(':');
+            out.push_str(wire);
+            out.push('"');
         }
     }
     if handler.prevent_default {
@@ -621,7 +664,7 @@ fn diff_map<T, N: AsRef<str> + ?Sized>(
             if i > 0 {
                 json.push(',');
             }
-            write_json_str(&mut json, name(item).as_ref());
+            json_str(&mut json, name(item).as_ref());
             json.push(':');
             write(item, &mut json);
         }
@@ -992,6 +1035,23 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn json_strings_are_written_as_the_protocol_writes_them() {
+        let every_ascii: String = (0u8..0x80).map(char::from).collect();
+        for s in ["", "plain", "q\"uote", "back\\slash", "nl\n\r\t", "\u{1}ctl\u{1f}", "ünï", "</script>", &every_ascii]
+        {
+            let (mut fast, mut reference) = (String::new(), String::new());
+            json_str(&mut fast, s);
+            crate::protocol::write_json_str(&mut reference, s);
+            assert_eq!(fast, reference);
+        }
+        for n in [0i128, 7, -7, 10, 99, 100, 4_294_967_295, i128::MAX, i128::MIN] {
+            let mut text = String::new();
+            push_int(&mut text, n);
+            assert_eq!(text, n.to_string());
         }
     }
 

@@ -150,7 +150,18 @@ macro_rules! attr_from_display {
         }
     )*};
 }
-attr_from_display!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f32, f64, char);
+attr_from_display!(u128, f32, f64, char);
+
+macro_rules! attr_from_int {
+    ($($t:ty),*) => {$(
+        impl IntoAttrValue for $t {
+            fn into_attr_value(self) -> Option<AttrValue> {
+                Some(AttrValue::Text(Cow::Owned(crate::vdom::int_text(self as i128))))
+            }
+        }
+    )*};
+}
+attr_from_int!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, usize);
 
 /// Marker: a single node.
 #[doc(hidden)]

@@ -327,7 +327,7 @@ impl Element {
 
 /// Writes an attribute value as JSON text.
 pub(crate) fn attr_json_into(v: &AttrValue, out: &mut String) {
-    use crate::protocol::write_json_str;
+    use crate::diff::json_str as write_json_str;
     match v {
         AttrValue::Text(t) => write_json_str(out, t),
         AttrValue::True => out.push_str("true"),
@@ -434,6 +434,49 @@ impl From<char> for Element {
     }
 }
 
+/// Appends the decimal digits of an integer (without `core::fmt`, which costs more than the
+/// digits for the small numbers a page shows).
+pub(crate) fn push_int(out: &mut String, value: i128) {
+    if value < 0 {
+        out.push('-');
+    }
+    let mut n = value.unsigned_abs();
+    let mut digits = [0u8; 40];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
+}
+
+/// The decimal text of an integer.
+pub(crate) fn int_text(value: i128) -> String {
+    let mut text = String::with_capacity(8);
+    push_int(&mut text, value);
+    text
+}
+
+macro_rules! element_from_int {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Element {
+            fn from(v: $t) -> Self {
+                Element::text(int_text(v as i128))
+            }
+        }
+        impl From<&$t> for Element {
+            fn from(v: &$t) -> Self {
+                Element::text(int_text(*v as i128))
+            }
+        }
+    )*};
+}
+element_from_int!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, usize);
+
 macro_rules! element_from_display {
     ($($t:ty),*) => {$(
         impl From<$t> for Element {
@@ -448,7 +491,7 @@ macro_rules! element_from_display {
         }
     )*};
 }
-element_from_display!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f32, f64);
+element_from_display!(u128, f32, f64);
 
 impl<C: Component> From<C> for Element {
     fn from(c: C) -> Self {
