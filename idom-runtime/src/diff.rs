@@ -317,7 +317,7 @@ impl Layout {
                 let len = host_path.len();
                 let _ = write!(host_path, "/children/{mi}");
                 self.diff_element(id, tag.key, tag.attrs, tag.handlers, host_path, ops);
-                self.diff_children(id, tag.children, id, host_path, 0, ops);
+                self.diff_children(id, tag.content, id, host_path, 0, ops);
                 host_path.truncate(len);
             }
             Node::Component(c) => {

@@ -32,7 +32,9 @@ use crate::layout::{Layout, ScopeId, Shared};
 /// argument; `#[component]` and `#[hook]` pass it for you.
 pub struct HookContext<'a> {
     pub(crate) state: &'a mut HookState,
-    pub(crate) signal: &'a Arc<ScopeSignal>,
+    /// The instance's signal, made by the first hook that needs one.
+    pub(crate) signal: &'a mut Option<Arc<ScopeSignal>>,
+    pub(crate) scope: ScopeId,
     pub(crate) effects: &'a mut Vec<EffectJob>,
     pub(crate) layout: &'a Layout,
     pub(crate) node: u32,
@@ -61,8 +63,9 @@ impl HookContext<'_> {
     }
 
     /// A handle that re-renders this component when triggered.
-    fn signal(&self) -> Arc<ScopeSignal> {
-        self.signal.clone()
+    fn signal(&mut self) -> Arc<ScopeSignal> {
+        let (id, layout) = (self.scope, self.layout);
+        self.signal.get_or_insert_with(|| ScopeSignal::new(id, Arc::downgrade(&layout.shared))).clone()
     }
 }
 
@@ -74,6 +77,10 @@ pub(crate) struct ScopeSignal {
 }
 
 impl ScopeSignal {
+    pub(crate) fn new(id: ScopeId, shared: Weak<Shared>) -> Arc<Self> {
+        Arc::new(ScopeSignal { id, queued: AtomicBool::new(false), shared })
+    }
+
     /// Queues a re-render of the component, once until it renders.
     pub(crate) fn mark(self: &Arc<Self>) {
         if !self.queued.swap(true, Ordering::AcqRel)
@@ -480,7 +487,7 @@ impl use_effect {
         let changed = first || slot.deps.downcast_ref::<D>() != Some(&deps);
         if changed {
             slot.deps = Box::new(deps);
-            let scope = cx.signal.id;
+            let scope = cx.scope;
             cx.effects.push(EffectJob { scope, slot: index, run: Box::new(move || effect().into_result()) });
         }
     }

@@ -204,13 +204,13 @@ where
 /// Builder of an HTML element that may have children. Turn it into an [`Element`] with `.into()`.
 #[derive(Clone)]
 #[must_use = "an element builder does nothing until it is used as an Element"]
-pub struct HtmlElement(Tag);
+pub struct HtmlElement(Box<Tag>);
 
 /// Builder of a void HTML element (`input`, `br`, `img`, ...): like [`HtmlElement`] without
 /// children.
 #[derive(Clone)]
 #[must_use = "an element builder does nothing until it is used as an Element"]
-pub struct VoidElement(Tag);
+pub struct VoidElement(Box<Tag>);
 
 /// Builder of a fragment: several nodes spliced into the parent.
 #[derive(Clone, Default)]
@@ -238,7 +238,7 @@ impl From<Fragment> for Element {
 
 /// A custom element (a tag name containing `-`, such as `my-widget`); it may have children.
 pub fn custom(name: impl Into<Cow<'static, str>>) -> HtmlElement {
-    HtmlElement(Tag::new(name.into()))
+    HtmlElement(Box::new(Tag::new(name.into())))
 }
 
 macro_rules! common_methods {
@@ -341,7 +341,7 @@ macro_rules! common_methods {
 
         impl From<$builder> for Element {
             fn from(b: $builder) -> Self {
-                Element(Node::Tag(Box::new(b.0)))
+                Element(Node::Tag(b.0))
             }
         }
     };
@@ -352,7 +352,7 @@ common_methods!(VoidElement);
 impl HtmlElement {
     /// Adds children (see [`IntoNodes`]): text, numbers, elements, options and iterators of them.
     pub fn child<M>(mut self, child: impl IntoNodes<M>) -> Self {
-        child.push_into(&mut self.0.children);
+        child.push_into(&mut self.0.content);
         self
     }
 }
@@ -422,13 +422,13 @@ macro_rules! tags {
         $(
             #[doc = concat!("The `<", $name, ">` element.")]
             pub fn $t() -> HtmlElement {
-                HtmlElement(Tag::new(Cow::Borrowed($name)))
+                HtmlElement(Box::new(Tag::new(Cow::Borrowed($name))))
             }
         )*
         $(
             #[doc = concat!("The void `<", $vname, ">` element (no children).")]
             pub fn $v() -> VoidElement {
-                VoidElement(Tag::new(Cow::Borrowed($vname)))
+                VoidElement(Box::new(Tag::new(Cow::Borrowed($vname))))
             }
         )*
         /// Every element with children known to the builders: `(function name, tag name)`.

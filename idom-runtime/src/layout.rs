@@ -43,7 +43,7 @@ use crate::event::Event;
 use crate::hooks::{EffectJob, EffectSlot, HookContext, HookState, ScopeSignal};
 use crate::html::BoxFuture;
 use crate::protocol::{LayoutEvent, LayoutUpdate, PatchOp};
-use crate::vdom::{AttrValue, Handler, Node, Str, push_child};
+use crate::vdom::{Handler, Node, Str, Tag, push_child};
 use crate::{Element, Key};
 
 pub(crate) const NONE: u32 = u32::MAX;
@@ -97,26 +97,22 @@ pub(crate) struct MNode {
 }
 
 pub(crate) enum Kind {
+    /// An element: the `Tag` the render built, moved here box and all (see [`Tag`]).
     Element(Box<ElementData>),
     Text(Str),
     Component(Box<ScopeData>),
 }
 
-pub(crate) struct ElementData {
-    pub(crate) name: Str,
-    pub(crate) key: Option<Key>,
-    pub(crate) attrs: Vec<(Str, AttrValue)>,
-    pub(crate) handlers: Vec<(crate::html::EventName, Handler)>,
-    pub(crate) children: Vec<u32>,
-    /// Number of model children (the length of `children` in the model).
-    pub(crate) len: u32,
-}
+/// A mounted element is the [`Tag`] its render built, with its `children` ids and `len` set.
+pub(crate) type ElementData = Tag;
 
 pub(crate) struct ScopeData {
     pub(crate) props: Arc<dyn AnyComponent>,
     pub(crate) key: Option<Key>,
     pub(crate) hooks: HookState,
-    pub(crate) signal: Arc<ScopeSignal>,
+    /// What setters and tasks use to queue this instance; made when a hook first asks for it, so
+    /// a component without state (most list rows) has none.
+    pub(crate) signal: Option<Arc<ScopeSignal>>,
     pub(crate) children: Vec<u32>,
     pub(crate) failed: Option<String>,
     pub(crate) tasks: Vec<tokio::task::AbortHandle>,
@@ -156,7 +152,7 @@ pub struct Layout {
     free: Vec<u32>,
     root: u32,
     pending_root: Option<Element>,
-    shared: Arc<Shared>,
+    pub(crate) shared: Arc<Shared>,
     effects: Vec<EffectJob>,
     cleanups: Vec<(ScopeId, Box<dyn FnOnce() + Send>)>,
     static_targets: HashMap<Arc<str>, (u32, u32, &'static str)>,
@@ -187,14 +183,7 @@ impl Layout {
             static_targets: HashMap::new(),
             orphan_tasks: Vec::new(),
         };
-        let container = ElementData {
-            name: Str::Borrowed(""),
-            key: None,
-            attrs: Vec::new(),
-            handlers: Vec::new(),
-            children: Vec::new(),
-            len: 0,
-        };
+        let container = Tag::new(Str::Borrowed(""));
         layout.root = layout.alloc(MNode {
             parent: NONE,
             index: 0,
@@ -460,12 +449,14 @@ impl Layout {
 
     fn fail_scope(&mut self, idx: u32, message: String) {
         tracing::error!(component = self.scope(idx).props.name(), %message, "component failed");
+        let generation = self.generation(idx);
+        let shared = Arc::downgrade(&self.shared);
         let scope = self.scope_mut(idx);
         if scope.failed.is_none() {
             scope.failed = Some(message);
         }
-        let signal = scope.signal.clone();
-        signal.mark();
+        let id = ScopeId { idx, generation };
+        scope.signal.get_or_insert_with(|| ScopeSignal::new(id, shared)).clone().mark();
     }
 
     fn spawn_owned(&mut self, owner: u32, future: BoxFuture) {
@@ -512,24 +503,16 @@ impl Layout {
     pub(crate) fn mount(&mut self, element: Element, parent: u32, index: u32, depth: u32) -> u32 {
         match element.0 {
             Node::Text(text) => self.alloc(MNode { parent, index, count: 1, irregular: 0, kind: Kind::Text(text) }),
-            Node::Tag(tag) => {
-                let tag = *tag;
-                let data = ElementData {
-                    name: tag.name,
-                    key: tag.key,
-                    attrs: tag.attrs,
-                    handlers: tag.handlers,
-                    children: Vec::new(),
-                    len: 0,
-                };
-                let idx =
-                    self.alloc(MNode { parent, index, count: 1, irregular: 0, kind: Kind::Element(Box::new(data)) });
+            Node::Tag(mut tag) => {
+                // The tag's box becomes the mounted element; its content becomes child nodes.
+                let content = std::mem::take(&mut tag.content);
+                let idx = self.alloc(MNode { parent, index, count: 1, irregular: 0, kind: Kind::Element(tag) });
                 self.register_static_targets(idx);
                 if !cfg!(debug_assertions) {
-                    warn_duplicate_keys(&tag.children);
+                    warn_duplicate_keys(&content);
                 }
-                let mut ids = Vec::with_capacity(tag.children.len());
-                for (i, child) in tag.children.into_iter().enumerate() {
+                let mut ids = Vec::with_capacity(content.len());
+                for (i, child) in content.into_iter().enumerate() {
                     ids.push(self.mount(child, idx, i as u32, depth));
                 }
                 *self.children_mut(idx) = ids;
@@ -541,17 +524,11 @@ impl Layout {
                 idx
             }
             Node::Component(c) => {
-                let shared = Arc::downgrade(&self.shared);
-                let placeholder = ScopeSignal {
-                    id: ScopeId { idx: NONE, generation: 0 },
-                    queued: false.into(),
-                    shared: shared.clone(),
-                };
                 let scope = ScopeData {
                     props: c.props,
                     key: c.key,
                     hooks: HookState::default(),
-                    signal: Arc::new(placeholder),
+                    signal: None,
                     children: Vec::new(),
                     failed: None,
                     tasks: Vec::new(),
@@ -560,8 +537,6 @@ impl Layout {
                 };
                 let idx =
                     self.alloc(MNode { parent, index, count: 0, irregular: 0, kind: Kind::Component(Box::new(scope)) });
-                let id = ScopeId { idx, generation: self.generation(idx) };
-                self.scope_mut(idx).signal = Arc::new(ScopeSignal { id, queued: false.into(), shared });
                 let (output, effects) = self.render_scope(idx);
                 if !cfg!(debug_assertions) {
                     warn_duplicate_keys(&output);
@@ -582,23 +557,34 @@ impl Layout {
     /// Runs a component's render with its hooks; returns its normalised output and the effects it
     /// scheduled. A panic becomes an error node and marks the instance failed.
     fn render_scope(&mut self, idx: u32) -> (Vec<Element>, Vec<EffectJob>) {
+        let scope_id = ScopeId { idx, generation: self.generation(idx) };
         let scope = self.scope_mut(idx);
         scope.dirty = false;
-        scope.signal.queued.store(false, Ordering::Release);
+        if let Some(signal) = &scope.signal {
+            signal.queued.store(false, Ordering::Release);
+        }
         if let Some(message) = &scope.failed {
             return (vec![error_node(scope.props.name(), message)], Vec::new());
         }
         let props = scope.props.clone();
-        let signal = scope.signal.clone();
+        let mut signal = scope.signal.take();
         let mut hooks = std::mem::take(&mut scope.hooks);
         hooks.cursor = 0;
         let mut effects = Vec::new();
         let result = {
-            let mut cx =
-                HookContext { state: &mut hooks, signal: &signal, effects: &mut effects, layout: &*self, node: idx };
+            let mut cx = HookContext {
+                state: &mut hooks,
+                signal: &mut signal,
+                scope: scope_id,
+                effects: &mut effects,
+                layout: &*self,
+                node: idx,
+            };
             catch_unwind(AssertUnwindSafe(|| props.render(&mut cx)))
         };
-        self.scope_mut(idx).hooks = hooks;
+        let scope = self.scope_mut(idx);
+        scope.hooks = hooks;
+        scope.signal = signal;
         let result = result.map_err(|panic| panic_message(&*panic)).and_then(|element| {
             let mut children = Vec::new();
             push_child(&mut children, element);
@@ -923,7 +909,7 @@ fn check_keys(children: &[Element]) -> Result<(), String> {
                 }
             }
             if let Node::Tag(tag) = &child.0 {
-                walk(&tag.children)?;
+                walk(&tag.content)?;
             }
         }
         Ok(())

@@ -46,18 +46,35 @@ pub(crate) enum Node {
 }
 
 /// An HTML element: tag name, key, attributes, handlers and children.
+///
+/// A layout mounts a tag in place: the box moves into the layout's arena, the `content` is mounted
+/// as child nodes, and `children` and `len` describe those (in an element being built they are
+/// empty and zero).
 #[derive(Clone, PartialEq)]
 pub(crate) struct Tag {
     pub(crate) name: Str,
     pub(crate) key: Option<Key>,
     pub(crate) attrs: Vec<(Str, AttrValue)>,
     pub(crate) handlers: Vec<(EventName, Handler)>,
-    pub(crate) children: Vec<Element>,
+    /// The children as built (empty once mounted).
+    pub(crate) content: Vec<Element>,
+    /// Once mounted: the arena ids of the child nodes.
+    pub(crate) children: Vec<u32>,
+    /// Once mounted: the number of model children (the length of `children` in the model).
+    pub(crate) len: u32,
 }
 
 impl Tag {
     pub(crate) fn new(name: Str) -> Self {
-        Tag { name, key: None, attrs: Vec::new(), handlers: Vec::new(), children: Vec::new() }
+        Tag {
+            name,
+            key: None,
+            attrs: Vec::new(),
+            handlers: Vec::new(),
+            content: Vec::new(),
+            children: Vec::new(),
+            len: 0,
+        }
     }
 }
 
@@ -311,7 +328,7 @@ impl Element {
                         m.insert("attributes".into(), Value::Object(attrs.collect()));
                     }
                     let mut children = Vec::new();
-                    tag.children.iter().for_each(|c| node(c, &mut children));
+                    tag.content.iter().for_each(|c| node(c, &mut children));
                     if !children.is_empty() {
                         m.insert("children".into(), Value::Array(children));
                     }
@@ -395,8 +412,8 @@ impl fmt::Debug for Element {
                 for (e, _) in &tag.handlers {
                     d.field(e.html, &"<handler>");
                 }
-                if !tag.children.is_empty() {
-                    d.field("children", &tag.children);
+                if !tag.content.is_empty() {
+                    d.field("children", &tag.content);
                 }
                 d.finish()
             }
