@@ -1,6 +1,6 @@
 //! Components: the [`Component`] trait that `#[component]` implements, and [`Callback`].
 
-use std::any::{Any, TypeId};
+use std::any::Any;
 use std::fmt;
 use std::sync::Arc;
 
@@ -30,7 +30,6 @@ pub(crate) trait AnyComponent: Send + Sync {
     fn name(&self) -> &'static str;
     fn eq_any(&self, other: &dyn AnyComponent) -> bool;
     fn as_any(&self) -> &dyn Any;
-    fn component_type(&self) -> TypeId;
 }
 
 impl<C: Component> AnyComponent for C {
@@ -45,9 +44,6 @@ impl<C: Component> AnyComponent for C {
     }
     fn as_any(&self) -> &dyn Any {
         self
-    }
-    fn component_type(&self) -> TypeId {
-        TypeId::of::<C>()
     }
 }
 

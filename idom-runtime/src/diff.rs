@@ -465,7 +465,7 @@ impl Layout {
         match (&self.n(idx).kind, &element.0) {
             (Kind::Text(_), Node::Text(_)) => true,
             (Kind::Element(e), Node::Tag(t)) => e.name == t.name,
-            (Kind::Component(s), Node::Component(c)) => s.props.component_type() == c.props.component_type(),
+            (Kind::Component(s), Node::Component(c)) => s.ty == c.ty,
             _ => false,
         }
     }

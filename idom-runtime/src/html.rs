@@ -195,7 +195,9 @@ where
     I::Item: Into<Element>,
 {
     fn push_into(self, children: &mut Vec<Element>) {
-        for child in self {
+        let nodes = self.into_iter();
+        children.reserve(nodes.size_hint().0);
+        for child in nodes {
             push_child(children, child.into());
         }
     }

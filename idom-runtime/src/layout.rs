@@ -108,6 +108,8 @@ pub(crate) type ElementData = Tag;
 
 pub(crate) struct ScopeData {
     pub(crate) props: Arc<dyn AnyComponent>,
+    /// The type of `props` (see `ComponentNode::ty`).
+    pub(crate) ty: std::any::TypeId,
     pub(crate) key: Option<Key>,
     pub(crate) hooks: HookState,
     /// What setters and tasks use to queue this instance; made when a hook first asks for it, so
@@ -526,6 +528,7 @@ impl Layout {
             Node::Component(c) => {
                 let scope = ScopeData {
                     props: c.props,
+                    ty: c.ty,
                     key: c.key,
                     hooks: HookState::default(),
                     signal: None,
@@ -804,7 +807,9 @@ impl Layout {
 
     pub(crate) fn register_static_targets(&mut self, idx: u32) {
         let generation = self.generation(idx);
-        if let Kind::Element(el) = &self.n(idx).kind {
+        if let Kind::Element(el) = &self.n(idx).kind
+            && el.handlers.iter().any(|(_, h)| h.target.is_some())
+        {
             let found: Vec<_> = el.handlers.iter().filter_map(|(e, h)| Some((h.target.clone()?, e.wire))).collect();
             for (t, wire) in found {
                 self.static_targets.insert(t, (idx, generation, wire));

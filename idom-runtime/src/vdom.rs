@@ -8,6 +8,7 @@
 //! Adjacent text children are merged when an element is built, so `"Count: " {n}` is one text
 //! node on the page and one string in the model.
 
+use std::any::TypeId;
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
@@ -83,6 +84,8 @@ impl Tag {
 pub(crate) struct ComponentNode {
     pub(crate) key: Option<Key>,
     pub(crate) props: Arc<dyn AnyComponent>,
+    /// The component's type, kept here so matching a list of components makes no virtual calls.
+    pub(crate) ty: TypeId,
 }
 
 impl PartialEq for ComponentNode {
@@ -261,7 +264,7 @@ impl Element {
 
     /// A component, rendered when the element is mounted in a [`Layout`](crate::Layout).
     pub fn component<C: Component>(component: C) -> Self {
-        Element(Node::Component(ComponentNode { key: None, props: Arc::new(component) }))
+        Element(Node::Component(ComponentNode { key: None, props: Arc::new(component), ty: TypeId::of::<C>() }))
     }
 
     /// Gives this element or component a key among its siblings. Keys on texts, fragments and
