@@ -16,9 +16,9 @@ use std::hash::{BuildHasher, Hasher, RandomState};
 use std::sync::{Arc, OnceLock};
 
 use crate::html::EventName;
-use crate::layout::{Kind, Layout, NONE};
+use crate::layout::{Ids, Kind, Layout, NONE};
 use crate::protocol::{Json, Op, PatchOp, push_pointer_token};
-use crate::vdom::{AttrValue, Handler, KeyRepr, Node, Str, attr_json_into, push_int};
+use crate::vdom::{AttrValue, Handler, KeyRepr, Node, OneOrMany, Str, attr_json_into, push_int};
 use crate::{Element, Key};
 
 impl Layout {
@@ -98,7 +98,7 @@ impl Layout {
         host_path: &str,
         base: usize,
         ops: &mut Vec<PatchOp>,
-    ) -> Option<Vec<u32>> {
+    ) -> Option<Ids> {
         let depth = self.child_depth(owner);
         let (old_mid, new_mid) = (&old[start..old_end], &new[start..new_end]);
 
@@ -141,7 +141,7 @@ impl Layout {
             for &c in old {
                 self.unmount(c);
             }
-            let ids: Vec<u32> = new
+            let ids: Ids = new
                 .iter_mut()
                 .enumerate()
                 .map(|(j, e)| self.mount(std::mem::take(e), owner, j as u32, depth))
@@ -181,7 +181,7 @@ impl Layout {
         }
 
         // 2. New children are mounted, left to right so their effects run in document order.
-        let mut ids = Vec::with_capacity(new.len());
+        let mut ids = Ids::with_capacity(new.len());
         ids.extend_from_slice(&old[..start]);
         for (j, &m) in matched.iter().enumerate() {
             let id = if m == NONE {
@@ -341,8 +341,8 @@ impl Layout {
         &mut self,
         id: u32,
         key: Option<Key>,
-        attrs: Vec<(Str, AttrValue)>,
-        handlers: Vec<(EventName, Handler)>,
+        attrs: OneOrMany<(Str, AttrValue)>,
+        handlers: OneOrMany<(EventName, Handler)>,
         path: &str,
         ops: &mut Vec<PatchOp>,
     ) {

@@ -43,7 +43,7 @@ use crate::event::Event;
 use crate::hooks::{EffectJob, EffectSlot, HookContext, HookState, ScopeSignal};
 use crate::html::BoxFuture;
 use crate::protocol::{LayoutEvent, LayoutUpdate, PatchOp};
-use crate::vdom::{Handler, Node, Str, Tag, push_child};
+use crate::vdom::{Handler, Node, OneOrMany, Str, Tag, push_child};
 use crate::{Element, Key};
 
 pub(crate) const NONE: u32 = u32::MAX;
@@ -103,6 +103,9 @@ pub(crate) enum Kind {
     Component(Box<ScopeData>),
 }
 
+/// The arena ids of a node's children.
+pub(crate) type Ids = OneOrMany<u32>;
+
 /// A mounted element is the [`Tag`] its render built, with its `children` ids and `len` set.
 pub(crate) type ElementData = Tag;
 
@@ -115,7 +118,7 @@ pub(crate) struct ScopeData {
     /// What setters and tasks use to queue this instance; made when a hook first asks for it, so
     /// a component without state (most list rows) has none.
     pub(crate) signal: Option<Arc<ScopeSignal>>,
-    pub(crate) children: Vec<u32>,
+    pub(crate) children: Ids,
     pub(crate) failed: Option<String>,
     pub(crate) tasks: Vec<tokio::task::AbortHandle>,
     pub(crate) depth: u32,
@@ -384,7 +387,7 @@ impl Layout {
         }
     }
 
-    pub(crate) fn children_mut(&mut self, idx: u32) -> &mut Vec<u32> {
+    pub(crate) fn children_mut(&mut self, idx: u32) -> &mut Ids {
         match &mut self.n_mut(idx).kind {
             Kind::Element(e) => &mut e.children,
             Kind::Component(s) => &mut s.children,
@@ -488,7 +491,7 @@ impl Layout {
     fn mount_root(&mut self, root: Element) {
         let mut children = Vec::new();
         push_child(&mut children, root);
-        let mut ids = Vec::with_capacity(children.len());
+        let mut ids = Ids::with_capacity(children.len());
         for (i, child) in children.into_iter().enumerate() {
             ids.push(self.mount(child, self.root, i as u32, 0));
         }
@@ -513,7 +516,7 @@ impl Layout {
                 if !cfg!(debug_assertions) {
                     warn_duplicate_keys(&content);
                 }
-                let mut ids = Vec::with_capacity(content.len());
+                let mut ids = Ids::with_capacity(content.len());
                 for (i, child) in content.into_iter().enumerate() {
                     ids.push(self.mount(child, idx, i as u32, depth));
                 }
@@ -532,7 +535,7 @@ impl Layout {
                     key: c.key,
                     hooks: HookState::default(),
                     signal: None,
-                    children: Vec::new(),
+                    children: Ids::new(),
                     failed: None,
                     tasks: Vec::new(),
                     depth: depth + 1,
@@ -544,7 +547,7 @@ impl Layout {
                 if !cfg!(debug_assertions) {
                     warn_duplicate_keys(&output);
                 }
-                let mut ids = Vec::with_capacity(output.len());
+                let mut ids = Ids::with_capacity(output.len());
                 for (i, child) in output.into_iter().enumerate() {
                     ids.push(self.mount(child, idx, i as u32, depth + 1));
                 }
@@ -713,7 +716,7 @@ impl Layout {
         let children = match &mut self.n_mut(idx).kind {
             Kind::Element(e) => std::mem::take(&mut e.children),
             Kind::Component(s) => std::mem::take(&mut s.children),
-            Kind::Text(_) => Vec::new(),
+            Kind::Text(_) => Ids::new(),
         };
         for c in children {
             self.unmount(c);
