@@ -11,7 +11,6 @@
 //! operations of one update are applied in order.
 
 use std::collections::{HashMap, HashSet};
-use std::fmt::Write as _;
 use std::hash::{BuildHasher, Hasher, RandomState};
 use std::sync::{Arc, OnceLock};
 
@@ -315,7 +314,8 @@ impl Layout {
             Node::Tag(tag) => {
                 let tag = *tag;
                 let len = host_path.len();
-                let _ = write!(host_path, "/children/{mi}");
+                host_path.push_str("/children/");
+                push_int(host_path, mi as i128);
                 self.diff_element(id, tag.key, tag.attrs, tag.handlers, host_path, ops);
                 self.diff_children(id, tag.content, id, host_path, 0, ops);
                 host_path.truncate(len);

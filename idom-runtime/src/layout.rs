@@ -29,7 +29,6 @@
 
 use std::any::Any;
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
@@ -43,7 +42,7 @@ use crate::event::Event;
 use crate::hooks::{EffectJob, EffectSlot, HookContext, HookState, ScopeSignal};
 use crate::html::BoxFuture;
 use crate::protocol::{LayoutEvent, LayoutUpdate, PatchOp};
-use crate::vdom::{Handler, Node, OneOrMany, Str, Tag, push_child};
+use crate::vdom::{Handler, Node, OneOrMany, Str, Tag, push_child, push_int};
 use crate::{Element, Key};
 
 pub(crate) const NONE: u32 = u32::MAX;
@@ -163,6 +162,10 @@ pub struct Layout {
     static_targets: HashMap<Arc<str>, (u32, u32, &'static str)>,
     /// Tasks of async handlers on elements that no component owns.
     orphan_tasks: Vec<tokio::task::AbortHandle>,
+    /// Buffers kept between renders (so a render does not allocate them): the signals taken from
+    /// the shared queue, and the components they queued.
+    spare_signals: Vec<Arc<ScopeSignal>>,
+    spare_queued: Vec<u32>,
 }
 
 impl Layout {
@@ -187,6 +190,8 @@ impl Layout {
             cleanups: Vec::new(),
             static_targets: HashMap::new(),
             orphan_tasks: Vec::new(),
+            spare_signals: Vec::new(),
+            spare_queued: Vec::new(),
         };
         let container = Tag::new(Str::Borrowed(""));
         layout.root = layout.alloc(MNode {
@@ -232,16 +237,18 @@ impl Layout {
             return Some(LayoutUpdate { path: String::new(), changes: ops });
         }
         for _ in 0..MAX_PASSES {
-            let queued = self.take_queued();
+            let mut queued = self.take_queued();
             if queued.is_empty() {
                 break;
             }
-            for idx in queued {
+            for &idx in &queued {
                 let still_dirty = matches!(self.node(idx).map(|n| &n.kind), Some(Kind::Component(s)) if s.dirty);
                 if still_dirty {
                     self.rerender_scope(idx, &mut ops);
                 }
             }
+            queued.clear();
+            self.spare_queued = queued;
         }
         self.run_effects();
         if ops.is_empty() { None } else { Some(make_update(ops)) }
@@ -437,9 +444,11 @@ impl Layout {
                 self.fail_scope(id.idx, message);
             }
         }
-        let signals = std::mem::take(&mut *self.shared.queue.lock().unwrap_or_else(|p| p.into_inner()));
-        let mut dirty = Vec::with_capacity(signals.len());
-        for signal in signals {
+        // Swap the queue with an empty buffer that has room, so neither side allocates.
+        let mut signals = std::mem::take(&mut self.spare_signals);
+        std::mem::swap(&mut signals, &mut *self.shared.queue.lock().unwrap_or_else(|p| p.into_inner()));
+        let mut dirty = std::mem::take(&mut self.spare_queued);
+        for signal in signals.drain(..) {
             if signal.queued.load(Ordering::Acquire) && self.scope_alive(signal.id) {
                 let scope = self.scope_mut(signal.id.idx);
                 if !scope.dirty {
@@ -448,6 +457,7 @@ impl Layout {
                 }
             }
         }
+        self.spare_signals = signals;
         dirty.sort_by_key(|&idx| self.scope(idx).depth);
         dirty
     }
@@ -694,17 +704,17 @@ impl Layout {
 
     /// The JSON Pointer of an element in the model.
     pub(crate) fn element_path(&self, idx: u32) -> String {
-        let mut indices = Vec::new();
-        let mut cur = idx;
-        while cur != self.root {
-            let (host, i) = self.locate(cur);
-            indices.push(i);
-            cur = host;
+        fn push(layout: &Layout, idx: u32, path: &mut String) {
+            if idx != layout.root {
+                let (host, i) = layout.locate(idx);
+                push(layout, host, path);
+                path.push_str("/children/");
+                push_int(path, i as i128);
+            }
         }
-        let mut path = String::with_capacity(indices.len() * 12);
-        for i in indices.iter().rev() {
-            let _ = write!(path, "/children/{i}");
-        }
+        // Room for the diff to append a few levels below without growing.
+        let mut path = String::with_capacity(96);
+        push(self, idx, &mut path);
         path
     }
 
@@ -930,22 +940,19 @@ fn check_keys(children: &[Element]) -> Result<(), String> {
 fn make_update(mut ops: Vec<PatchOp>) -> LayoutUpdate {
     fn container(path: &str) -> &str {
         // Longest run of "/children/N" pairs, minus the last pair when the path ends with it.
-        let bytes = path.as_bytes();
-        let mut end = 0;
-        let mut pairs = Vec::new();
+        let (mut end, mut before_last) = (0, 0);
         let mut rest = path;
         while let Some(r) = rest.strip_prefix("/children/") {
             let digits = r.bytes().take_while(u8::is_ascii_digit).count();
             if digits == 0 {
                 break;
             }
+            before_last = end;
             end += "/children/".len() + digits;
-            pairs.push(end);
             rest = &r[digits..];
         }
-        if end == bytes.len() {
-            pairs.pop();
-            end = pairs.last().copied().unwrap_or(0);
+        if end == path.len() {
+            end = before_last;
         }
         &path[..end]
     }
