@@ -192,7 +192,8 @@ fn counter_click(o: &Options) {
     let t = target(&layout.model(), &|v| v["tagName"] == "button");
     let mut samples = Runs::default();
     for _ in 0..runs {
-        samples.run(|| act(&mut layout, click(&t)));
+        let event = click(&t);
+        samples.run(|| act(&mut layout, event));
     }
     samples.report("counter/click", &[]);
 }
@@ -254,7 +255,8 @@ fn table_workload(o: &Options, name: &str, runs: usize, setup: &[&'static str], 
     let mut samples = Runs::default();
     for _ in 0..runs {
         let mut layout = table_with(setup);
-        samples.run(|| act(&mut layout, click(&t)));
+        let event = click(&t);
+        samples.run(|| act(&mut layout, event));
     }
     samples.report(name, &[]);
 }
@@ -285,7 +287,8 @@ fn children(o: &Options) {
             model["children"][0]["children"][n / 2]["eventHandlers"]["onClick"]["target"].as_str().unwrap().to_owned();
         let mut samples = Runs::default();
         for _ in 0..runs {
-            samples.run(|| act(&mut layout, click(&t)));
+            let event = click(&t);
+            samples.run(|| act(&mut layout, event));
         }
         samples.report(&format!("children/click-one-{n}"), &[("children", n.into())]);
     }
