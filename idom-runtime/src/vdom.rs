@@ -571,8 +571,16 @@ pub(crate) fn push_int(out: &mut String, value: i128) {
     if value < 0 {
         out.push('-');
     }
-    let mut n = value.unsigned_abs();
-    let mut digits = [0u8; 40];
+    let n = value.unsigned_abs();
+    match u64::try_from(n) {
+        // 64-bit division is many times cheaper than 128-bit.
+        Ok(n) => push_digits(out, n),
+        Err(_) => out.push_str(&n.to_string()),
+    }
+}
+
+fn push_digits(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
     let mut at = digits.len();
     loop {
         at -= 1;
@@ -582,7 +590,10 @@ pub(crate) fn push_int(out: &mut String, value: i128) {
             break;
         }
     }
-    out.extend(digits[at..].iter().map(|&d| char::from(d)));
+    out.reserve(digits.len() - at);
+    for &digit in &digits[at..] {
+        out.push(char::from(digit));
+    }
 }
 
 /// The decimal text of an integer.
