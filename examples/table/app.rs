@@ -83,12 +83,12 @@ impl TableState {
     fn build(&mut self, count: usize) -> Vec<Row> {
         (0..count)
             .map(|_| {
-                let label = format!(
-                    "{} {} {}",
+                let words = [
                     ADJECTIVES[self.random(ADJECTIVES.len())],
                     COLOURS[self.random(COLOURS.len())],
-                    NOUNS[self.random(NOUNS.len())]
-                );
+                    NOUNS[self.random(NOUNS.len())],
+                ];
+                let label = words.join(" ");
                 let id = self.next_id;
                 self.next_id += 1;
                 Row { id, label }
