@@ -12,15 +12,15 @@ pub use idom_runtime::hooks::{Location, use_location};
 pub use idom_runtime::server::{IdomService, PerClientStateServer, ServerConfig, SharedClientStateServer};
 pub use idom_runtime::{
     Callback, Component, Context, Dispatch, Element, Event, HookContext, Key, Layout, LayoutEvent, LayoutUpdate,
-    UpdateHandle, UseRef, UseStateSetter, create_context, dispatch, hooks, html, protocol, render_to_html, server,
-    testing, use_callback, use_context, use_effect, use_memo, use_reducer, use_ref, use_state, use_update,
+    StateRef, UpdateHandle, UseRef, UseStateSetter, create_context, dispatch, hooks, html, protocol, render_to_html,
+    server, testing, use_callback, use_context, use_effect, use_memo, use_reducer, use_ref, use_state, use_update,
 };
 
 /// Everything the common path needs: `use idom::prelude::*;`.
 pub mod prelude {
     pub use crate::{
         Callback, Context, Dispatch, Element, Event, Key, Layout, LayoutEvent, LayoutUpdate, PerClientStateServer,
-        SharedClientStateServer, UseRef, UseStateSetter, component, create_context, hook, html, use_callback,
+        SharedClientStateServer, StateRef, UseRef, UseStateSetter, component, create_context, hook, html, use_callback,
         use_context, use_effect, use_location, use_memo, use_reducer, use_ref, use_state, use_update,
     };
 }

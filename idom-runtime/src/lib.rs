@@ -20,8 +20,8 @@ mod vdom;
 pub use component::{Callback, Component};
 pub use event::Event;
 pub use hooks::{
-    Context, Dispatch, HookContext, UpdateHandle, UseRef, UseStateSetter, create_context, use_callback, use_context,
-    use_effect, use_memo, use_reducer, use_ref, use_state, use_update,
+    Context, Dispatch, HookContext, StateRef, UpdateHandle, UseRef, UseStateSetter, create_context, use_callback,
+    use_context, use_effect, use_memo, use_reducer, use_ref, use_state, use_update,
 };
 pub use layout::Layout;
 pub use prerender::render_to_html;
