@@ -19,7 +19,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::start;
+use common::{XSS, start};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
@@ -549,17 +549,6 @@ async fn todo_screenshot() {
     .await;
     drop(example);
 }
-
-const XSS: &[&str] = &[
-    "<script>window.__xss=1</script>",
-    "\"><img src=x onerror=window.__xss=1>",
-    "'><svg onload=window.__xss=1>",
-    "javascript:window.__xss=1",
-    " JaVaScRiPt:window.__xss=1",
-    "data:text/html,<script>window.__xss=1</script>",
-    "</div><script>window.__xss=1</script>",
-    "<iframe src=javascript:window.__xss=1>",
-];
 
 mod hostile {
     use idom::prelude::*;

@@ -6,6 +6,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+mod common;
+
+use common::XSS;
 use futures_util::{SinkExt as _, StreamExt as _};
 use idom::prelude::*;
 use idom::testing::apply_update;
@@ -385,19 +388,6 @@ async fn session_limit_and_idle_timeout() {
     // The slots are free again.
     let _c = Client::connect(addr, "").await;
 }
-
-const XSS: &[&str] = &[
-    "<script>window.__xss=1</script>",
-    "\"><img src=x onerror=window.__xss=1>",
-    "'><svg onload=window.__xss=1>",
-    "javascript:window.__xss=1",
-    " JaVaScRiPt:window.__xss=1",
-    "data:text/html,<script>window.__xss=1</script>",
-    "</div><script>window.__xss=1</script>",
-    "<!--",
-    "&lt;script&gt;",
-    "\u{0}\u{1f}<x>",
-];
 
 #[component]
 fn Hostile(payload: String) -> Element {

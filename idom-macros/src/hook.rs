@@ -144,17 +144,9 @@ fn turbofish(generics: &Generics) -> TokenStream {
     let args: Vec<TokenStream> = generics
         .params
         .iter()
-        .filter_map(|p| match p {
-            GenericParam::Type(t) if t.ident.to_string().starts_with(IMPL_PREFIX) => Some(quote!(_)),
-            GenericParam::Type(t) => {
-                let ident = &t.ident;
-                Some(quote!(#ident))
-            }
-            GenericParam::Const(c) => {
-                let ident = &c.ident;
-                Some(quote!(#ident))
-            }
-            GenericParam::Lifetime(_) => None,
+        .filter_map(|p| {
+            let ident = type_or_const_ident(p)?;
+            Some(if ident.to_string().starts_with(IMPL_PREFIX) { quote!(_) } else { quote!(#ident) })
         })
         .collect();
     if args.is_empty() { quote!() } else { quote!(::<#(#args),*>) }
@@ -195,18 +187,17 @@ fn captured_params(generics: &Generics) -> Vec<TokenStream> {
         let lifetime = &l.lifetime;
         quote!(#lifetime)
     });
-    let others = generics.params.iter().filter_map(|p| match p {
-        GenericParam::Type(t) => {
-            let ident = &t.ident;
-            Some(quote!(#ident))
-        }
-        GenericParam::Const(c) => {
-            let ident = &c.ident;
-            Some(quote!(#ident))
-        }
-        GenericParam::Lifetime(_) => None,
-    });
+    let others = generics.params.iter().filter_map(type_or_const_ident).map(|ident| quote!(#ident));
     lifetimes.chain(others).collect()
+}
+
+/// The name of a type or const parameter (lifetimes have none here).
+fn type_or_const_ident(param: &GenericParam) -> Option<&syn::Ident> {
+    match param {
+        GenericParam::Type(t) => Some(&t.ident),
+        GenericParam::Const(c) => Some(&c.ident),
+        GenericParam::Lifetime(_) => None,
+    }
 }
 
 /// Adds `+ use<..>` to every `impl Trait` that has no precise capture yet.

@@ -60,3 +60,19 @@ pub async fn get(url: &str) -> (u16, String) {
     stream.read_to_string(&mut response).await.unwrap();
     (response[9..12].parse().unwrap(), response)
 }
+
+/// Payloads that would run script if any of them reached the DOM as markup or as a URL; each sets
+/// `window.__xss`.
+pub const XSS: &[&str] = &[
+    "<script>window.__xss=1</script>",
+    "\"><img src=x onerror=window.__xss=1>",
+    "'><svg onload=window.__xss=1>",
+    "javascript:window.__xss=1",
+    " JaVaScRiPt:window.__xss=1",
+    "data:text/html,<script>window.__xss=1</script>",
+    "</div><script>window.__xss=1</script>",
+    "<iframe src=javascript:window.__xss=1>",
+    "<!--",
+    "&lt;script&gt;",
+    "\u{0}\u{1f}<x>",
+];
