@@ -1,11 +1,16 @@
 //! The diff: turns a component's new output into RFC 6902 operations against the model, and
 //! writes model JSON straight from the mounted tree.
 //!
-//! Children are matched by key when they have one and by position among the unkeyed otherwise;
-//! a match also needs the same type (text, the same tag, the same component type), else the old
-//! node is unmounted and the new one mounted. Matched children that left their relative order are
+//! Each children list is matched on its own: an element's children, a component's output, and the
+//! items of each group inside them. Children are matched by key when they have one and by position
+//! among the unkeyed otherwise; holes and groups are unkeyed children like any other, so an absent
+//! child or a growing list never shifts its siblings. A match also needs the same type (text, the
+//! same tag, the same component type, a group, a hole), else the old node is unmounted and the new
+//! one mounted. A key that appears twice in one list is logged as a warning (in every build); the
+//! first child with it keeps the match, the later ones are matched as new children. Matched children that left their relative order are
 //! moved with the fewest `move`s: those on a longest increasing subsequence of old positions stay.
-//! A list in which nothing matches is replaced with one operation on its `children` array.
+//! A list in which nothing matches and whose nodes are the whole `children` array of their element
+//! is replaced with one operation on that array.
 //!
 //! Every operation's indices are those of the model at the moment the operation applies: the
 //! operations of one update are applied in order.
@@ -73,6 +78,7 @@ impl Layout {
                 node.index = j as u32;
                 node.parent = owner;
             }
+            // Mounted children were taken out of `new`, leaving holes: nothing to update there.
             if !matches!(element.0, Node::Empty) {
                 self.update_node(id, element, host, host_path, mi, ops);
             }
@@ -130,13 +136,14 @@ impl Layout {
                 }
             }
         }
-        if check_duplicates && !cfg!(debug_assertions) {
-            // Debug builds found duplicates before the diff (`check_keys`) and failed the component.
-            warn_duplicate_keys(new);
+        if check_duplicates {
+            self.warn_duplicate_keys(owner, new);
         }
 
-        // Nothing matches and the list is a whole `children` array: one operation.
-        if owner == host && start == 0 && old_end == old.len() && !any_match {
+        // Nothing matches and the list's nodes are the whole `children` array: one operation.
+        let whole_array =
+            start == 0 && old_end == old.len() && base == 0 && self.count_sum(old) == self.element_len(host) as usize;
+        if !any_match && whole_array {
             for &c in old {
                 self.unmount(c);
             }
@@ -320,6 +327,13 @@ impl Layout {
                 self.diff_children(id, tag.content, id, host_path, 0, ops);
                 host_path.truncate(len);
             }
+            Node::Fragment(items) => {
+                // A group matched a group; an empty one matched a hole, which has nothing to diff.
+                if matches!(self.n(id).kind, Kind::Group(_)) {
+                    self.diff_children(id, items, host, host_path, mi, ops);
+                }
+            }
+            Node::Empty | Node::Merged => {}
             Node::Component(c) => {
                 let scope = self.scope_mut(id);
                 scope.key = c.key;
@@ -332,7 +346,6 @@ impl Layout {
                 }
                 self.update_component(id, host, host_path, mi, ops);
             }
-            Node::Empty | Node::Fragment(_) => unreachable!("children are normalised"),
         }
     }
 
@@ -457,15 +470,19 @@ impl Layout {
         match &self.n(idx).kind {
             Kind::Element(e) => e.key.as_ref(),
             Kind::Component(s) => s.key.as_ref(),
-            Kind::Text(_) => None,
+            Kind::Text(_) | Kind::Group(_) | Kind::Empty => None,
         }
     }
 
+    /// Whether a mounted node can be updated to `element`. Holes match holes (an empty group is
+    /// mounted as a hole) and groups match groups.
     fn same_type(&self, idx: u32, element: &Element) -> bool {
         match (&self.n(idx).kind, &element.0) {
             (Kind::Text(_), Node::Text(_)) => true,
             (Kind::Element(e), Node::Tag(t)) => e.name == t.name,
             (Kind::Component(s), Node::Component(c)) => s.ty == c.ty,
+            (Kind::Group(_), Node::Fragment(_)) | (Kind::Empty, Node::Empty | Node::Merged) => true,
+            (Kind::Empty, Node::Fragment(items)) => items.is_empty(),
             _ => false,
         }
     }
@@ -504,9 +521,33 @@ impl Layout {
 
     /// The model nodes (elements and texts) a node stands for, in order.
     pub(crate) fn flatten(&self, idx: u32, out: &mut Vec<u32>) {
-        match &self.n(idx).kind {
-            Kind::Component(s) => s.children.iter().for_each(|&c| self.flatten(c, out)),
-            _ => out.push(idx),
+        let node = self.n(idx);
+        match &node.kind {
+            Kind::Element(_) | Kind::Text(_) => out.push(idx),
+            Kind::Component(_) | Kind::Group(_) | Kind::Empty => {
+                node.children().iter().for_each(|&c| self.flatten(c, out))
+            }
+        }
+    }
+
+    /// Logs a warning for each key that appears more than once in one children list (the list of
+    /// `parent`), naming the component it is in. The only check for duplicate keys, in every build.
+    pub(crate) fn warn_duplicate_keys(&self, parent: u32, children: &[Element]) {
+        let keyed = children.iter().filter(|c| c.key().is_some()).count();
+        if keyed < 2 {
+            return;
+        }
+        let mut seen = HashSet::with_capacity_and_hasher(keyed, KeyHashing::new());
+        for k in children.iter().filter_map(Element::key) {
+            if !seen.insert(k) {
+                let component = self.owner_name(parent);
+                tracing::warn!(
+                    component,
+                    key = %k,
+                    "duplicate key `{k}` in one list of <{component}>: keys must be unique within one list; \
+                     the first child with it keeps its state, the others are mounted afresh"
+                );
+            }
         }
     }
 
@@ -517,7 +558,7 @@ impl Layout {
     pub(crate) fn write_node(&self, idx: u32, out: &mut String) {
         match &self.n(idx).kind {
             Kind::Text(t) => json_str(out, t),
-            Kind::Component(_) => {
+            Kind::Component(_) | Kind::Group(_) | Kind::Empty => {
                 // Only reached for a component standing alone; callers flatten first.
                 out.push('[');
                 self.write_children(idx, out);
@@ -580,7 +621,7 @@ impl Layout {
 
     fn write_children_inner(&self, idx: u32, out: &mut String, first: &mut bool) {
         for &c in self.children(idx) {
-            if let Kind::Component(_) = self.n(c).kind {
+            if let Kind::Component(_) | Kind::Group(_) | Kind::Empty = self.n(c).kind {
                 self.write_children_inner(c, out, first);
             } else {
                 if !*first {
@@ -703,21 +744,6 @@ fn diff_map<T, N: AsRef<str> + ?Sized>(
         write(item, &mut json);
         let op = if previous.is_some() { Op::Replace } else { Op::Add };
         ops.push(PatchOp { op, path: member(n), from: None, value: Some(Json(json)) });
-    }
-}
-
-/// Warns about keys that appear more than once among `children` (release builds; debug builds
-/// fail the component before the diff).
-pub(crate) fn warn_duplicate_keys(children: &[Element]) {
-    let keyed = children.iter().filter(|c| c.key().is_some()).count();
-    if keyed < 2 {
-        return;
-    }
-    let mut seen = HashSet::with_capacity_and_hasher(keyed, KeyHashing::new());
-    for k in children.iter().filter_map(Element::key) {
-        if !seen.insert(k) {
-            tracing::warn!("duplicate key `{k}` among siblings: keys must be unique within one list");
-        }
     }
 }
 

@@ -172,6 +172,10 @@ pub struct ManyNodes;
 
 /// Something that can stand as children: text, numbers, elements, and `Option`s, `Vec`s or
 /// iterators of those.
+///
+/// Each `.child(..)` adds one place among the siblings: a single node, or, for an `Option`, a
+/// `Vec` or an iterator, one group whose items are matched among themselves when the list
+/// re-renders (see [`Element`] on how children keep their place).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be rendered as a child node",
     label = "expected text, a number, an `Element`, or an `Option`/iterator of those",
@@ -194,12 +198,14 @@ where
     I: IntoIterator,
     I::Item: Into<Element>,
 {
+    /// The items become one group at one place (see [`Element::fragment`]).
     fn push_into(self, children: &mut Vec<Element>) {
         let nodes = self.into_iter();
-        children.reserve(nodes.size_hint().0);
+        let mut group = Vec::with_capacity(nodes.size_hint().0);
         for child in nodes {
-            push_child(children, child.into());
+            push_child(&mut group, child.into());
         }
+        children.push(Element(Node::Fragment(group)));
     }
 }
 

@@ -3,9 +3,12 @@
 //! of RFC 6902 JSON Patch operations.
 //!
 //! # What it owns
-//! An arena of mounted nodes mirroring the model the client holds: elements, texts and component
-//! instances. Components and fragments are spliced into their parent element, so a component
-//! contributes zero or more model nodes to its parent's `children`; each node caches that count.
+//! An arena of mounted nodes mirroring the children lists the renders built: elements, texts,
+//! component instances, groups (a fragment, `Vec` or iterator child) and holes (an absent child).
+//! Components and groups are spliced into their parent element and holes make no model node, so
+//! each contributes zero or more model nodes to its parent's `children`; each node caches that
+//! count. Holes and groups keep their place, so siblings are matched by the place they were built
+//! at, never by where their nodes land in the model.
 //! Component instances own their hook slots, the tasks their async handlers and effects started,
 //! and a [`ScopeSignal`] that setters use to queue them for re-rendering.
 //!
@@ -37,12 +40,11 @@ use futures_util::FutureExt as _;
 use tokio::sync::Notify;
 
 use crate::component::{AnyComponent, Component};
-use crate::diff::warn_duplicate_keys;
 use crate::event::Event;
 use crate::hooks::{EffectJob, EffectSlot, HookContext, HookState, ScopeSignal};
 use crate::html::BoxFuture;
 use crate::protocol::{LayoutEvent, LayoutUpdate, PatchOp};
-use crate::vdom::{Handler, Node, OneOrMany, Str, Tag, push_child, push_int};
+use crate::vdom::{Handler, Node, OneOrMany, Str, Tag, push_int, splice};
 use crate::{Element, Key};
 
 pub(crate) const NONE: u32 = u32::MAX;
@@ -100,6 +102,17 @@ pub(crate) enum Kind {
     Element(Box<ElementData>),
     Text(Str),
     Component(Box<ScopeData>),
+    /// A group of children at one place (a non-empty fragment, `Vec` or iterator).
+    Group(Box<Ids>),
+    /// A hole (an absent child, an empty group, or the place of a merged text): no model node.
+    Empty,
+}
+
+impl Kind {
+    /// Whether the node's model nodes are its children's (a component or a group).
+    pub(crate) fn is_spliced(&self) -> bool {
+        matches!(self, Kind::Component(_) | Kind::Group(_))
+    }
 }
 
 /// The arena ids of a node's children.
@@ -387,18 +400,15 @@ impl Layout {
     }
 
     pub(crate) fn children(&self, idx: u32) -> &[u32] {
-        match &self.n(idx).kind {
-            Kind::Element(e) => &e.children,
-            Kind::Component(s) => &s.children,
-            Kind::Text(_) => &[],
-        }
+        self.n(idx).children()
     }
 
     pub(crate) fn children_mut(&mut self, idx: u32) -> &mut Ids {
         match &mut self.n_mut(idx).kind {
             Kind::Element(e) => &mut e.children,
             Kind::Component(s) => &mut s.children,
-            Kind::Text(_) => unreachable!("texts have no children"),
+            Kind::Group(ids) => ids,
+            Kind::Text(_) | Kind::Empty => unreachable!("texts and holes have no children"),
         }
     }
 
@@ -432,6 +442,11 @@ impl Layout {
             cur = node.parent;
         }
         None
+    }
+
+    /// The name of the component that owns a node, for messages (`root` outside any component).
+    pub(crate) fn owner_name(&self, idx: u32) -> &'static str {
+        self.owner_scope(idx).map_or("root", |scope| self.scope(scope).props.name())
     }
 
     // -----------------------------------------------------------------------------------------
@@ -499,39 +514,48 @@ impl Layout {
     // rendering
 
     fn mount_root(&mut self, root: Element) {
-        let mut children = Vec::new();
-        push_child(&mut children, root);
-        let mut ids = Ids::with_capacity(children.len());
-        for (i, child) in children.into_iter().enumerate() {
-            ids.push(self.mount(child, self.root, i as u32, 0));
-        }
-        let root = self.root;
-        *self.children_mut(root) = ids;
-        self.recount(root);
-        let len = self.n(root).children_count_sum(self);
-        if let Kind::Element(e) = &mut self.n_mut(root).kind {
+        let root_idx = self.root;
+        self.mount_children(root_idx, splice(root), 0);
+        let len = self.n(root_idx).children_count_sum(self);
+        if let Kind::Element(e) = &mut self.n_mut(root_idx).kind {
             e.len = len;
         }
     }
 
-    /// Mounts a normalised element (no fragments or empties) under `parent`.
+    /// Mounts a children list under `parent` (an element, component or group) and sets its
+    /// counts. A list with a key twice is mounted all the same, with a warning.
+    fn mount_children(&mut self, parent: u32, list: Vec<Element>, depth: u32) {
+        self.warn_duplicate_keys(parent, &list);
+        let mut ids = Ids::with_capacity(list.len());
+        for (i, child) in list.into_iter().enumerate() {
+            ids.push(self.mount(child, parent, i as u32, depth));
+        }
+        *self.children_mut(parent) = ids;
+        self.recount(parent);
+    }
+
+    /// Mounts a child under `parent`, at position `index` of its children.
     pub(crate) fn mount(&mut self, element: Element, parent: u32, index: u32, depth: u32) -> u32 {
         match element.0 {
             Node::Text(text) => self.alloc(MNode { parent, index, count: 1, irregular: 0, kind: Kind::Text(text) }),
+            Node::Empty | Node::Merged => {
+                self.alloc(MNode { parent, index, count: 0, irregular: 0, kind: Kind::Empty })
+            }
+            Node::Fragment(items) if items.is_empty() => {
+                self.alloc(MNode { parent, index, count: 0, irregular: 0, kind: Kind::Empty })
+            }
+            Node::Fragment(items) => {
+                let kind = Kind::Group(Box::new(Ids::new()));
+                let idx = self.alloc(MNode { parent, index, count: 0, irregular: 0, kind });
+                self.mount_children(idx, items, depth);
+                idx
+            }
             Node::Tag(mut tag) => {
                 // The tag's box becomes the mounted element; its content becomes child nodes.
                 let content = std::mem::take(&mut tag.content);
                 let idx = self.alloc(MNode { parent, index, count: 1, irregular: 0, kind: Kind::Element(tag) });
                 self.register_static_targets(idx);
-                if !cfg!(debug_assertions) {
-                    warn_duplicate_keys(&content);
-                }
-                let mut ids = Ids::with_capacity(content.len());
-                for (i, child) in content.into_iter().enumerate() {
-                    ids.push(self.mount(child, idx, i as u32, depth));
-                }
-                *self.children_mut(idx) = ids;
-                self.recount(idx);
+                self.mount_children(idx, content, depth);
                 let len = self.n(idx).children_count_sum(self);
                 if let Kind::Element(e) = &mut self.n_mut(idx).kind {
                     e.len = len;
@@ -554,24 +578,15 @@ impl Layout {
                 let idx =
                     self.alloc(MNode { parent, index, count: 0, irregular: 0, kind: Kind::Component(Box::new(scope)) });
                 let (output, effects) = self.render_scope(idx);
-                if !cfg!(debug_assertions) {
-                    warn_duplicate_keys(&output);
-                }
-                let mut ids = Ids::with_capacity(output.len());
-                for (i, child) in output.into_iter().enumerate() {
-                    ids.push(self.mount(child, idx, i as u32, depth + 1));
-                }
-                *self.children_mut(idx) = ids;
-                self.recount(idx);
+                self.mount_children(idx, output, depth + 1);
                 self.effects.extend(effects);
                 idx
             }
-            Node::Empty | Node::Fragment(_) => unreachable!("children are normalised before mounting"),
         }
     }
 
-    /// Runs a component's render with its hooks; returns its normalised output and the effects it
-    /// scheduled. A panic becomes an error node and marks the instance failed.
+    /// Runs a component's render with its hooks; returns its output as a children list and the
+    /// effects it scheduled. A panic becomes an error node and marks the instance failed.
     fn render_scope(&mut self, idx: u32) -> (Vec<Element>, Vec<EffectJob>) {
         let scope_id = ScopeId { idx, generation: self.generation(idx) };
         let scope = self.scope_mut(idx);
@@ -601,17 +616,10 @@ impl Layout {
         let scope = self.scope_mut(idx);
         scope.hooks = hooks;
         scope.signal = signal;
-        let result = result.map_err(|panic| panic_message(&*panic)).and_then(|element| {
-            let mut children = Vec::new();
-            push_child(&mut children, element);
-            if cfg!(debug_assertions) {
-                check_keys(&children)?;
-            }
-            Ok(children)
-        });
         match result {
-            Ok(children) => (children, effects),
-            Err(message) => {
+            Ok(element) => (splice(element), effects),
+            Err(panic) => {
+                let message = panic_message(&*panic);
                 tracing::error!(component = props.name(), %message, "component failed to render");
                 let node = error_node(props.name(), &message);
                 self.scope_mut(idx).failed = Some(message);
@@ -656,7 +664,7 @@ impl Layout {
                 (false, true) => pnode.irregular -= 1,
                 _ => {}
             }
-            if !matches!(pnode.kind, Kind::Component(_)) {
+            if !pnode.kind.is_spliced() {
                 return;
             }
             let before = pnode.count;
@@ -668,7 +676,7 @@ impl Layout {
         }
     }
 
-    /// Recomputes a node's `count` (for components) and `irregular` from its children.
+    /// Recomputes a node's `count` (for components and groups) and `irregular` from its children.
     pub(crate) fn recount(&mut self, idx: u32) {
         let (mut sum, mut irregular) = (0u32, 0u32);
         for &c in self.children(idx) {
@@ -678,7 +686,7 @@ impl Layout {
         }
         let node = self.n_mut(idx);
         node.irregular = irregular;
-        if matches!(node.kind, Kind::Component(_)) {
+        if node.kind.is_spliced() {
             node.count = sum;
         }
     }
@@ -726,7 +734,8 @@ impl Layout {
         let children = match &mut self.n_mut(idx).kind {
             Kind::Element(e) => std::mem::take(&mut e.children),
             Kind::Component(s) => std::mem::take(&mut s.children),
-            Kind::Text(_) => Ids::new(),
+            Kind::Group(ids) => std::mem::take(&mut **ids),
+            Kind::Text(_) | Kind::Empty => Ids::new(),
         };
         for c in children {
             self.unmount(c);
@@ -751,7 +760,7 @@ impl Layout {
                 }
             }
             Kind::Element(el) => self.forget_static_targets(idx, generation, &el.handlers),
-            Kind::Text(_) => {}
+            Kind::Text(_) | Kind::Group(_) | Kind::Empty => {}
         }
         self.release(idx);
     }
@@ -849,13 +858,17 @@ impl Layout {
 }
 
 impl MNode {
-    fn children_count_sum(&self, layout: &Layout) -> u32 {
-        let children: &[u32] = match &self.kind {
+    pub(crate) fn children(&self) -> &[u32] {
+        match &self.kind {
             Kind::Element(e) => &e.children,
             Kind::Component(s) => &s.children,
-            Kind::Text(_) => &[],
-        };
-        children.iter().map(|&c| layout.n(c).count).sum()
+            Kind::Group(ids) => ids,
+            Kind::Text(_) | Kind::Empty => &[],
+        }
+    }
+
+    fn children_count_sum(&self, layout: &Layout) -> u32 {
+        self.children().iter().map(|&c| layout.n(c).count).sum()
     }
 }
 
@@ -901,38 +914,6 @@ pub(crate) fn panic_message(panic: &(dyn Any + Send)) -> String {
 fn error_node(component: &str, message: &str) -> Element {
     let node = crate::html::pre().attr("class", "idom-error");
     if cfg!(debug_assertions) { node.child(format!("{component} failed: {message}")).into() } else { node.into() }
-}
-
-/// Duplicate keys among siblings are an error in debug builds: the component fails with a message
-/// naming the key. Release builds skip this walk of the whole output; there the diff warns when it
-/// meets a list with duplicates (`diff::warn_duplicate_keys`), and a duplicate is matched as a new
-/// node or in place.
-fn check_keys(children: &[Element]) -> Result<(), String> {
-    fn walk(children: &[Element]) -> Result<(), String> {
-        let mut seen: Vec<&Key> = Vec::new();
-        let keyed = children.iter().filter(|c| c.key().is_some()).count();
-        let mut set = std::collections::HashSet::with_capacity(if keyed > 8 { keyed } else { 0 });
-        for child in children {
-            if let Some(k) = child.key() {
-                let dup = if keyed > 8 {
-                    !set.insert(k)
-                } else if seen.contains(&k) {
-                    true
-                } else {
-                    seen.push(k);
-                    false
-                };
-                if dup {
-                    return Err(format!("duplicate key `{k}` among siblings: keys must be unique within one list"));
-                }
-            }
-            if let Node::Tag(tag) = &child.0 {
-                walk(&tag.content)?;
-            }
-        }
-        Ok(())
-    }
-    walk(children)
 }
 
 /// Builds an update from absolute operations: its path is the deepest element containing every

@@ -37,8 +37,8 @@ impl Layout {
         match &self.n(idx).kind {
             Kind::Text(t) if raw_text => out.push_str(&t.replace("</", "<\\/")),
             Kind::Text(t) => escape_text(t, out),
-            Kind::Component(s) => {
-                for &c in &s.children {
+            Kind::Component(_) | Kind::Group(_) | Kind::Empty => {
+                for &c in self.children(idx) {
                     self.html_of(c, out, raw_text, trusted);
                 }
             }

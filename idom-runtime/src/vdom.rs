@@ -5,8 +5,18 @@
 //! components compare by identity, everything else structurally) and are `Send + Sync`, so they
 //! may travel in props, channels and state.
 //!
-//! Adjacent text children are merged when an element is built, so `"Count: " {n}` is one text
-//! node on the page and one string in the model.
+//! # Children keep their place
+//! A children list is built one child per place, as React reconciles them:
+//! - an absent child (`if` without `else`, `None`, [`Element::empty`]) stays as a *hole*: a
+//!   placeholder that makes no node in the model or the DOM but keeps its place, so the siblings
+//!   after it keep their identity when it appears or disappears;
+//! - an iterator, a `Vec`, a `for` loop or a fragment is one *group* at its place: its items are
+//!   matched among themselves (by key, or by position within the group), so siblings outside it
+//!   keep their identity when it grows, shrinks or reorders; keys are unique within one group;
+//! - adjacent texts of one group merge, so `"Count: " {n}` is one text node on the page and one
+//!   string in the model. A merged text leaves a placeholder at its own place (the count of places
+//!   does not depend on which children happen to be texts); a hole or a group between two texts
+//!   keeps them apart.
 
 use std::any::TypeId;
 use std::borrow::Cow;
@@ -38,11 +48,16 @@ pub struct Element(pub(crate) Node);
 
 #[derive(Clone, PartialEq, Default)]
 pub(crate) enum Node {
+    /// A hole: no node, but a place among the siblings.
     #[default]
     Empty,
+    /// The place of a text that was merged into the text before it: no node, like a hole, but
+    /// texts after it still merge into that text.
+    Merged,
     Text(Str),
     Tag(Box<Tag>),
     Component(ComponentNode),
+    /// A group: its items, reconciled among themselves, at one place among the siblings.
     Fragment(Vec<Element>),
 }
 
@@ -354,7 +369,8 @@ macro_rules! key_from_int {
 key_from_int!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize);
 
 impl Element {
-    /// Nothing: renders no node at all.
+    /// Nothing: renders no node at all. Among children it is a hole that keeps its place, so the
+    /// siblings after it keep their state when it later becomes an element (see the module docs).
     pub fn empty() -> Self {
         Element(Node::Empty)
     }
@@ -364,7 +380,9 @@ impl Element {
         Element(Node::Text(text.into()))
     }
 
-    /// Several nodes spliced into the parent in place of this one.
+    /// Several nodes spliced into the parent in place of this one. Among children a fragment is one
+    /// group: its items are matched among themselves when it re-renders, and keys need only be
+    /// unique within it.
     pub fn fragment(children: impl IntoIterator<Item = Element>) -> Self {
         let mut nodes = Vec::new();
         for child in children {
@@ -384,7 +402,7 @@ impl Element {
         match &mut self.0 {
             Node::Tag(tag) => tag.key = Some(key.into()),
             Node::Component(c) => c.key = Some(key.into()),
-            Node::Empty | Node::Text(_) | Node::Fragment(_) => {}
+            Node::Empty | Node::Merged | Node::Text(_) | Node::Fragment(_) => {}
         }
         self
     }
@@ -394,7 +412,7 @@ impl Element {
         match &self.0 {
             Node::Tag(tag) => tag.key.as_ref(),
             Node::Component(c) => c.key.as_ref(),
-            Node::Empty | Node::Text(_) | Node::Fragment(_) => None,
+            Node::Empty | Node::Merged | Node::Text(_) | Node::Fragment(_) => None,
         }
     }
 
@@ -422,7 +440,7 @@ impl Element {
         use serde_json::{Map, Value};
         fn node(e: &Element, out: &mut Vec<Value>) {
             match &e.0 {
-                Node::Empty => {}
+                Node::Empty | Node::Merged => {}
                 Node::Text(t) => out.push(Value::String(t.to_string())),
                 Node::Fragment(children) => children.iter().for_each(|c| node(c, out)),
                 Node::Component(c) => {
@@ -487,24 +505,30 @@ pub(crate) fn attr_json(v: &AttrValue) -> serde_json::Value {
     }
 }
 
-/// Appends a child to a children list: fragments are spliced, empties dropped, and a text after a
-/// text is merged into it.
+/// Appends a child to a children list, at a place of its own: holes and groups (fragments) stay
+/// as they are, and a text after a text (with only merged places between them) is merged into it,
+/// leaving [`Node::Merged`] at its place.
 pub(crate) fn push_child(children: &mut Vec<Element>, child: Element) {
-    match child.0 {
-        Node::Empty => {}
-        Node::Fragment(nodes) => {
-            for n in nodes {
-                push_child(children, n);
-            }
+    if let Node::Text(text) = child.0 {
+        let run = children.iter().rposition(|c| !matches!(c.0, Node::Merged));
+        if let Some(Element(Node::Text(last))) = run.map(|i| &mut children[i]) {
+            last.to_mut().push_str(&text);
+            children.push(Element(Node::Merged));
+        } else {
+            children.push(Element(Node::Text(text)));
         }
-        Node::Text(text) => {
-            if let Some(Element(Node::Text(last))) = children.last_mut() {
-                last.to_mut().push_str(&text);
-            } else {
-                children.push(Element(Node::Text(text)));
-            }
-        }
-        other => children.push(Element(other)),
+    } else {
+        children.push(child);
+    }
+}
+
+/// The children a component's output (or a layout's root) stands for: a fragment at the top is
+/// its items, nothing is no children, anything else is itself.
+pub(crate) fn splice(output: Element) -> Vec<Element> {
+    match output.0 {
+        Node::Empty | Node::Merged => Vec::new(),
+        Node::Fragment(items) => items,
+        other => vec![Element(other)],
     }
 }
 
@@ -512,6 +536,7 @@ impl fmt::Debug for Element {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.0 {
             Node::Empty => f.write_str("Empty"),
+            Node::Merged => f.write_str("Merged"),
             Node::Text(t) => write!(f, "{t:?}"),
             Node::Fragment(children) => f.debug_list().entries(children).finish(),
             Node::Component(c) => write!(f, "<{} />", c.props.name()),

@@ -1,10 +1,10 @@
 //! Keyed children: matched by key, moved with the fewest `move`s, replaced, cleared and created
 //! with one operation on the `children` array; keyed components keep their state when reordered;
-//! duplicate keys are an error (debug builds).
+//! a key twice in one list is a warning, the same in every build.
 
 mod common;
 
-use common::{Harness, Registry, assert_update};
+use common::{Harness, Registry, assert_update, warnings};
 use idom_runtime::hooks::use_state;
 use idom_runtime::html::{li, ul};
 use idom_runtime::{Component, Element, HookContext, UseStateSetter};
@@ -345,43 +345,57 @@ fn keyed_fragment_component_removed_from_the_middle() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Duplicate keys
+// Duplicate keys: one detector, the same in every build. The list is shown whole, a warning
+// names the key and the component, and the first child with the key keeps its match.
 
-#[cfg(debug_assertions)]
-fn error_node(message: &str) -> Value {
-    json!({"tagName": "pre", "attributes": {"class": "idom-error"}, "children": [message]})
+fn duplicate_warning(key: &str) -> String {
+    format!(
+        "duplicate key `{key}` in one list of <Driven>: keys must be unique within one list; \
+         the first child with it keeps its state, the others are mounted afresh"
+    )
 }
 
-#[cfg(debug_assertions)]
 #[test]
-fn duplicate_keys_on_mount_render_the_error_node() {
-    let h = Harness::new(vec![1, 2, 1], |v: &Vec<i32>| list(v));
-    let message = "Driven failed: duplicate key `1` among siblings: keys must be unique within one list";
-    assert_eq!(h.model, json!({"tagName": "", "children": [error_node(message)]}));
+fn duplicate_keys_on_mount_show_every_child_and_warn() {
+    let (h, warned) = warnings(|| Harness::new(vec![1, 2, 1], |v: &Vec<i32>| list(v)));
+    assert_eq!(h.model, json!({"tagName": "", "children": [{"tagName": "ul", "children": items(&[1, 2, 1])}]}));
+    assert_eq!(warned, [duplicate_warning("1")]);
 }
 
-#[cfg(debug_assertions)]
 #[test]
-fn duplicate_keys_on_update_render_the_error_node() {
+fn duplicate_keys_on_update_match_the_first_and_mount_the_others() {
     let mut h = mounted(&[1, 2]);
-    let u = h.set(vec![7, 2, 7]);
-    let message = "Driven failed: duplicate key `7` among siblings: keys must be unique within one list";
+    let (u, warned) = warnings(|| h.set(vec![7, 2, 7]));
     assert_update(
         &u,
-        "",
+        "/children/0",
         json!([
-            {"op": "remove", "path": "/children"},
-            {"op": "add", "path": "/children", "value": [error_node(message)]},
+            {"op": "remove", "path": "/children/0"},
+            {"op": "add", "path": "/children/1", "value": item(7)},
+            {"op": "add", "path": "/children/0", "value": item(7)},
         ]),
     );
+    assert_eq!(warned, [duplicate_warning("7")]);
 }
 
-#[cfg(debug_assertions)]
 #[test]
 fn duplicate_keys_of_nested_elements_name_the_key() {
-    let h = Harness::new((), |_: &()| ul().child(li().child(ul().child([li().key("x"), li().key("x")]))).into());
-    let text = h.model["children"][0]["children"][0].as_str().unwrap();
-    assert!(text.contains("duplicate key `x`"), "{text}");
+    let (h, warned) = warnings(|| {
+        Harness::new((), |_: &()| ul().child(li().child(ul().child([li().key("x"), li().key("x")]))).into())
+    });
+    assert_eq!(h.model["children"][0]["children"][0]["children"][0]["children"].as_array().unwrap().len(), 2);
+    assert_eq!(warned, [duplicate_warning("x")]);
+}
+
+#[test]
+fn the_first_keyed_component_with_a_duplicate_key_keeps_its_state() {
+    let setters = Registry::default();
+    let mut h = rows(&setters);
+    setters.at(&1).set(5);
+    h.step().unwrap();
+    let (_, warned) = warnings(|| h.set(vec![1, 2, 1]));
+    assert_eq!(warned, [duplicate_warning("1")]);
+    assert_eq!(row_texts(&h), ["row 1: 5", "row 2: 0", "row 1: 0"]);
 }
 
 #[test]
@@ -518,12 +532,11 @@ fn a_large_shuffle_moves_only_what_leaves_the_longest_increasing_run() {
     }
 }
 
-#[cfg(debug_assertions)]
 #[test]
 fn duplicate_keys_in_a_long_list_are_found() {
     let mut keys: Vec<i32> = (0..30).collect();
     keys.push(17);
-    let h = Harness::new(keys, |v: &Vec<i32>| list(v));
-    let message = "Driven failed: duplicate key `17` among siblings: keys must be unique within one list";
-    assert_eq!(h.model, json!({"tagName": "", "children": [error_node(message)]}));
+    let (h, warned) = warnings(|| Harness::new(keys.clone(), |v: &Vec<i32>| list(v)));
+    assert_eq!(order(&h).len(), 31);
+    assert_eq!(warned, [duplicate_warning("17")]);
 }

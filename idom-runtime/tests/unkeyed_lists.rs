@@ -109,16 +109,17 @@ fn adjacent_texts_merge_into_one_node() {
 }
 
 #[test]
-fn texts_merge_across_fragments_and_empties() {
+fn texts_merge_within_a_group_but_not_across_holes_or_groups() {
     let h = Harness::new((), |_: &()| {
         p().child("x")
+            .child("w")
             .child(Element::empty())
-            .child(Element::fragment(["y".into(), Element::empty(), "z".into()]))
+            .child(Element::fragment(["y".into(), "y".into(), Element::empty(), "z".into()]))
             .child(None::<Element>)
             .child(1.5)
             .into()
     });
-    assert_eq!(h.model["children"][0], json!({"tagName": "p", "children": ["xyz1.5"]}));
+    assert_eq!(h.model["children"][0], json!({"tagName": "p", "children": ["xw", "yy", "z", "1.5"]}));
 }
 
 /// Renders a text: a component's nodes are not merged with the parent's texts.
