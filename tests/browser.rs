@@ -67,14 +67,20 @@ const INIT_SCRIPT: &str = r#"
 // ---------------------------------------------------------------------------------------------
 // chromedriver and the browser session.
 
-fn require_browser() {
-    for path in [CHROMIUM, CHROMEDRIVER] {
-        assert!(
-            Path::new(path).exists(),
-            "{path} is missing: the browser tests need Debian's chromium and chromium-driver \
-             (`sudo apt-get install chromium chromium-driver`)"
-        );
-    }
+/// Whether Chromium and chromedriver are installed. Where they are not, a browser test says it is
+/// skipped and how to install them, and passes; under CI (`CI` set) it fails instead, since CI
+/// installs them and requires every test.
+fn browser_available() -> bool {
+    let Some(missing) = [CHROMIUM, CHROMEDRIVER].into_iter().find(|path| !Path::new(path).exists()) else {
+        return true;
+    };
+    let message = format!(
+        "{missing} is missing: the browser tests need Debian's chromium and chromium-driver \
+         (`sudo apt-get install chromium chromium-driver`)"
+    );
+    assert!(std::env::var_os("CI").is_none(), "{message}");
+    eprintln!("SKIPPED (browser test): {message}");
+    false
 }
 
 /// A port that was free a moment ago on 127.0.0.1.
@@ -90,7 +96,6 @@ struct ChromeDriver {
 
 impl ChromeDriver {
     async fn start() -> ChromeDriver {
-        require_browser();
         let port = free_port();
         let child = Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))
@@ -232,6 +237,9 @@ where
     F: FnOnce(Client) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
+    if !browser_available() {
+        return;
+    }
     let _turn = ONE_BROWSER.lock().await;
     let driver = ChromeDriver::start().await;
     let profile = TempDir::new();
@@ -619,6 +627,64 @@ async fn xss_corpus_never_runs_in_the_client() {
         // Give any delayed payload (onerror of a failed load) a moment, then check again.
         tokio::time::sleep(Duration::from_millis(300)).await;
         assert_eq!(run_js(client, "return window.__xss ?? null;").await, Value::Null);
+    })
+    .await;
+    server.abort();
+}
+
+mod banner {
+    use idom::prelude::*;
+
+    #[component]
+    pub(crate) fn Counter(name: &'static str) -> Element {
+        let (count, set_count) = use_state(|| 0);
+        let id = format!("counter-{name}");
+        html! { <button id={id} onclick={move |_| set_count.update(|c| c + 1)}>{name} "=" {count}</button> }
+    }
+
+    /// The defect of "children keep their place": a conditional banner before two unkeyed counters.
+    #[component]
+    pub(crate) fn BannerPage() -> Element {
+        let (banner, set_banner) = use_state(|| true);
+        html! {
+            <div id="page">
+                <button id="toggle" onclick={move |_| set_banner.update(|b| !b)}>"toggle"</button>
+                if banner { <p id="banner">"banner"</p> }
+                <Counter name="a" />
+                <Counter name="b" />
+            </div>
+        }
+    }
+}
+
+/// Hiding and showing a banner before two counters leaves each counter its own state, and the
+/// hole makes no DOM node.
+#[tokio::test]
+async fn a_hidden_banner_keeps_each_counter_its_state() {
+    let service = idom::PerClientStateServer::new(banner::BannerPage).into_service();
+    let (addr, server) = service.bind("127.0.0.1:0", std::future::pending()).await.expect("bind");
+    let server = tokio::spawn(server);
+    let url = format!("http://{addr}/");
+    with_browser(Js::Enabled, |client| async move {
+        let client = &client;
+        goto(client, &url).await;
+        wait_live(client).await;
+        for _ in 0..3 {
+            click(client, "#counter-a").await;
+        }
+        wait_texts(client, "#page > button[id^=counter]", &["a=3", "b=0"]).await;
+        click(client, "#toggle").await;
+        wait_texts(client, "#page > p", &[]).await;
+        wait_quiet(client, Duration::from_millis(300)).await;
+        assert_eq!(texts(client, "#page > button[id^=counter]").await, ["a=3", "b=0"]);
+        let nodes = run_js(client, "return document.getElementById('page').childNodes.length;").await;
+        assert_eq!(nodes, 3, "the hidden banner leaves no DOM node");
+        click(client, "#counter-b").await;
+        wait_texts(client, "#page > button[id^=counter]", &["a=3", "b=1"]).await;
+        click(client, "#toggle").await;
+        wait_texts(client, "#page > p", &["banner"]).await;
+        click(client, "#counter-a").await;
+        wait_texts(client, "#page > button[id^=counter]", &["a=4", "b=1"]).await;
     })
     .await;
     server.abort();

@@ -960,8 +960,13 @@ mod tests {
         fn instances(layout: &Layout) -> HashMap<String, String> {
             let ul = layout.children(layout.root_node())[0];
             let ul = layout.children(ul)[0];
+            // The items are one group, the `<ul>`'s only child (or nothing when there are none).
+            let items = match layout.children(ul).first() {
+                Some(&group) if matches!(layout.n(group).kind, Kind::Group(_)) => layout.children(group),
+                _ => &[],
+            };
             let mut out = HashMap::new();
-            for &c in layout.children(ul) {
+            for &c in items {
                 if let Kind::Component(s) = &layout.n(c).kind
                     && let Some(k) = &s.key
                     && let Some(&first) = s.children.first()
