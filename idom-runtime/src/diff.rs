@@ -22,7 +22,7 @@ use std::sync::{Arc, OnceLock};
 use crate::html::EventName;
 use crate::layout::{Ids, Kind, Layout, NONE};
 use crate::protocol::{Json, Op, PatchOp, push_pointer_token};
-use crate::vdom::{AttrValue, Handler, KeyRepr, Node, OneOrMany, Str, attr_json_into, push_int};
+use crate::vdom::{AttrValue, Handler, KeyRepr, Node, OneOrMany, Str, attr_json_into, push_int, trim_trailing_places};
 use crate::{Element, Key};
 
 impl Layout {
@@ -42,6 +42,7 @@ impl Layout {
         base: usize,
         ops: &mut Vec<PatchOp>,
     ) {
+        trim_trailing_places(&mut new);
         let old = std::mem::take(self.children_mut(owner));
         if old.is_empty() && new.is_empty() {
             return;
@@ -78,8 +79,9 @@ impl Layout {
                 node.index = j as u32;
                 node.parent = owner;
             }
-            // Mounted children were taken out of `new`, leaving holes: nothing to update there.
-            if !matches!(element.0, Node::Empty) {
+            // Mounted children were taken out of `new`, leaving holes: nothing to update there,
+            // nor in a hole or a merged text's place.
+            if !matches!(element.0, Node::Empty | Node::Merged) {
                 self.update_node(id, element, host, host_path, mi, ops);
             }
             mi += self.n(id).count as usize;

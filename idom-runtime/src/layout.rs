@@ -44,7 +44,7 @@ use crate::event::Event;
 use crate::hooks::{EffectJob, EffectSlot, HookContext, HookState, ScopeSignal};
 use crate::html::BoxFuture;
 use crate::protocol::{LayoutEvent, LayoutUpdate, PatchOp};
-use crate::vdom::{Handler, Node, OneOrMany, Str, Tag, push_int, splice};
+use crate::vdom::{Handler, Node, OneOrMany, Str, Tag, push_int, splice, trim_trailing_places};
 use crate::{Element, Key};
 
 pub(crate) const NONE: u32 = u32::MAX;
@@ -524,7 +524,8 @@ impl Layout {
 
     /// Mounts a children list under `parent` (an element, component or group) and sets its
     /// counts. A list with a key twice is mounted all the same, with a warning.
-    fn mount_children(&mut self, parent: u32, list: Vec<Element>, depth: u32) {
+    fn mount_children(&mut self, parent: u32, mut list: Vec<Element>, depth: u32) {
+        trim_trailing_places(&mut list);
         self.warn_duplicate_keys(parent, &list);
         let mut ids = Ids::with_capacity(list.len());
         for (i, child) in list.into_iter().enumerate() {

@@ -522,6 +522,21 @@ pub(crate) fn push_child(children: &mut Vec<Element>, child: Element) {
     }
 }
 
+/// Drops the places at the end of a children list that make no node (holes, merged texts, empty
+/// groups): no sibling follows them, so they keep nobody's place, and the list is shorter to
+/// mount and diff (`"Count: " {n}` is one child, not a text and a merged place).
+pub(crate) fn trim_trailing_places(list: &mut Vec<Element>) {
+    while let Some(last) = list.last()
+        && match &last.0 {
+            Node::Empty | Node::Merged => true,
+            Node::Fragment(items) => items.is_empty(),
+            _ => false,
+        }
+    {
+        list.pop();
+    }
+}
+
 /// The children a component's output (or a layout's root) stands for: a fragment at the top is
 /// its items, nothing is no children, anything else is itself.
 pub(crate) fn splice(output: Element) -> Vec<Element> {

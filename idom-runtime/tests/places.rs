@@ -256,8 +256,8 @@ fn nested_loops_reconcile_each_group_inside_itself() {
             {"op": "add", "path": "/children/6", "value": b(2)},
             {"op": "add", "path": "/children/7", "value": i(0)},
             {"op": "add", "path": "/children/8", "value": i(1)},
-            {"op": "remove", "path": "/children/3"},
-            {"op": "remove", "path": "/children/2"},
+            {"op": "remove", "path": "/children/1"},
+            {"op": "remove", "path": "/children/1"},
             {"op": "remove", "path": "/children/1"},
         ]),
     );
