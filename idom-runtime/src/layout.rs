@@ -546,7 +546,7 @@ impl Layout {
                 self.alloc(MNode { parent, index, count: 0, irregular: 0, kind: Kind::Empty })
             }
             Node::Fragment(items) => {
-                let kind = Kind::Group(Box::new(Ids::new()));
+                let kind = Kind::Group(Box::default());
                 let idx = self.alloc(MNode { parent, index, count: 0, irregular: 0, kind });
                 self.mount_children(idx, items, depth);
                 idx

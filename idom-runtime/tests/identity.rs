@@ -151,6 +151,7 @@ fn build(spec: &Spec) -> Element {
 }
 
 /// The root's output: a `<main>` whose children are the tree, one `.child` per item.
+#[allow(clippy::ptr_arg, reason = "a view of the harness state, which is a Vec")]
 fn view(tree: &Vec<Spec>) -> Element {
     fill(html::main(), tree).into()
 }

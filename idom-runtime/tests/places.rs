@@ -212,6 +212,7 @@ fn an_unkeyed_loop_grows_and_shrinks_before_a_stateful_sibling() {
     assert_eq!(div(&h), json!({"tagName": "div", "children": [button("c", 3)]}));
 }
 
+#[allow(clippy::ptr_arg, reason = "a view of the harness state, which is a Vec")]
 fn nested(groups: &Vec<usize>) -> Element {
     let groups = groups.clone();
     html! { <div>
