@@ -14,6 +14,7 @@ mod layout;
 mod prerender;
 pub mod protocol;
 pub mod server;
+mod sync;
 pub mod testing;
 mod vdom;
 

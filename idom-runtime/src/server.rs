@@ -66,6 +66,7 @@ use crate::dispatch::{DispatchError, SharedViewDispatcher, create_shared_view_di
 use crate::hooks::{Location, percent_decode, provide_location};
 use crate::prerender::{escape_attr, escape_text, render_to_html_with};
 use crate::protocol::{ClientMessage, LayoutEvent};
+use crate::sync::OrPoisoned as _;
 use crate::{Component, Element, Layout};
 
 /// The JS client, served at `{prefix}_idom/client.js`.
@@ -312,7 +313,7 @@ impl IdomService {
         }
         drop(listener);
         let _ = self.inner.shutdown_tx.send(true);
-        let parked = std::mem::take(&mut *self.inner.parked.lock().unwrap_or_else(|p| p.into_inner()));
+        let parked = std::mem::take(&mut *self.inner.parked.lock().or_poisoned());
         drop(parked);
         let _ = tokio::time::timeout(Duration::from_secs(5), graceful.shutdown()).await;
         Ok(())
@@ -584,7 +585,7 @@ impl IdomService {
         }
         let mut evicted = Vec::new();
         {
-            let mut parked = self.inner.parked.lock().unwrap_or_else(|p| p.into_inner());
+            let mut parked = self.inner.parked.lock().or_poisoned();
             let now = Instant::now();
             let expired: Vec<String> = parked.iter().filter(|(_, p)| p.until <= now).map(|(k, _)| k.clone()).collect();
             evicted.extend(expired.into_iter().filter_map(|k| parked.remove(&k)));
@@ -599,13 +600,13 @@ impl IdomService {
     }
 
     fn unpark(&self, id: &str) -> Option<Layout> {
-        let parked = self.inner.parked.lock().unwrap_or_else(|p| p.into_inner()).remove(id)?;
+        let parked = self.inner.parked.lock().or_poisoned().remove(id)?;
         (parked.until > Instant::now()).then_some(parked.layout)
     }
 
     /// How many dropped sessions are waiting to be resumed.
     pub fn parked_sessions(&self) -> usize {
-        self.inner.parked.lock().unwrap_or_else(|p| p.into_inner()).len()
+        self.inner.parked.lock().or_poisoned().len()
     }
 
     /// How many sessions are connected now.
