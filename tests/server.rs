@@ -208,3 +208,21 @@ async fn mounted_under_a_prefix() {
     next_update(&mut ws, &mut model).await;
     assert_eq!(count_text(&model), "Count: 0");
 }
+
+#[component]
+fn ShowsX() -> Element {
+    let x = use_location().query_param("x").unwrap_or_else(|| "none".to_owned());
+    html! { <p class="x">{x}</p> }
+}
+
+/// A query value holding a bad escape next to a multi-byte character (`x=%aé`, sent as
+/// `loc=%2F%3Fx%3D%25a%C3%A9`) reaches the component as written, instead of panicking the
+/// parser (which once sliced the string at byte offsets inside `é`).
+#[tokio::test]
+async fn query_with_bad_escape_before_multibyte_char_is_decoded_without_panic() {
+    let (addr, _stop, _server) = start(PerClientStateServer::new(ShowsX).into_service()).await;
+    let mut ws = connect(addr, "/", "%2F%3Fx%3D%25a%C3%A9").await;
+    let mut model = Value::Null;
+    next_update(&mut ws, &mut model).await;
+    assert_eq!(model["children"][0], json!({"tagName": "p", "attributes": {"class": "x"}, "children": ["%aé"]}));
+}

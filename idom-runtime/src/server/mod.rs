@@ -37,6 +37,11 @@
 //! - On shutdown the server stops accepting, closes sessions with 1001, and clients reconnect with
 //!   backoff.
 
+mod location;
+
+pub use location::{Location, provide_location, use_location};
+pub(crate) use location::query_param;
+
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::future::Future;
@@ -63,14 +68,13 @@ use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig
 use tokio_tungstenite::tungstenite::{Message, handshake::derive_accept_key};
 
 use crate::dispatch::{DispatchError, SharedViewDispatcher, create_shared_view_dispatcher, dispatch_single_view_on};
-use crate::hooks::{Location, percent_decode, provide_location};
 use crate::prerender::{escape_attr, escape_text, render_to_html_with};
 use crate::protocol::{ClientMessage, LayoutEvent};
 use crate::sync::OrPoisoned as _;
 use crate::{Component, Element, Layout};
 
 /// The JS client, served at `{prefix}_idom/client.js`.
-pub const CLIENT_JS: &str = include_str!("client/idom-client.js");
+pub const CLIENT_JS: &str = include_str!("../client/idom-client.js");
 
 /// Settings shared by both servers. Build with the servers' methods or set fields directly.
 #[derive(Clone, Debug)]
@@ -429,8 +433,9 @@ impl IdomService {
         }
         let slot = SessionSlot(self.clone());
         let accept = derive_accept_key(key.as_bytes());
-        let location = location_from_query(req.uri().query());
-        let resume = query_param(req.uri().query(), "session");
+        let query = req.uri().query().unwrap_or("");
+        let location = Location::from_stream_query(query);
+        let resume = query_param(query, "session");
         let on_upgrade = hyper::upgrade::on(&mut req);
         let service = self.clone();
         let timeout = config.handshake_timeout;
@@ -637,10 +642,6 @@ fn new_session_id() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn query_param(query: Option<&str>, name: &str) -> Option<String> {
-    query?.split('&').find_map(|pair| pair.strip_prefix(name)?.strip_prefix('=')).map(percent_decode)
-}
-
 /// Why a session's receiving side ended.
 #[derive(Debug, thiserror::Error)]
 enum SessionEnd {
@@ -676,13 +677,6 @@ where
             Some(Err(e)) => return Err(SessionEnd::Failed(e)),
         }
     }
-}
-
-/// The page location the client passes as `loc` in the stream URL.
-fn location_from_query(query: Option<&str>) -> Location {
-    let loc = query_param(query, "loc").unwrap_or_default();
-    let (path, query) = loc.split_once('?').unwrap_or((&loc, ""));
-    Location { path: path.to_owned(), query: query.to_owned() }
 }
 
 fn plain(status: StatusCode, text: &'static str) -> Response<Body> {
