@@ -9,7 +9,7 @@
 pub use idom_macros::{component, hook, html};
 pub use idom_runtime::dispatch::{create_shared_view_dispatcher, dispatch_single_view};
 pub use idom_runtime::hooks::{Location, use_location};
-pub use idom_runtime::server::{IdomService, PerClientStateServer, ServerConfig, SharedClientStateServer};
+pub use idom_runtime::server::{IdomService, PerClientStateServer, Server, ServerConfig, SharedClientStateServer};
 pub use idom_runtime::{
     Callback, Component, Context, Dispatch, Element, Event, HookContext, Key, Layout, LayoutEvent, LayoutUpdate,
     StateRef, UpdateHandle, UseRef, UseStateSetter, create_context, dispatch, hooks, html, protocol, render_to_html,

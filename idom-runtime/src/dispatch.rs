@@ -17,8 +17,8 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::{Notify, mpsc};
 
 use crate::Layout;
-use crate::sync::OrPoisoned as _;
 use crate::protocol::{Json, LayoutEvent, LayoutUpdate, Op, PatchOp};
+use crate::sync::OrPoisoned as _;
 
 /// Why a dispatch ended.
 #[derive(Debug, thiserror::Error)]

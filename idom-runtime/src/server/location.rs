@@ -41,6 +41,7 @@ impl Location {
     }
 
     /// The location a client sent as `loc` in the query of its stream URL (empty without one).
+    #[cfg_attr(not(feature = "server"), allow(dead_code))]
     pub(crate) fn from_stream_query(query: &str) -> Location {
         let loc = query_param(query, "loc").unwrap_or_default();
         let (path, query) = loc.split_once('?').unwrap_or((&loc, ""));
