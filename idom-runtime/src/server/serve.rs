@@ -2,14 +2,8 @@
 //!
 //! [`serve`] returns a [`Serve`], a future (through `IntoFuture`) that accepts connections from a
 //! listener and serves each over hyper (HTTP/1 with upgrades, or HTTP/2) until it is dropped.
-//! [`Serve::with_graceful_shutdown`] gives a [`WithGracefulShutdown`] that also watches a signal;
-//! when the signal resolves the server
-//!
-//! 1. stops accepting (the listener is dropped),
-//! 2. tells every session of the service to close (close frame 1001, "server shutting down") and
-//!    drops the parked ones,
-//! 3. lets HTTP connections finish the requests they are in and waits for the sessions to end,
-//!    for at most [`SHUTDOWN_GRACE`], and returns `Ok(())`.
+//! [`Serve::with_graceful_shutdown`] gives a [`WithGracefulShutdown`] that also watches a signal,
+//! and shuts down in three steps when it resolves (stop accepting; close sessions; wait, bounded).
 //!
 //! [`Server::run`] is this, bound to an address, with Ctrl-C as the signal.
 
@@ -67,9 +61,13 @@ pub struct Serve {
 }
 
 impl Serve {
-    /// Serves until `signal` resolves, then shuts down gracefully (see the
-    /// [module docs](self)): stops accepting, closes every session with 1001 and waits, for at most
-    /// [`SHUTDOWN_GRACE`], for connections to finish.
+    /// Serves until `signal` resolves, then shuts down gracefully:
+    ///
+    /// 1. stops accepting (the listener is dropped),
+    /// 2. tells every session of the service to close (close frame 1001, "server shutting down")
+    ///    and drops the parked ones (clients reconnect to a fresh session, with backoff),
+    /// 3. lets HTTP connections finish the requests they are in and waits for the sessions to
+    ///    end, for at most [`SHUTDOWN_GRACE`], then resolves to `Ok(())`.
     pub fn with_graceful_shutdown<F>(self, signal: F) -> WithGracefulShutdown<F>
     where
         F: Future<Output = ()> + Send + 'static,
