@@ -144,7 +144,8 @@ impl Server {
     }
 
     /// Calls `f` with the bound address once [`run`](Self::run) listens, e.g. to print the URL
-    /// to open (the library itself only logs it, with `tracing`).
+    /// to open (the library itself only logs it, with `tracing`). Only `run` calls it: with
+    /// [`serve`](super::serve()) you bound the listener and know its address.
     pub fn on_listening(mut self, f: impl FnOnce(SocketAddr) + Send + 'static) -> Self {
         self.on_listening = Some(Box::new(f));
         self

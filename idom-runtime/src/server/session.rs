@@ -206,9 +206,12 @@ impl IdomService {
 pub(super) struct SessionSlot(IdomService);
 
 impl SessionSlot {
-    /// Owns a place the caller already counted in `sessions`.
-    pub(super) fn taken(service: IdomService) -> SessionSlot {
-        SessionSlot(service)
+    /// Takes one of the places, or `None` when all are taken.
+    pub(super) fn try_take(service: &IdomService) -> Option<SessionSlot> {
+        let taken_before = service.inner.sessions.fetch_add(1, Ordering::AcqRel);
+        // Made at once, so that giving the place back also goes through `drop`.
+        let slot = SessionSlot(service.clone());
+        (taken_before < service.inner.config.max_sessions).then_some(slot)
     }
 }
 

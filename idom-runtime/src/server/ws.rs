@@ -7,8 +7,6 @@
 //! to the session ([`super::session`]); an upgrade that does not complete within the handshake
 //! timeout is dropped.
 
-use std::sync::atomic::Ordering;
-
 use bytes::Bytes;
 use http::{HeaderValue, Request, Response, StatusCode, header};
 use http_body_util::Full;
@@ -39,12 +37,10 @@ impl IdomService {
             return plain(StatusCode::FORBIDDEN, "cross-origin websocket refused");
         }
         let config = &self.inner.config;
-        if self.inner.sessions.fetch_add(1, Ordering::AcqRel) >= config.max_sessions {
-            self.inner.sessions.fetch_sub(1, Ordering::AcqRel);
+        let Some(slot) = SessionSlot::try_take(self) else {
             tracing::warn!(limit = config.max_sessions, "session limit reached; upgrade refused");
             return plain(StatusCode::SERVICE_UNAVAILABLE, "too many sessions");
-        }
-        let slot = SessionSlot::taken(self.clone());
+        };
         let accept = derive_accept_key(key.as_bytes());
         let query = req.uri().query().unwrap_or("");
         let location = Location::from_stream_query(query);
