@@ -383,7 +383,7 @@ fn main() {
             let service = PerClientStateServer::new(ClickCount).into_service();
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
             println!("idom: serving at http://{}/", listener.local_addr().expect("addr"));
-            service.serve(listener, std::future::pending()).await.expect("serve");
+            idom::server::serve(listener, service).await.expect("serve");
         });
         return;
     }

@@ -21,5 +21,5 @@ fn ClickCount() -> Element {
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
     let addr = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:5000".to_owned());
-    PerClientStateServer::new(ClickCount).run(addr).await
+    PerClientStateServer::new(ClickCount).on_listening(|addr| println!("idom: open http://{addr}/")).run(addr).await
 }

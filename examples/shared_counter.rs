@@ -19,5 +19,9 @@ fn SharedCount() -> Element {
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
     let addr = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:5000".to_owned());
-    SharedClientStateServer::new(SharedCount).title("Shared counter").run(addr).await
+    SharedClientStateServer::new(SharedCount)
+        .title("Shared counter")
+        .on_listening(|addr| println!("idom: open http://{addr}/"))
+        .run(addr)
+        .await
 }

@@ -86,6 +86,7 @@ async fn main() -> std::io::Result<()> {
     PerClientStateServer::new(TodoApp)
         .title("Todo")
         .head("<style>.done span { text-decoration: line-through; color: #888 }</style>")
+        .on_listening(|addr| println!("idom: open http://{addr}/"))
         .run(addr)
         .await
 }

@@ -9,7 +9,9 @@
 pub use idom_macros::{component, hook, html};
 pub use idom_runtime::dispatch::{create_shared_view_dispatcher, dispatch_single_view};
 pub use idom_runtime::hooks::{Location, use_location};
-pub use idom_runtime::server::{IdomService, PerClientStateServer, ServerConfig, SharedClientStateServer};
+pub use idom_runtime::server::ServerConfig;
+#[cfg(feature = "server")]
+pub use idom_runtime::server::{IdomService, PerClientStateServer, Server, SharedClientStateServer};
 pub use idom_runtime::{
     Callback, Component, Context, Dispatch, Element, Event, HookContext, Key, Layout, LayoutEvent, LayoutUpdate,
     StateRef, UpdateHandle, UseRef, UseStateSetter, create_context, dispatch, hooks, html, protocol, render_to_html,
@@ -19,10 +21,12 @@ pub use idom_runtime::{
 /// Everything the common path needs: `use idom::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        Callback, Context, Dispatch, Element, Event, Key, Layout, LayoutEvent, LayoutUpdate, PerClientStateServer,
-        SharedClientStateServer, StateRef, UseRef, UseStateSetter, component, create_context, hook, html, use_callback,
-        use_context, use_effect, use_location, use_memo, use_reducer, use_ref, use_state, use_update,
+        Callback, Context, Dispatch, Element, Event, Key, Layout, LayoutEvent, LayoutUpdate, StateRef, UseRef,
+        UseStateSetter, component, create_context, hook, html, use_callback, use_context, use_effect, use_location,
+        use_memo, use_reducer, use_ref, use_state, use_update,
     };
+    #[cfg(feature = "server")]
+    pub use crate::{PerClientStateServer, SharedClientStateServer};
 }
 
 /// Guides, included from `docs/`.

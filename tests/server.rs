@@ -1,6 +1,7 @@
 //! The server over real sockets on 127.0.0.1: the page, the client, websocket sessions of both
 //! servers, the Origin check, and clean shutdown.
 
+use std::future::IntoFuture as _;
 use std::time::Duration;
 
 use futures_util::{SinkExt as _, StreamExt as _};
@@ -207,4 +208,59 @@ async fn mounted_under_a_prefix() {
     let mut model = Value::Null;
     next_update(&mut ws, &mut model).await;
     assert_eq!(count_text(&model), "Count: 0");
+}
+
+#[component]
+fn ShowsX() -> Element {
+    let x = use_location().query_param("x").unwrap_or_else(|| "none".to_owned());
+    html! { <p class="x">{x}</p> }
+}
+
+/// A query value holding a bad escape next to a multi-byte character (`x=%aé`, sent as
+/// `loc=%2F%3Fx%3D%25a%C3%A9`) reaches the component as written, instead of panicking the
+/// parser (which once sliced the string at byte offsets inside `é`).
+#[tokio::test]
+async fn query_with_bad_escape_before_multibyte_char_is_decoded_without_panic() {
+    let (addr, _stop, _server) = start(PerClientStateServer::new(ShowsX).into_service()).await;
+    let mut ws = connect(addr, "/", "%2F%3Fx%3D%25a%C3%A9").await;
+    let mut model = Value::Null;
+    next_update(&mut ws, &mut model).await;
+    assert_eq!(model["children"][0], json!({"tagName": "p", "attributes": {"class": "x"}, "children": ["%aé"]}));
+}
+
+/// `serve(..).with_graceful_shutdown(..)` stops accepting, closes every session with 1001 and
+/// returns only once they have ended.
+#[tokio::test]
+async fn graceful_shutdown_waits_for_sessions() {
+    let service = PerClientStateServer::new(Counter).into_service();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let serving = idom::server::serve(listener, service.clone()).with_graceful_shutdown(async move {
+        let _ = stopped.await;
+    });
+    let addr = serving.local_addr().unwrap();
+    let server = tokio::spawn(serving.into_future());
+
+    let mut clients = Vec::new();
+    for _ in 0..3 {
+        let mut ws = connect(addr, "/", "%2F").await;
+        next_update(&mut ws, &mut Value::Null).await;
+        clients.push(ws);
+    }
+    assert_eq!(service.active_sessions(), 3);
+
+    let _ = stop.send(());
+    for ws in &mut clients {
+        let close = loop {
+            match tokio::time::timeout(Duration::from_secs(5), ws.next()).await.expect("closed in time") {
+                Some(Ok(Message::Close(frame))) => break frame,
+                Some(Ok(_)) => {}
+                other => panic!("expected a close frame, got {other:?}"),
+            }
+        };
+        assert_eq!(close.map(|f| u16::from(f.code)), Some(1001));
+    }
+    tokio::time::timeout(Duration::from_secs(10), server).await.expect("server stops").unwrap().unwrap();
+    assert_eq!(service.active_sessions(), 0, "serve returns after its sessions ended");
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err(), "no longer accepting");
 }

@@ -13,6 +13,7 @@ async fn main() -> std::io::Result<()> {
     PerClientStateServer::new(app::Table)
         .title("idom table")
         .head("<style>.danger { background: #fdd } td { padding: 2px 8px } a { cursor: pointer }</style>")
+        .on_listening(|addr| println!("idom: open http://{addr}/"))
         .run(addr)
         .await
 }

@@ -18,6 +18,7 @@ use tokio::sync::{Notify, mpsc};
 
 use crate::Layout;
 use crate::protocol::{Json, LayoutEvent, LayoutUpdate, Op, PatchOp};
+use crate::sync::OrPoisoned as _;
 
 /// Why a dispatch ended.
 #[derive(Debug, thiserror::Error)]
@@ -173,7 +174,7 @@ struct QueueState {
 
 impl ClientQueue {
     fn push(&self, update: LayoutUpdate, max: usize, model: impl FnOnce() -> LayoutUpdate) {
-        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let mut state = self.state.lock().or_poisoned();
         if state.updates.len() >= max {
             state.updates.clear();
             state.updates.push_back(model());
@@ -187,7 +188,7 @@ impl ClientQueue {
     async fn pop(&self) -> Option<LayoutUpdate> {
         loop {
             {
-                let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+                let mut state = self.state.lock().or_poisoned();
                 if let Some(update) = state.updates.pop_front() {
                     return Some(update);
                 }
@@ -200,12 +201,12 @@ impl ClientQueue {
     }
 
     fn close(&self) {
-        self.state.lock().unwrap_or_else(|p| p.into_inner()).closed = true;
+        self.state.lock().or_poisoned().closed = true;
         self.ready.notify_one();
     }
 
     fn is_closed(&self) -> bool {
-        self.state.lock().unwrap_or_else(|p| p.into_inner()).closed
+        self.state.lock().or_poisoned().closed
     }
 }
 

@@ -127,7 +127,7 @@ pub trait InsideComponent {}
 struct HookScopeToken;
 
 /// The message of the (never reached) body of a hook's guard function.
-const OUTSIDE: &str = "hooks are called through #[component] and #[hook]";
+pub(crate) const OUTSIDE: &str = "hooks are called through #[component] and #[hook]";
 impl InsideComponent for HookScopeToken {}
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -842,72 +842,6 @@ where
 }
 
 // ---------------------------------------------------------------------------------------------
-// use_location
+// use_location lives with the server's other location code; it stays reachable from here.
 
-/// Where the client is: the path and query of the page that opened the connection.
-#[derive(Clone, PartialEq, Eq, Debug, Default)]
-pub struct Location {
-    /// The page's path, e.g. `/items/7`.
-    pub path: String,
-    /// The page's query string without the `?`, e.g. `tab=info` (empty when there is none).
-    pub query: String,
-}
-
-impl Location {
-    /// The decoded value of a query parameter.
-    pub fn query_param(&self, name: &str) -> Option<String> {
-        self.query
-            .split('&')
-            .filter_map(|pair| pair.split_once('=').or(Some((pair, ""))))
-            .find_map(|(k, v)| (percent_decode(k) == name).then(|| percent_decode(v)))
-    }
-}
-
-/// Decodes `%XX` escapes and `+` (as a space) of a URL component; invalid escapes are kept as is.
-pub(crate) fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => match u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                Ok(b) => {
-                    out.push(b);
-                    i += 2;
-                }
-                Err(_) => out.push(b'%'),
-            },
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-pub(crate) static LOCATION: std::sync::LazyLock<Context<Location>> =
-    std::sync::LazyLock::new(|| create_context(Location::default()));
-
-/// Provides `location` to `root` (the server does this for every connection).
-pub fn provide_location(location: Location, root: impl Into<Element>) -> Element {
-    LOCATION.provide(location, root)
-}
-
-#[doc(hidden)]
-pub struct use_location {}
-
-impl use_location {
-    #[doc(hidden)]
-    pub fn __call(cx: &mut HookContext<'_>) -> Location {
-        use_context::__call(cx, &LOCATION)
-    }
-}
-
-/// The [`Location`] of the page this session serves (empty outside a server connection).
-#[allow(unreachable_code, unused_variables)]
-pub fn use_location<'h>() -> Location
-where
-    &'h (): InsideComponent,
-{
-    use_location::__call(unreachable!("{}", OUTSIDE))
-}
+pub use crate::server::{Location, provide_location, use_location};

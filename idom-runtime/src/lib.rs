@@ -3,6 +3,16 @@
 //!
 //! Use it through the `idom` crate, which re-exports everything here together with the `html!`,
 //! `#[component]` and `#[hook]` macros.
+//!
+//! # Features
+//!
+//! - `server` (on by default): the HTTP and websocket [`server`] on hyper and tokio-tungstenite.
+//!   Without it the crate is the core and the [`dispatch`]ers, with no HTTP dependency; the
+//!   server's plain data ([`server::ServerConfig`], [`server::Location`] and `use_location`)
+//!   stays.
+
+// Library code logs with `tracing`; printing is for the applications built on it.
+#![deny(clippy::print_stdout)]
 
 mod component;
 mod diff;
@@ -14,6 +24,7 @@ mod layout;
 mod prerender;
 pub mod protocol;
 pub mod server;
+mod sync;
 pub mod testing;
 mod vdom;
 

@@ -1,0 +1,59 @@
+//! [`ServerConfig`]: every setting of a server, with safe defaults.
+//!
+//! Plain data: it compiles without the `server` feature (the prerenderer reads
+//! [`allow_script_urls`](ServerConfig::allow_script_urls)).
+
+use std::time::Duration;
+
+/// Settings of a server. Build them with the server's builder methods (`.prefix()`, `.title()`,
+/// `.head()`) or start from [`ServerConfig::default`] and set fields, then pass the whole
+/// configuration with `.config()`.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct ServerConfig {
+    /// The path the app is served under, e.g. `/app/` (always starts and ends with `/`).
+    pub prefix: String,
+    /// The page's `<title>`.
+    pub title: String,
+    /// Extra HTML for the page's `<head>` (stylesheets, meta tags). Trusted: written as is.
+    pub head: String,
+    /// Largest inbound websocket message in bytes (default 64 KiB); larger ones close the
+    /// connection with code 1009.
+    pub max_message_size: usize,
+    /// Origins (`https://example.com`) allowed to open the websocket besides the page's own.
+    pub allowed_origins: Vec<String>,
+    /// Sessions served at once; upgrades beyond get 503.
+    pub max_sessions: usize,
+    /// Time a connection has to send its request headers, and an upgrade to complete.
+    pub handshake_timeout: Duration,
+    /// How often the server pings each session.
+    pub ping_interval: Duration,
+    /// A session from which nothing (not even a pong) arrived for this long is closed.
+    pub idle_timeout: Duration,
+    /// How long a per-client session whose connection dropped is kept for the client to resume.
+    pub resume_window: Duration,
+    /// How many dropped sessions are kept for resuming; the oldest go first.
+    pub max_parked_sessions: usize,
+    /// Keep `javascript:` URLs and `srcdoc` from component data instead of neutralising them.
+    /// Only for apps whose attribute values never come from users.
+    pub allow_script_urls: bool,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            prefix: "/".to_owned(),
+            title: "idom".to_owned(),
+            head: String::new(),
+            max_message_size: 64 * 1024,
+            allowed_origins: Vec::new(),
+            max_sessions: 10_000,
+            handshake_timeout: Duration::from_secs(10),
+            ping_interval: Duration::from_secs(20),
+            idle_timeout: Duration::from_secs(60),
+            resume_window: Duration::from_secs(60),
+            max_parked_sessions: 1_000,
+            allow_script_urls: false,
+        }
+    }
+}

@@ -1,0 +1,94 @@
+//! The server: serves the page (prerendered), the JS client and the websocket stream, on hyper 1
+//! and tokio-tungstenite.
+//!
+//! There is one server type, [`Server`], in one of two modes. [`PerClientStateServer::new`] makes
+//! one that gives each connection its own layout of the root component (driven by
+//! [`dispatch_single_view`](crate::dispatch::dispatch_single_view)); [`SharedClientStateServer::new`]
+//! one that keeps a single layout every connection joins (a
+//! [shared view](crate::dispatch::create_shared_view_dispatcher)). A server runs standalone with
+//! [`Server::run`], is served on a listener of your own with [`serve`] (a `#[must_use]` future,
+//! with [`Serve::with_graceful_shutdown`]), or mounts into an existing application through
+//! [`IdomService`], a `tower::Service` (and, with [`IdomService::handle`], a plain hyper handler).
+//! Standalone and mounted share one code path: `run` is `serve` with Ctrl-C as the signal, and
+//! `serve` hands every request to `IdomService::handle`.
+//!
+//! Routes, under the configured prefix (default `/`):
+//!
+//! | route | what |
+//! |---|---|
+//! | `GET {prefix}_idom/client.js` | the JS client (an ES module shipped in this crate) |
+//! | `GET {prefix}_idom/stream` (websocket) | the session: updates out, events in |
+//! | any other `GET` under the prefix | the page, with the first render prerendered as HTML |
+//!
+//! # Design
+//!
+//! One file a concern, each importing only what is below it:
+//!
+//! | file | owns |
+//! |---|---|
+//! | `config.rs` | [`ServerConfig`]: every setting and its safe default |
+//! | `location.rs` | [`Location`], the one query-string parser, [`use_location`] / [`provide_location`] |
+//! | `service.rs` | [`Server`] and its mode, the constructors, [`IdomService`] and what its connections share |
+//! | `http.rs` | the routes and the page |
+//! | `ws.rs` | the websocket handshake and the Origin check |
+//! | `session.rs` | the session loop, pings and timeouts, close codes, parking and resuming, ids |
+//! | `serve.rs` | the accept loop, [`serve`], graceful shutdown, [`Server::run`] |
+//!
+//! The mode is looked at in two places only: where a session gets its layout and where the page
+//! is prerendered. The library never prints: it logs with `tracing` (the address `run` listens on
+//! at info level; to print it, use [`Server::on_listening`]).
+//!
+//! Everything but `config.rs` and `location.rs` needs the `server` feature (on by default);
+//! without it the crate has no hyper or tungstenite, and [`ServerConfig`], [`Location`] and
+//! [`use_location`] remain, as plain data and a hook.
+//!
+//! # Defences, on by default
+//!
+//! - Websocket upgrades must come from the page's own origin or an allowed one
+//!   ([`ServerConfig::allowed_origins`]); others get 403.
+//! - Inbound messages over [`ServerConfig::max_message_size`] (64 KiB) close the session with 1009.
+//!   Frames that are not JSON, not a known message type, or binary are ignored (and logged at
+//!   debug level): a client cannot make the server do anything with them.
+//! - At most [`ServerConfig::max_sessions`] sessions at once (503 beyond); requests must send their
+//!   headers within [`ServerConfig::handshake_timeout`]; the server pings every
+//!   [`ServerConfig::ping_interval`] and closes sessions silent for [`ServerConfig::idle_timeout`].
+//! - Per-connection buffers are small (4 KiB reads) and a session never queues updates: it renders
+//!   the next one only when the previous one was written, so a client that stops reading costs
+//!   one update, and the state changes meanwhile are coalesced.
+//! - A panic in a component is caught by the layout (an error node); a panic anywhere else in a
+//!   session closes that session with 1011 and is logged; other sessions never notice.
+//! - A client that reconnects within [`ServerConfig::resume_window`] (60 s) gets its session back
+//!   (at most [`ServerConfig::max_parked_sessions`] are kept); later, it gets a fresh one and is
+//!   told so (`{"type": "session", "resumed": false}`).
+//! - On shutdown the server stops accepting, closes sessions with 1001, waits (at most
+//!   [`SHUTDOWN_GRACE`]) for connections to finish, and clients reconnect with backoff.
+
+// These docs describe the build with the `server` feature; without it the transport items they
+// link to do not exist.
+#![cfg_attr(not(feature = "server"), allow(rustdoc::broken_intra_doc_links))]
+
+mod config;
+#[cfg(feature = "server")]
+mod http;
+mod location;
+#[cfg(feature = "server")]
+mod serve;
+#[cfg(feature = "server")]
+mod service;
+#[cfg(feature = "server")]
+mod session;
+#[cfg(feature = "server")]
+mod ws;
+
+pub use config::ServerConfig;
+pub use location::{Location, provide_location, use_location};
+#[cfg(feature = "server")]
+pub use serve::{SHUTDOWN_GRACE, Serve, WithGracefulShutdown, serve};
+#[cfg(feature = "server")]
+pub use service::{IdomService, PerClientStateServer, Server, SharedClientStateServer};
+
+#[cfg(feature = "server")]
+use location::query_param;
+
+/// The JS client (an ES module with no dependencies), served at `{prefix}_idom/client.js`.
+pub const CLIENT_JS: &str = include_str!("../client/idom-client.js");

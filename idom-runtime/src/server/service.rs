@@ -1,0 +1,243 @@
+//! The one server type, [`Server`], in its two modes, and the [`IdomService`] it becomes.
+//!
+//! A [`Server`] is a builder: the root component, a [`ServerConfig`] and a [`Mode`]. Its two
+//! constructors keep IDOM's names, [`PerClientStateServer::new`] and
+//! [`SharedClientStateServer::new`]. [`Server::into_service`] freezes it into an [`IdomService`],
+//! the cheap-to-clone handle that every connection shares: routes ([`super::http`]), the
+//! websocket handshake ([`super::ws`]) and the sessions ([`super::session`]) are methods on it, and
+//! [`serve`](super::serve()) accepts connections for it. The mode is the only difference between
+//! the two kinds of server, and it is looked at in two places: where a session gets its layout
+//! and where the page is prerendered.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::AtomicUsize;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Instant;
+
+use tokio::sync::{Notify, watch};
+
+use super::ServerConfig;
+use crate::dispatch::{SharedViewDispatcher, create_shared_view_dispatcher};
+use crate::{Component, Element, Layout};
+
+/// Makes a fresh root element: once per per-client session and once per prerendered page.
+pub(super) type RootFactory = Arc<dyn Fn() -> Element + Send + Sync>;
+
+/// Called with the bound address when [`Server::run`] starts listening.
+type OnListening = Box<dyn FnOnce(SocketAddr) + Send>;
+
+/// How connections share state.
+pub(super) enum Mode {
+    /// Every connection gets its own layout of the root (parked when it drops, for resuming).
+    PerClient,
+    /// One layout that every connection joins, made on first use.
+    Shared(OnceLock<SharedViewDispatcher>),
+}
+
+impl std::fmt::Debug for Mode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Mode::PerClient => "PerClient",
+            Mode::Shared(_) => "Shared",
+        })
+    }
+}
+
+/// An idom app ready to be served: a root component, its [`ServerConfig`] and whether clients
+/// share one state. Make one with [`PerClientStateServer::new`] or [`SharedClientStateServer::new`],
+/// adjust it with the builder methods, then [`run`](Self::run) it standalone, hand it to
+/// [`serve`](super::serve()), or mount [`into_service`](Self::into_service) into an existing app.
+pub struct Server {
+    root: RootFactory,
+    name: &'static str,
+    config: ServerConfig,
+    mode: Mode,
+    pub(super) on_listening: Option<OnListening>,
+}
+
+/// A server in which every connection gets its own layout of the root component: each browser
+/// tab has its own state. `PerClientStateServer::new(App)` makes a [`Server`].
+///
+/// ```no_run
+/// use idom::prelude::*;
+///
+/// #[component]
+/// fn App() -> Element {
+///     html! { <h1>"Hello"</h1> }
+/// }
+///
+/// #[tokio::main]
+/// async fn main() -> std::io::Result<()> {
+///     PerClientStateServer::new(App).on_listening(|addr| println!("open http://{addr}/")).run("127.0.0.1:5000").await
+/// }
+/// ```
+#[derive(Debug)]
+pub enum PerClientStateServer {}
+
+impl PerClientStateServer {
+    /// A per-client [`Server`] of `root` with the default [`ServerConfig`].
+    #[allow(clippy::new_ret_no_self)]
+    pub fn new<C: Component + Clone>(root: C) -> Server {
+        Server::per_client(root)
+    }
+}
+
+/// A server with one layout shared by every connection: all browsers see the same state and
+/// each other's changes. `SharedClientStateServer::new(App)` makes a [`Server`].
+#[derive(Debug)]
+pub enum SharedClientStateServer {}
+
+impl SharedClientStateServer {
+    /// A shared [`Server`] of `root` with the default [`ServerConfig`].
+    #[allow(clippy::new_ret_no_self)]
+    pub fn new<C: Component + Clone>(root: C) -> Server {
+        Server::shared(root)
+    }
+}
+
+impl Server {
+    /// A server that gives every connection its own layout of `root`.
+    pub fn per_client<C: Component + Clone>(root: C) -> Server {
+        Server::with_mode(root, Mode::PerClient)
+    }
+
+    /// A server whose connections all join one layout of `root`.
+    pub fn shared<C: Component + Clone>(root: C) -> Server {
+        Server::with_mode(root, Mode::Shared(OnceLock::new()))
+    }
+
+    fn with_mode<C: Component + Clone>(root: C, mode: Mode) -> Server {
+        let name = root.name();
+        let root: RootFactory = Arc::new(move || Element::component(root.clone()));
+        Server { root, name, config: ServerConfig::default(), mode, on_listening: None }
+    }
+
+    /// Serves under `prefix` (e.g. `/app`): the page at `/app/`, the rest below it.
+    pub fn prefix(mut self, prefix: &str) -> Self {
+        let trimmed = prefix.trim_matches('/');
+        self.config.prefix = if trimmed.is_empty() { "/".to_owned() } else { format!("/{trimmed}/") };
+        self
+    }
+
+    /// Sets the page's title.
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.config.title = title.into();
+        self
+    }
+
+    /// Adds trusted HTML to the page's `<head>`.
+    pub fn head(mut self, html: impl Into<String>) -> Self {
+        self.config.head.push_str(&html.into());
+        self
+    }
+
+    /// Replaces the whole configuration.
+    pub fn config(mut self, config: ServerConfig) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// The configuration.
+    pub fn get_config(&self) -> &ServerConfig {
+        &self.config
+    }
+
+    /// Calls `f` with the bound address once [`run`](Self::run) listens, e.g. to print the URL
+    /// to open (the library itself only logs it, with `tracing`). Only `run` calls it: with
+    /// [`serve`](super::serve()) you bound the listener and know its address.
+    pub fn on_listening(mut self, f: impl FnOnce(SocketAddr) + Send + 'static) -> Self {
+        self.on_listening = Some(Box::new(f));
+        self
+    }
+
+    /// The service to mount into an existing application.
+    pub fn into_service(self) -> IdomService {
+        let (shutdown_tx, shutdown) = watch::channel(false);
+        IdomService {
+            inner: Arc::new(Inner {
+                root: self.root,
+                name: self.name,
+                config: self.config,
+                mode: self.mode,
+                shutdown,
+                shutdown_tx,
+                sessions: AtomicUsize::new(0),
+                sessions_ended: Notify::new(),
+                parked: Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+}
+
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server")
+            .field("root", &self.name)
+            .field("mode", &self.mode)
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl From<Server> for IdomService {
+    fn from(server: Server) -> IdomService {
+        server.into_service()
+    }
+}
+
+/// What every connection of one service shares.
+pub(super) struct Inner {
+    pub(super) root: RootFactory,
+    pub(super) name: &'static str,
+    pub(super) config: ServerConfig,
+    pub(super) mode: Mode,
+    /// Turns `true` once, when a [`serve`](super::serve()) of this service shuts down.
+    pub(super) shutdown: watch::Receiver<bool>,
+    pub(super) shutdown_tx: watch::Sender<bool>,
+    /// Sessions (and upgrades in progress) counted against [`ServerConfig::max_sessions`].
+    pub(super) sessions: AtomicUsize,
+    /// Notified whenever the session count drops to zero.
+    pub(super) sessions_ended: Notify,
+    pub(super) parked: Mutex<HashMap<String, Parked>>,
+}
+
+/// A per-client layout whose connection dropped, kept for the client to come back to.
+pub(super) struct Parked {
+    pub(super) layout: Layout,
+    pub(super) until: Instant,
+}
+
+/// The HTTP service of an idom app: the page, the client and the websocket stream. Clone it
+/// freely; it implements `tower::Service` for any request body, so it mounts into axum with
+/// `Router::nest_service(prefix, service)` (configure the same prefix on the server), and
+/// [`handle`](Self::handle) serves a hyper request directly.
+#[derive(Clone)]
+pub struct IdomService {
+    pub(super) inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for IdomService {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IdomService")
+            .field("root", &self.inner.name)
+            .field("mode", &self.inner.mode)
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl IdomService {
+    /// The layout every connection of a shared server joins, made (and its driver spawned) on
+    /// first use; `None` for a per-client server.
+    pub(super) fn shared_view(&self) -> Option<&SharedViewDispatcher> {
+        match &self.inner.mode {
+            Mode::Shared(view) => Some(view.get_or_init(|| {
+                let (view, driver) = create_shared_view_dispatcher(Layout::from_element((self.inner.root)()));
+                tokio::spawn(driver);
+                view
+            })),
+            Mode::PerClient => None,
+        }
+    }
+}

@@ -1,0 +1,261 @@
+//! One websocket session: the loop, its pings and timeouts, how it ends, and parking.
+//!
+//! A session sends the client its id (per-client servers), then runs a dispatcher over the socket:
+//! updates go out one at a time, events come in, a ping goes out every
+//! [`ping_interval`](super::ServerConfig::ping_interval). It ends when the client leaves, the
+//! transport fails, the client is silent for the idle timeout, a message is too big, something
+//! other than a component panics, or the server shuts down; each way has its close code.
+//!
+//! A per-client layout whose connection dropped (not one closed by the server for cause) is
+//! *parked* under its session id for the resume window; a client that reconnects with
+//! `session=<id>` gets it back with its state. Parked sessions are bounded, oldest evicted first,
+//! and layouts are dropped outside the lock, since dropping runs effect cleanups.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use futures_util::{FutureExt as _, SinkExt as _, StreamExt as _};
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+
+use super::service::{Mode, Parked};
+use super::{IdomService, Location, provide_location};
+use crate::Layout;
+use crate::dispatch::{DispatchError, dispatch_single_view_on};
+use crate::protocol::{ClientMessage, LayoutEvent, LayoutUpdate};
+use crate::sync::OrPoisoned as _;
+
+/// Why a session's receiving side ended.
+#[derive(Debug, thiserror::Error)]
+enum SessionEnd {
+    #[error("client closed the connection")]
+    Closed,
+    #[error("nothing received for the idle timeout")]
+    Idle,
+    #[error("message over the size limit")]
+    TooBig,
+    #[error("{0}")]
+    Failed(WsError),
+}
+
+impl IdomService {
+    /// Runs one websocket session until the client leaves, the transport fails or the server
+    /// shuts down.
+    pub(super) async fn session<S>(&self, ws: WebSocketStream<S>, location: Location, resume: Option<String>)
+    where
+        S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+    {
+        let config = &self.inner.config;
+        let (sink, stream) = ws.split();
+        let sink = Arc::new(tokio::sync::Mutex::new(sink));
+        let stream = Arc::new(tokio::sync::Mutex::new(stream));
+        let send = {
+            let sink = sink.clone();
+            move |update: LayoutUpdate| {
+                let sink = sink.clone();
+                async move { sink.lock().await.send(Message::Text(update.to_message().into())).await }
+            }
+        };
+        let idle = config.idle_timeout;
+        let recv = move || {
+            let stream = stream.clone();
+            async move { next_event(&mut *stream.lock().await, idle).await }
+        };
+        let pings = {
+            let sink = sink.clone();
+            let every = config.ping_interval;
+            async move {
+                let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+                loop {
+                    ticks.tick().await;
+                    if sink.lock().await.send(Message::Ping(Bytes::new())).await.is_err() {
+                        return;
+                    }
+                }
+            }
+        };
+        let mut shutdown = self.inner.shutdown.clone();
+
+        // Per-client: this connection's layout, resumed if the client brought back a parked one.
+        let mut own = match &self.inner.mode {
+            Mode::PerClient => Some(match resume.as_deref().and_then(|id| self.unpark(id)) {
+                Some(layout) => (resume.clone().unwrap_or_default(), layout, true),
+                None => {
+                    (new_session_id(), Layout::from_element(provide_location(location, (self.inner.root)())), false)
+                }
+            }),
+            Mode::Shared(_) => None,
+        };
+        if let Some((id, _, resumed)) = &own {
+            let hello = serde_json::json!({"type": "session", "id": id, "resumed": resumed}).to_string();
+            if sink.lock().await.send(Message::Text(hello.into())).await.is_err() {
+                return;
+            }
+        }
+
+        let dispatch = async {
+            match (&mut own, self.shared_view()) {
+                (Some((_, layout, _)), _) => dispatch_single_view_on(layout, send, recv).await,
+                (None, Some(view)) => view.join(send, recv).await,
+                (None, None) => Err(DispatchError::ViewStopped),
+            }
+        };
+        let outcome = tokio::select! {
+            result = AssertUnwindSafe(dispatch).catch_unwind() => result,
+            () = pings => Ok(Err(DispatchError::Send(WsError::ConnectionClosed))),
+            _ = shutdown.wait_for(|stop| *stop) => Ok(Err(DispatchError::ViewStopped)),
+        };
+        let shutting_down = *self.inner.shutdown.borrow();
+        let (close, park) = match outcome {
+            Err(panic) => {
+                let message = crate::layout::panic_message(&*panic);
+                tracing::error!(component = self.inner.name, %message, "session failed; closing it");
+                (Some((CloseCode::Error, "internal error")), false)
+            }
+            Ok(_) if shutting_down => (Some((CloseCode::Away, "server shutting down")), false),
+            Ok(Err(DispatchError::Recv(SessionEnd::TooBig))) => (Some((CloseCode::Size, "message too big")), false),
+            Ok(Err(DispatchError::Recv(SessionEnd::Idle))) => (Some((CloseCode::Away, "idle timeout")), true),
+            Ok(Err(DispatchError::Recv(SessionEnd::Closed))) => (None, true),
+            Ok(Err(DispatchError::Recv(SessionEnd::Failed(e)))) => {
+                tracing::debug!(error = %e, "session transport failed");
+                (None, true)
+            }
+            Ok(Err(DispatchError::Send(e))) => {
+                tracing::debug!(error = %e, "session send failed");
+                (None, true)
+            }
+            Ok(Err(DispatchError::ViewStopped)) => (Some((CloseCode::Away, "view stopped")), false),
+            Ok(Ok(())) => (None, true),
+        };
+        if let (true, Some((id, layout, _))) = (park, own) {
+            self.park(id, layout);
+        }
+        let mut sink = sink.lock().await;
+        if let Some((code, reason)) = close {
+            let _ = sink.send(Message::Close(Some(CloseFrame { code, reason: reason.into() }))).await;
+        }
+        let _ = sink.close().await;
+    }
+
+    /// Keeps a dropped session's layout for the resume window, evicting expired and, beyond the
+    /// bound, the oldest parked sessions.
+    fn park(&self, id: String, layout: Layout) {
+        let config = &self.inner.config;
+        if config.max_parked_sessions == 0 || config.resume_window.is_zero() {
+            return;
+        }
+        let mut evicted = Vec::new();
+        {
+            let mut parked = self.inner.parked.lock().or_poisoned();
+            let now = Instant::now();
+            let expired: Vec<String> = parked.iter().filter(|(_, p)| p.until <= now).map(|(k, _)| k.clone()).collect();
+            evicted.extend(expired.into_iter().filter_map(|k| parked.remove(&k)));
+            while parked.len() >= config.max_parked_sessions {
+                let Some(oldest) = parked.iter().min_by_key(|(_, p)| p.until).map(|(k, _)| k.clone()) else { break };
+                evicted.extend(parked.remove(&oldest));
+            }
+            parked.insert(id, Parked { layout, until: now + config.resume_window });
+        }
+        // Dropping layouts runs their cleanups: outside the lock.
+        drop(evicted);
+    }
+
+    fn unpark(&self, id: &str) -> Option<Layout> {
+        let parked = self.inner.parked.lock().or_poisoned().remove(id)?;
+        (parked.until > Instant::now()).then_some(parked.layout)
+    }
+
+    /// Drops every parked session (on shutdown: nobody can come back to them).
+    pub(super) fn drop_parked(&self) {
+        let parked = std::mem::take(&mut *self.inner.parked.lock().or_poisoned());
+        drop(parked);
+    }
+
+    /// Waits until no session (nor upgrade in progress) is left.
+    pub(super) async fn sessions_finished(&self) {
+        loop {
+            let ended = self.inner.sessions_ended.notified();
+            tokio::pin!(ended);
+            // Registered before the check, so a session ending in between still wakes us.
+            ended.as_mut().enable();
+            if self.active_sessions() == 0 {
+                return;
+            }
+            ended.await;
+        }
+    }
+
+    /// How many dropped sessions are waiting to be resumed.
+    pub fn parked_sessions(&self) -> usize {
+        self.inner.parked.lock().or_poisoned().len()
+    }
+
+    /// How many sessions are connected now.
+    pub fn active_sessions(&self) -> usize {
+        self.inner.sessions.load(Ordering::Acquire)
+    }
+}
+
+/// Counts a session against [`ServerConfig::max_sessions`](super::ServerConfig::max_sessions)
+/// while it lives.
+pub(super) struct SessionSlot(IdomService);
+
+impl SessionSlot {
+    /// Takes one of the places, or `None` when all are taken.
+    pub(super) fn try_take(service: &IdomService) -> Option<SessionSlot> {
+        let taken_before = service.inner.sessions.fetch_add(1, Ordering::AcqRel);
+        // Made at once, so that giving the place back also goes through `drop`.
+        let slot = SessionSlot(service.clone());
+        (taken_before < service.inner.config.max_sessions).then_some(slot)
+    }
+}
+
+impl Drop for SessionSlot {
+    fn drop(&mut self) {
+        if self.0.inner.sessions.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.0.inner.sessions_ended.notify_waiters();
+        }
+    }
+}
+
+/// A random, unguessable session id (128 bits, hex).
+fn new_session_id() -> String {
+    let mut bytes = [0u8; 16];
+    if getrandom::fill(&mut bytes).is_err() {
+        // Without OS randomness the id is only unique; such a session is still never accepted
+        // twice, as resuming takes it out of the parked set.
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        bytes[..8].copy_from_slice(&(n as u64).to_le_bytes());
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The next event from the client, skipping frames that are not one (logged at debug level).
+async fn next_event<S>(stream: &mut S, idle: Duration) -> Result<LayoutEvent, SessionEnd>
+where
+    S: futures_util::Stream<Item = Result<Message, WsError>> + Unpin,
+{
+    use tokio_tungstenite::tungstenite::error::CapacityError;
+    loop {
+        let Ok(frame) = tokio::time::timeout(idle, stream.next()).await else {
+            return Err(SessionEnd::Idle);
+        };
+        match frame {
+            Some(Ok(Message::Text(text))) => match ClientMessage::decode(text.as_str()) {
+                Ok(ClientMessage::LayoutEvent(event)) => return Ok(event),
+                Ok(_) => {}
+                Err(e) => tracing::debug!(error = %e, "undecodable message ignored"),
+            },
+            Some(Ok(Message::Close(_))) | None => return Err(SessionEnd::Closed),
+            Some(Ok(_)) => {}
+            Some(Err(WsError::Capacity(CapacityError::MessageTooLong { .. }))) => return Err(SessionEnd::TooBig),
+            Some(Err(e)) => return Err(SessionEnd::Failed(e)),
+        }
+    }
+}
