@@ -19,7 +19,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, Hasher, RandomState};
 use std::sync::{Arc, OnceLock};
 
-use crate::html::EventName;
+use crate::event::EventName;
 use crate::layout::{Ids, Kind, Layout, NONE};
 use crate::protocol::{Json, Op, PatchOp, push_pointer_token};
 use crate::vdom::{AttrValue, Handler, KeyRepr, Node, OneOrMany, Str, attr_json_into, push_int, trim_trailing_places};

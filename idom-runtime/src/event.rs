@@ -6,9 +6,35 @@
 //! never sent. The accessors return `None` when a field is absent or has another type, so a handler
 //! never panics on unexpected data.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use serde_json::Value;
+
+/// A boxed future run by an async event handler or effect.
+pub(crate) type BoxFuture = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
+/// A type-erased event handler.
+pub(crate) type HandlerFn = Arc<dyn Fn(Event) -> Option<BoxFuture> + Send + Sync>;
+
+/// The name of a DOM event as written in HTML (`onclick`) and as sent on the wire (`onClick`).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct EventName {
+    /// The HTML attribute name, e.g. `onclick`.
+    pub html: &'static str,
+    /// The name in the model's `eventHandlers`, e.g. `onClick`: `on` and the DOM event type with
+    /// its first letter upper-cased, so a client finds the DOM type by dropping `on` and lower-casing.
+    pub wire: &'static str,
+}
+
+/// Browser-side options of an event handler, applied synchronously by the client.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct EventOptions {
+    /// Call `event.preventDefault()` in the browser before the event is sent.
+    pub prevent_default: bool,
+    /// Call `event.stopPropagation()` in the browser.
+    pub stop_propagation: bool,
+}
 
 /// An event delivered to a handler: the data the client sent, with typed accessors.
 ///

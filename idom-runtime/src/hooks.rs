@@ -17,101 +17,14 @@
 
 #![allow(non_camel_case_types)]
 
-use std::any::Any;
 use std::fmt;
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::Element;
 use crate::component::{Callback, Component};
-use crate::html::BoxFuture;
-use crate::layout::{Layout, ScopeId, Shared};
-
-/// The hook storage of one component instance during one render. Hooks take it as their first
-/// argument; `#[component]` and `#[hook]` pass it for you.
-pub struct HookContext<'a> {
-    pub(crate) state: &'a mut HookState,
-    /// The instance's signal, made by the first hook that needs one.
-    pub(crate) signal: &'a mut Option<Arc<ScopeSignal>>,
-    pub(crate) scope: ScopeId,
-    pub(crate) effects: &'a mut Vec<EffectJob>,
-    pub(crate) layout: &'a Layout,
-    pub(crate) node: u32,
-}
-
-/// The hook slots of one component instance.
-#[derive(Default)]
-pub(crate) struct HookState {
-    pub(crate) slots: Vec<Box<dyn Any + Send>>,
-    pub(crate) cursor: usize,
-}
-
-impl HookContext<'_> {
-    /// The next hook slot, created by `init` on the first render.
-    fn slot<T: Send + 'static>(&mut self, init: impl FnOnce(&mut Self) -> T) -> (usize, &mut T) {
-        let index = self.state.cursor;
-        self.state.cursor += 1;
-        if index == self.state.slots.len() {
-            let value = init(self);
-            self.state.slots.push(Box::new(value));
-        }
-        let slot = self.state.slots[index].downcast_mut::<T>().unwrap_or_else(|| {
-            panic!("hook #{index} changed type between renders: hooks must be called in the same order on every render")
-        });
-        (index, slot)
-    }
-
-    /// A handle that re-renders this component when triggered.
-    fn signal(&mut self) -> Arc<ScopeSignal> {
-        let (id, layout) = (self.scope, self.layout);
-        self.signal.get_or_insert_with(|| ScopeSignal::new(id, Arc::downgrade(&layout.shared))).clone()
-    }
-}
-
-/// Wakes the layout to re-render one component instance. Shared by all handles of the instance.
-pub(crate) struct ScopeSignal {
-    pub(crate) id: ScopeId,
-    pub(crate) queued: AtomicBool,
-    pub(crate) shared: Weak<Shared>,
-}
-
-impl ScopeSignal {
-    pub(crate) fn new(id: ScopeId, shared: Weak<Shared>) -> Arc<Self> {
-        Arc::new(ScopeSignal { id, queued: AtomicBool::new(false), shared })
-    }
-
-    /// Queues a re-render of the component, once until it renders.
-    pub(crate) fn mark(self: &Arc<Self>) {
-        if !self.queued.swap(true, Ordering::AcqRel)
-            && let Some(shared) = self.shared.upgrade()
-        {
-            shared.enqueue(self.clone());
-        }
-    }
-}
-
-/// An effect to run after the render that scheduled it.
-pub(crate) struct EffectJob {
-    pub(crate) scope: ScopeId,
-    pub(crate) slot: usize,
-    pub(crate) run: Box<dyn FnOnce() -> EffectResult + Send>,
-}
-
-/// What running an effect left behind.
-#[doc(hidden)]
-#[derive(Default)]
-pub struct EffectResult {
-    pub(crate) cleanup: Option<Box<dyn FnOnce() + Send>>,
-    pub(crate) task: Option<BoxFuture>,
-}
-
-/// The stored state of a `use_effect` slot.
-pub(crate) struct EffectSlot {
-    pub(crate) deps: Box<dyn Any + Send>,
-    pub(crate) cleanup: Option<Box<dyn FnOnce() + Send>>,
-    pub(crate) task: Option<tokio::task::AbortHandle>,
-}
+pub use crate::scope::HookContext;
+pub(crate) use crate::scope::{EffectJob, EffectResult, EffectSlot, ScopeSignal};
 
 /// Marks the only place hooks may be called. Implemented for a private type only, so a direct
 /// call of a hook from a plain function fails to compile with this trait's message.
@@ -809,7 +722,7 @@ impl use_context {
     #[doc(hidden)]
     pub fn __call<T: Clone + PartialEq + Send + Sync + 'static>(cx: &mut HookContext<'_>, context: &Context<T>) -> T {
         let signal = cx.signal();
-        let found = cx.layout.find_ancestor(cx.node, |props, hooks| {
+        let found = cx.find_ancestor(|props, hooks| {
             let provider = props.downcast_ref::<ContextProvider<T>>()?;
             if provider.context != *context {
                 return None;

@@ -19,37 +19,13 @@
 
 use std::borrow::Cow;
 use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 
-use crate::event::Event;
+use crate::event::{BoxFuture, Event, HandlerFn};
+pub use crate::event::{EventName, EventOptions};
 pub use crate::vdom::{AttrValue, Style};
 use crate::vdom::{Handler, Node, Tag, push_child};
 use crate::{Element, Key};
-
-/// A boxed future run by an async event handler or effect.
-pub(crate) type BoxFuture = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
-/// A type-erased event handler.
-pub(crate) type HandlerFn = Arc<dyn Fn(Event) -> Option<BoxFuture> + Send + Sync>;
-
-/// The name of a DOM event as written in HTML (`onclick`) and as sent on the wire (`onClick`).
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-pub struct EventName {
-    /// The HTML attribute name, e.g. `onclick`.
-    pub html: &'static str,
-    /// The name in the model's `eventHandlers`, e.g. `onClick`: `on` and the DOM event type with
-    /// its first letter upper-cased, so a client finds the DOM type by dropping `on` and lower-casing.
-    pub wire: &'static str,
-}
-
-/// Browser-side options of an event handler, applied synchronously by the client.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
-pub struct EventOptions {
-    /// Call `event.preventDefault()` in the browser before the event is sent.
-    pub prevent_default: bool,
-    /// Call `event.stopPropagation()` in the browser.
-    pub stop_propagation: bool,
-}
 
 /// Marker for handlers that return `()`.
 #[doc(hidden)]

@@ -33,17 +33,17 @@
 use std::any::Any;
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex};
 
 use futures_util::FutureExt as _;
-use tokio::sync::Notify;
 
 use crate::component::{AnyComponent, Component};
+use crate::event::BoxFuture;
 use crate::event::Event;
-use crate::hooks::{EffectJob, EffectSlot, HookContext, HookState, ScopeSignal};
-use crate::html::BoxFuture;
 use crate::protocol::{LayoutEvent, LayoutUpdate, PatchOp};
+use crate::scope::{EffectJob, EffectSlot, HookContext, HookState, RenderQueue, ScopeHost, ScopeId, ScopeSignal};
+use crate::sync::OrPoisoned as _;
 use crate::vdom::{Handler, Node, OneOrMany, Str, Tag, push_int, splice, trim_trailing_places};
 use crate::{Element, Key};
 
@@ -51,33 +51,6 @@ pub(crate) const NONE: u32 = u32::MAX;
 /// How many times one `render` re-runs components that were queued while it rendered (context
 /// readers, state set during render) before it leaves the rest for the next call.
 const MAX_PASSES: usize = 32;
-
-/// Identifies a component instance: its arena slot and that slot's generation.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-pub(crate) struct ScopeId {
-    pub(crate) idx: u32,
-    pub(crate) generation: u32,
-}
-
-/// What setters and tasks share with the layout: the queue of components to re-render, failures
-/// of async work, and the notification that wakes `render`.
-pub(crate) struct Shared {
-    queue: Mutex<Vec<Arc<ScopeSignal>>>,
-    failures: Mutex<Vec<(ScopeId, String)>>,
-    notify: Notify,
-}
-
-impl Shared {
-    pub(crate) fn enqueue(&self, signal: Arc<ScopeSignal>) {
-        self.queue.lock().unwrap_or_else(|p| p.into_inner()).push(signal);
-        self.notify.notify_one();
-    }
-
-    fn fail(&self, scope: ScopeId, message: String) {
-        self.failures.lock().unwrap_or_else(|p| p.into_inner()).push((scope, message));
-        self.notify.notify_one();
-    }
-}
 
 pub(crate) struct Slot {
     generation: u32,
@@ -169,7 +142,7 @@ pub struct Layout {
     free: Vec<u32>,
     root: u32,
     pending_root: Option<Element>,
-    pub(crate) shared: Arc<Shared>,
+    pub(crate) shared: Arc<RenderQueue>,
     effects: Vec<EffectJob>,
     cleanups: Vec<(ScopeId, Box<dyn FnOnce() + Send>)>,
     static_targets: HashMap<Arc<str>, (u32, u32, &'static str)>,
@@ -194,11 +167,7 @@ impl Layout {
             free: Vec::new(),
             root: NONE,
             pending_root: Some(root.into()),
-            shared: Arc::new(Shared {
-                queue: Mutex::new(Vec::new()),
-                failures: Mutex::new(Vec::new()),
-                notify: Notify::new(),
-            }),
+            shared: Arc::new(RenderQueue::new()),
             effects: Vec::new(),
             cleanups: Vec::new(),
             static_targets: HashMap::new(),
@@ -336,8 +305,7 @@ impl Layout {
 
     /// Whether a component is queued for re-rendering.
     pub fn has_pending(&self) -> bool {
-        !self.shared.queue.lock().unwrap_or_else(|p| p.into_inner()).is_empty()
-            || !self.shared.failures.lock().unwrap_or_else(|p| p.into_inner()).is_empty()
+        !self.shared.queue.lock().or_poisoned().is_empty() || !self.shared.failures.lock().or_poisoned().is_empty()
     }
 
     // -----------------------------------------------------------------------------------------
@@ -412,25 +380,6 @@ impl Layout {
         }
     }
 
-    /// The nearest ancestor component whose props and hook slots satisfy `f`.
-    pub(crate) fn find_ancestor<R>(
-        &self,
-        from: u32,
-        f: impl Fn(&dyn Any, &[Box<dyn Any + Send>]) -> Option<R>,
-    ) -> Option<R> {
-        let mut cur = self.n(from).parent;
-        while cur != NONE {
-            let node = self.n(cur);
-            if let Kind::Component(scope) = &node.kind
-                && let Some(found) = f(scope.props.as_any(), &scope.hooks.slots)
-            {
-                return Some(found);
-            }
-            cur = node.parent;
-        }
-        None
-    }
-
     /// The component that owns a node (the nearest component at or above it).
     fn owner_scope(&self, idx: u32) -> Option<u32> {
         let mut cur = idx;
@@ -453,7 +402,7 @@ impl Layout {
     // scheduling
 
     fn take_queued(&mut self) -> Vec<u32> {
-        let failures = std::mem::take(&mut *self.shared.failures.lock().unwrap_or_else(|p| p.into_inner()));
+        let failures = std::mem::take(&mut *self.shared.failures.lock().or_poisoned());
         for (id, message) in failures {
             if self.scope_alive(id) {
                 self.fail_scope(id.idx, message);
@@ -461,7 +410,7 @@ impl Layout {
         }
         // Swap the queue with an empty buffer that has room, so neither side allocates.
         let mut signals = std::mem::take(&mut self.spare_signals);
-        std::mem::swap(&mut signals, &mut *self.shared.queue.lock().unwrap_or_else(|p| p.into_inner()));
+        std::mem::swap(&mut signals, &mut *self.shared.queue.lock().or_poisoned());
         let mut dirty = std::mem::take(&mut self.spare_queued);
         for signal in signals.drain(..) {
             if signal.queued.load(Ordering::Acquire) && self.scope_alive(signal.id) {
@@ -604,13 +553,13 @@ impl Layout {
         hooks.cursor = 0;
         let mut effects = Vec::new();
         let result = {
+            let host = Host { layout: &*self, node: idx };
             let mut cx = HookContext {
                 state: &mut hooks,
                 signal: &mut signal,
                 scope: scope_id,
                 effects: &mut effects,
-                layout: &*self,
-                node: idx,
+                host: &host,
             };
             catch_unwind(AssertUnwindSafe(|| props.render(&mut cx)))
         };
@@ -891,6 +840,32 @@ impl Drop for Layout {
             if let Err(panic) = catch_unwind(AssertUnwindSafe(cleanup)) {
                 tracing::error!(scope = ?id, message = %panic_message(&*panic), "effect cleanup panicked while the layout was dropped");
             }
+        }
+    }
+}
+
+/// The layout as the scope handle of the component rendering at `node`.
+struct Host<'a> {
+    layout: &'a Layout,
+    node: u32,
+}
+
+impl ScopeHost for Host<'_> {
+    fn queue(&self) -> std::sync::Weak<RenderQueue> {
+        Arc::downgrade(&self.layout.shared)
+    }
+
+    fn ancestors(&self, found: &mut dyn FnMut(&dyn Any, &[Box<dyn Any + Send>]) -> bool) {
+        let layout = self.layout;
+        let mut cur = layout.n(self.node).parent;
+        while cur != NONE {
+            let node = layout.n(cur);
+            if let Kind::Component(scope) = &node.kind
+                && found(scope.props.as_any(), &scope.hooks.slots)
+            {
+                return;
+            }
+            cur = node.parent;
         }
     }
 }

@@ -23,6 +23,7 @@ pub mod html;
 mod layout;
 mod prerender;
 pub mod protocol;
+mod scope;
 pub mod server;
 mod sync;
 pub mod testing;

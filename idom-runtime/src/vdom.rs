@@ -24,7 +24,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::component::{AnyComponent, Component};
-use crate::html::{EventName, HandlerFn};
+use crate::event::{EventName, HandlerFn};
 
 /// A shared, immutable string: `&'static str` literals are kept without allocating.
 pub(crate) type Str = Cow<'static, str>;
