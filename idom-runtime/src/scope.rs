@@ -62,6 +62,9 @@ pub struct HookContext<'a> {
     pub(crate) host: &'a dyn ScopeHost,
 }
 
+/// A visitor of ancestors: given a component's props and hook slots, whether the search is over.
+pub(crate) type AncestorVisitor<'v> = dyn FnMut(&dyn Any, &[Box<dyn Any + Send>]) -> bool + 'v;
+
 /// What a hook may ask of the tree around the rendering instance. The layout implements it.
 pub(crate) trait ScopeHost {
     /// The queue that wakes the layout.
@@ -69,7 +72,7 @@ pub(crate) trait ScopeHost {
 
     /// Calls `found` with the props and hook slots of each component above the rendering one,
     /// nearest first, until it returns `true`.
-    fn ancestors(&self, found: &mut dyn FnMut(&dyn Any, &[Box<dyn Any + Send>]) -> bool);
+    fn ancestors(&self, found: &mut AncestorVisitor<'_>);
 }
 
 /// The hook slots of one component instance.

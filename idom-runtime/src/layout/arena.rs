@@ -1,0 +1,249 @@
+//! The arena: mounted nodes in slots with generations, and the counts that map a node to its
+//! place in the model.
+
+use std::sync::Arc;
+
+use super::Layout;
+use crate::Key;
+use crate::component::AnyComponent;
+use crate::scope::{HookState, ScopeId, ScopeSignal};
+use crate::vdom::{OneOrMany, Str, Tag, push_int};
+
+pub(crate) const NONE: u32 = u32::MAX;
+
+pub(crate) struct Slot {
+    pub(super) generation: u32,
+    pub(super) node: Option<MNode>,
+}
+
+/// A mounted node.
+pub(crate) struct MNode {
+    pub(crate) parent: u32,
+    /// Position in the parent's `children`.
+    pub(crate) index: u32,
+    /// Model nodes this node contributes to its parent element: 1 for elements and texts, the sum
+    /// of its children for components.
+    pub(crate) count: u32,
+    /// How many children have a count other than 1 (when 0, a child's model index is its position).
+    pub(crate) irregular: u32,
+    pub(crate) kind: Kind,
+}
+
+pub(crate) enum Kind {
+    /// An element: the `Tag` the render built, moved here box and all (see [`Tag`]).
+    Element(Box<ElementData>),
+    Text(Str),
+    Component(Box<ScopeData>),
+    /// A group of children at one place (a non-empty fragment, `Vec` or iterator).
+    Group(Box<Ids>),
+    /// A hole (an absent child, an empty group, or the place of a merged text): no model node.
+    Empty,
+}
+
+impl Kind {
+    /// Whether the node's model nodes are its children's (a component or a group).
+    pub(crate) fn is_spliced(&self) -> bool {
+        matches!(self, Kind::Component(_) | Kind::Group(_))
+    }
+}
+
+/// The arena ids of a node's children.
+pub(crate) type Ids = OneOrMany<u32>;
+
+/// A mounted element is the [`Tag`] its render built, with its `children` ids and `len` set.
+pub(crate) type ElementData = Tag;
+
+pub(crate) struct ScopeData {
+    pub(crate) props: Arc<dyn AnyComponent>,
+    /// The type of `props` (see `ComponentNode::ty`).
+    pub(crate) ty: std::any::TypeId,
+    pub(crate) key: Option<Key>,
+    pub(crate) hooks: HookState,
+    /// What setters and tasks use to queue this instance; made when a hook first asks for it, so
+    /// a component without state (most list rows) has none.
+    pub(crate) signal: Option<Arc<ScopeSignal>>,
+    pub(crate) children: Ids,
+    pub(crate) failed: Option<String>,
+    pub(crate) tasks: Vec<tokio::task::AbortHandle>,
+    pub(crate) depth: u32,
+    pub(crate) dirty: bool,
+}
+
+impl Layout {
+    // -----------------------------------------------------------------------------------------
+    // arena
+
+    pub(crate) fn alloc(&mut self, node: MNode) -> u32 {
+        match self.free.pop() {
+            Some(idx) => {
+                self.slots[idx as usize].node = Some(node);
+                idx
+            }
+            None => {
+                self.slots.push(Slot { generation: 0, node: Some(node) });
+                (self.slots.len() - 1) as u32
+            }
+        }
+    }
+
+    pub(super) fn release(&mut self, idx: u32) {
+        let slot = &mut self.slots[idx as usize];
+        slot.node = None;
+        slot.generation = slot.generation.wrapping_add(1);
+        self.free.push(idx);
+    }
+
+    pub(crate) fn node(&self, idx: u32) -> Option<&MNode> {
+        self.slots.get(idx as usize)?.node.as_ref()
+    }
+
+    pub(crate) fn n(&self, idx: u32) -> &MNode {
+        self.slots[idx as usize].node.as_ref().expect("mounted node")
+    }
+
+    pub(crate) fn n_mut(&mut self, idx: u32) -> &mut MNode {
+        self.slots[idx as usize].node.as_mut().expect("mounted node")
+    }
+
+    pub(crate) fn generation(&self, idx: u32) -> u32 {
+        self.slots[idx as usize].generation
+    }
+
+    pub(crate) fn scope(&self, idx: u32) -> &ScopeData {
+        match &self.n(idx).kind {
+            Kind::Component(s) => s,
+            _ => unreachable!("node {idx} is not a component"),
+        }
+    }
+
+    pub(crate) fn scope_mut(&mut self, idx: u32) -> &mut ScopeData {
+        match &mut self.n_mut(idx).kind {
+            Kind::Component(s) => s,
+            _ => unreachable!("node {idx} is not a component"),
+        }
+    }
+
+    pub(super) fn scope_alive(&self, id: ScopeId) -> bool {
+        self.slots.get(id.idx as usize).is_some_and(|s| {
+            s.generation == id.generation && matches!(s.node.as_ref().map(|n| &n.kind), Some(Kind::Component(_)))
+        })
+    }
+
+    pub(crate) fn children(&self, idx: u32) -> &[u32] {
+        self.n(idx).children()
+    }
+
+    pub(crate) fn children_mut(&mut self, idx: u32) -> &mut Ids {
+        match &mut self.n_mut(idx).kind {
+            Kind::Element(e) => &mut e.children,
+            Kind::Component(s) => &mut s.children,
+            Kind::Group(ids) => ids,
+            Kind::Text(_) | Kind::Empty => unreachable!("texts and holes have no children"),
+        }
+    }
+
+    /// The component that owns a node (the nearest component at or above it).
+    pub(super) fn owner_scope(&self, idx: u32) -> Option<u32> {
+        let mut cur = idx;
+        while cur != NONE {
+            let node = self.n(cur);
+            if matches!(node.kind, Kind::Component(_)) {
+                return Some(cur);
+            }
+            cur = node.parent;
+        }
+        None
+    }
+
+    /// The name of the component that owns a node, for messages (`root` outside any component).
+    pub(crate) fn owner_name(&self, idx: u32) -> &'static str {
+        self.owner_scope(idx).map_or("root", |scope| self.scope(scope).props.name())
+    }
+
+    /// After a component's count changed outside its parent's diff, fixes the parents' caches.
+    pub(super) fn propagate_count(&mut self, mut idx: u32, mut old: u32, mut new: u32) {
+        loop {
+            let parent = self.n(idx).parent;
+            let pnode = self.n_mut(parent);
+            match (old == 1, new == 1) {
+                (true, false) => pnode.irregular += 1,
+                (false, true) => pnode.irregular -= 1,
+                _ => {}
+            }
+            if !pnode.kind.is_spliced() {
+                return;
+            }
+            let before = pnode.count;
+            pnode.count = before + new - old;
+            (idx, old, new) = (parent, before, pnode.count);
+            if old == new {
+                return;
+            }
+        }
+    }
+
+    /// Recomputes a node's `count` (for components and groups) and `irregular` from its children.
+    pub(crate) fn recount(&mut self, idx: u32) {
+        let (mut sum, mut irregular) = (0u32, 0u32);
+        for &c in self.children(idx) {
+            let count = self.n(c).count;
+            sum += count;
+            irregular += u32::from(count != 1);
+        }
+        let node = self.n_mut(idx);
+        node.irregular = irregular;
+        if node.kind.is_spliced() {
+            node.count = sum;
+        }
+    }
+
+    /// The element whose model `children` holds this node's first model node, and that index.
+    pub(crate) fn locate(&self, idx: u32) -> (u32, usize) {
+        let mut offset = 0usize;
+        let mut cur = idx;
+        loop {
+            let node = self.n(cur);
+            let parent = self.n(node.parent);
+            offset += if parent.irregular == 0 {
+                node.index as usize
+            } else {
+                self.children(node.parent)[..node.index as usize].iter().map(|&c| self.n(c).count as usize).sum()
+            };
+            if matches!(parent.kind, Kind::Element(_)) {
+                return (node.parent, offset);
+            }
+            cur = node.parent;
+        }
+    }
+
+    /// The JSON Pointer of an element in the model.
+    pub(crate) fn element_path(&self, idx: u32) -> String {
+        fn push(layout: &Layout, idx: u32, path: &mut String) {
+            if idx != layout.root {
+                let (host, i) = layout.locate(idx);
+                push(layout, host, path);
+                path.push_str("/children/");
+                push_int(path, i as i128);
+            }
+        }
+        // Room for the diff to append a few levels below without growing.
+        let mut path = String::with_capacity(96);
+        push(self, idx, &mut path);
+        path
+    }
+}
+
+impl MNode {
+    pub(crate) fn children(&self) -> &[u32] {
+        match &self.kind {
+            Kind::Element(e) => &e.children,
+            Kind::Component(s) => &s.children,
+            Kind::Group(ids) => ids,
+            Kind::Text(_) | Kind::Empty => &[],
+        }
+    }
+
+    pub(super) fn children_count_sum(&self, layout: &Layout) -> u32 {
+        self.children().iter().map(|&c| layout.n(c).count).sum()
+    }
+}

@@ -1,0 +1,287 @@
+//! The [`Layout`]: it renders a root component, keeps the tree of mounted component instances
+//! with their hook state, re-renders what changed, and reports each change as a [`LayoutUpdate`]
+//! of RFC 6902 JSON Patch operations.
+//!
+//! # What it owns
+//! An arena of mounted nodes mirroring the children lists the renders built: elements, texts,
+//! component instances, groups (a fragment, `Vec` or iterator child) and holes (an absent child).
+//! Components and groups are spliced into their parent element and holes make no model node, so
+//! each contributes zero or more model nodes to its parent's `children`; each node caches that
+//! count. Holes and groups keep their place, so siblings are matched by the place they were built
+//! at, never by where their nodes land in the model.
+//! Component instances own their hook slots, the tasks their async handlers and effects started,
+//! and a [`ScopeSignal`] that setters use to queue them for re-rendering.
+//!
+//! # What it never does
+//! It never walks the whole tree per event, never re-renders a component that is clean and whose
+//! props are equal, and never builds a `serde_json::Value` of the model to produce an update: JSON
+//! text is written straight from the arena.
+//!
+//! # Invariants
+//! - Only queued components re-render: de-duplicated, parents before children, unmounted ones
+//!   skipped. A child re-rendered as part of its parent's render is not rendered again.
+//! - Applying every update, in order, to an empty document reproduces exactly the model of a fresh
+//!   layout rendered from the same state (the property tests hold this with an independent JSON
+//!   Patch implementation).
+//! - The root container (`{"tagName": ""}`) is never removed; the root component's nodes are its
+//!   children.
+//! - Handler targets are stable for an element instance and event, so re-rendering does not resend
+//!   handlers; a target of an unmounted element is never reused for another.
+//! - A panic in a component's render, effect, cleanup or handler is caught: that component shows an
+//!   error node (with the message in debug builds) and everything else goes on.
+
+mod arena;
+mod effects;
+mod render;
+mod scheduler;
+mod targets;
+mod update;
+
+use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+
+use futures_util::FutureExt as _;
+
+pub(crate) use arena::{Ids, Kind, MNode, NONE, ScopeData, Slot};
+pub(crate) use scheduler::panic_message;
+pub(crate) use update::make_update;
+
+use crate::Element;
+use crate::component::Component;
+use crate::event::Event;
+use crate::protocol::{LayoutEvent, LayoutUpdate, PatchOp};
+use crate::scope::{EffectJob, RenderQueue, ScopeId, ScopeSignal};
+use crate::sync::OrPoisoned as _;
+use crate::vdom::{Str, Tag};
+
+/// How many times one `render` re-runs components that were queued while it rendered (context
+/// readers, state set during render) before it leaves the rest for the next call.
+const MAX_PASSES: usize = 32;
+
+/// Renders a root component and keeps it live.
+///
+/// A layout owns the tree of mounted component instances and their hook state. It re-renders
+/// only components that were queued (by a setter, a context change or a failure), parents before
+/// children, and never a component whose props are equal and whose state is clean. Each change
+/// comes out of [`render`](Self::render) as a [`LayoutUpdate`]: JSON Patch operations that,
+/// applied in order to the model of the first update, give exactly the model of a fresh render.
+/// A panic in a component's render, effect or handler is caught: that component shows an error
+/// node and the rest of the layout goes on.
+///
+/// ```
+/// use idom::prelude::*;
+///
+/// #[component]
+/// fn Hello() -> Element {
+///     html! { <p>"Hello"</p> }
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let mut layout = Layout::new(Hello);
+/// let first = layout.render().await;
+/// assert_eq!(first.path, "");
+/// assert_eq!(layout.model(), serde_json::json!(
+///     {"tagName": "", "children": [{"tagName": "p", "children": ["Hello"]}]}
+/// ));
+/// # });
+/// ```
+pub struct Layout {
+    pub(crate) slots: Vec<Slot>,
+    pub(super) free: Vec<u32>,
+    pub(super) root: u32,
+    pub(super) pending_root: Option<Element>,
+    pub(crate) shared: Arc<RenderQueue>,
+    pub(super) effects: Vec<EffectJob>,
+    pub(super) cleanups: Vec<(ScopeId, Box<dyn FnOnce() + Send>)>,
+    pub(super) static_targets: HashMap<Arc<str>, (u32, u32, &'static str)>,
+    /// Tasks of async handlers on elements that no component owns.
+    pub(super) orphan_tasks: Vec<tokio::task::AbortHandle>,
+    /// Buffers kept between renders (so a render does not allocate them): the signals taken from
+    /// the shared queue, and the components they queued.
+    pub(super) spare_signals: Vec<Arc<ScopeSignal>>,
+    pub(super) spare_queued: Vec<u32>,
+}
+
+impl Layout {
+    /// A layout of `root`. Nothing renders until the first [`render`](Self::render).
+    pub fn new<C: Component>(root: C) -> Self {
+        Layout::from_element(Element::component(root))
+    }
+
+    /// A layout of any element (components inside it are mounted as usual).
+    pub fn from_element(root: impl Into<Element>) -> Self {
+        let mut layout = Layout {
+            slots: Vec::new(),
+            free: Vec::new(),
+            root: NONE,
+            pending_root: Some(root.into()),
+            shared: Arc::new(RenderQueue::new()),
+            effects: Vec::new(),
+            cleanups: Vec::new(),
+            static_targets: HashMap::new(),
+            orphan_tasks: Vec::new(),
+            spare_signals: Vec::new(),
+            spare_queued: Vec::new(),
+        };
+        let container = Tag::new(Str::Borrowed(""));
+        layout.root = layout.alloc(MNode {
+            parent: NONE,
+            index: 0,
+            count: 1,
+            irregular: 0,
+            kind: Kind::Element(Box::new(container)),
+        });
+        layout
+    }
+
+    /// Waits until something changed and returns the update. The first call mounts the tree and
+    /// returns an update with path `""` that builds the whole model; later calls wait until a
+    /// component is queued for re-rendering (by a setter, a context change or a failure), render
+    /// every queued component, and return the changes. Renders that change nothing are not
+    /// reported: the call keeps waiting.
+    ///
+    /// Cancel-safe: dropping the future while it waits loses nothing.
+    pub async fn render(&mut self) -> LayoutUpdate {
+        loop {
+            if let Some(update) = self.try_render() {
+                return update;
+            }
+            self.shared.notify.notified().await;
+        }
+    }
+
+    /// Renders whatever is queued, without waiting; `None` when nothing changed.
+    pub fn try_render(&mut self) -> Option<LayoutUpdate> {
+        let mut ops = Vec::new();
+        if let Some(root) = self.pending_root.take() {
+            self.mount_root(root);
+            let mut json = String::new();
+            self.write_node(self.root, &mut json);
+            ops.push(PatchOp {
+                op: crate::protocol::Op::Add,
+                path: String::new(),
+                from: None,
+                value: Some(crate::protocol::Json(json)),
+            });
+            self.run_effects();
+            return Some(LayoutUpdate { path: String::new(), changes: ops });
+        }
+        for _ in 0..MAX_PASSES {
+            let mut queued = self.take_queued();
+            if queued.is_empty() {
+                break;
+            }
+            for &idx in &queued {
+                let still_dirty = matches!(self.node(idx).map(|n| &n.kind), Some(Kind::Component(s)) if s.dirty);
+                if still_dirty {
+                    self.rerender_scope(idx, &mut ops);
+                }
+            }
+            queued.clear();
+            self.spare_queued = queued;
+        }
+        self.run_effects();
+        if ops.is_empty() { None } else { Some(make_update(ops)) }
+    }
+
+    /// Delivers an event to the handler registered under `event.target` and runs it. A sync
+    /// handler runs to completion before this returns; an async one is started as a task owned by
+    /// its component (cancelled if the component unmounts). An unknown target (for example an
+    /// element that was removed while the event was in flight) is dropped with a debug log.
+    pub async fn deliver(&mut self, event: LayoutEvent) {
+        self.deliver_now(event);
+    }
+
+    /// [`deliver`](Self::deliver) without the `async`: must still be called inside a tokio runtime
+    /// if the handler is async.
+    pub fn deliver_now(&mut self, event: LayoutEvent) {
+        let Some((idx, wire)) = self.resolve_target(&event.target) else {
+            tracing::debug!(target = %event.target, "event for an unknown target dropped");
+            return;
+        };
+        let Some(Kind::Element(el)) = self.node(idx).map(|n| &n.kind) else { return };
+        let Some((_, handler)) = el.handlers.iter().find(|(e, _)| e.wire == wire) else { return };
+        let func = handler.func.clone();
+        let owner = self.owner_scope(idx);
+        let data = Event::from_data(event.data);
+        match (catch_unwind(AssertUnwindSafe(|| func(data))), owner) {
+            (Ok(None), _) => {}
+            (Ok(Some(future)), Some(owner)) => self.spawn_owned(owner, future),
+            (Ok(Some(future)), None) => {
+                // A handler on an element outside any component: its task belongs to the layout.
+                let handle = tokio::spawn(AssertUnwindSafe(future).catch_unwind()).abort_handle();
+                self.orphan_tasks.retain(|t| !t.is_finished());
+                self.orphan_tasks.push(handle);
+            }
+            (Err(panic), Some(owner)) => self.fail_scope(owner, panic_message(&*panic)),
+            (Err(panic), None) => {
+                tracing::error!(message = %panic_message(&*panic), "an event handler outside any component panicked");
+            }
+        }
+    }
+
+    /// The current model, as the client holds it after applying every update so far.
+    pub fn model(&self) -> serde_json::Value {
+        let mut json = String::new();
+        self.write_node(self.root, &mut json);
+        serde_json::from_str(&json).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// The current model as JSON text.
+    pub fn model_json(&self) -> String {
+        let mut json = String::new();
+        self.write_node(self.root, &mut json);
+        json
+    }
+
+    /// Mounts the tree (if not yet mounted) but drops the effects it scheduled: for prerendering.
+    pub(crate) fn mount_without_effects(&mut self) {
+        if let Some(root) = self.pending_root.take() {
+            self.mount_root(root);
+            self.effects.clear();
+        }
+    }
+
+    /// Whether the first render happened (the tree is mounted).
+    pub fn is_mounted(&self) -> bool {
+        self.pending_root.is_none()
+    }
+
+    pub(crate) fn root_node(&self) -> u32 {
+        self.root
+    }
+
+    /// Whether a component is queued for re-rendering.
+    pub fn has_pending(&self) -> bool {
+        !self.shared.queue.lock().or_poisoned().is_empty() || !self.shared.failures.lock().or_poisoned().is_empty()
+    }
+}
+
+impl Drop for Layout {
+    /// Unmounts everything: every effect cleanup runs once and every task is cancelled.
+    fn drop(&mut self) {
+        for task in self.orphan_tasks.drain(..) {
+            task.abort();
+        }
+        if self.root == NONE || self.pending_root.is_some() {
+            return;
+        }
+        let children = std::mem::take(self.children_mut(self.root));
+        for c in children {
+            self.unmount(c);
+        }
+        self.effects.clear();
+        for (id, cleanup) in std::mem::take(&mut self.cleanups) {
+            if let Err(panic) = catch_unwind(AssertUnwindSafe(cleanup)) {
+                tracing::error!(scope = ?id, message = %panic_message(&*panic), "effect cleanup panicked while the layout was dropped");
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for Layout {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Layout").field("model", &self.model_json()).finish()
+    }
+}

@@ -1,0 +1,190 @@
+//! Mounting and rendering: a component's render with its hooks, and mounting what it returned.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use super::{Ids, Kind, Layout, MNode, NONE, ScopeData, panic_message};
+use crate::Element;
+use crate::protocol::PatchOp;
+use crate::scope::{AncestorVisitor, EffectJob, HookContext, HookState, RenderQueue, ScopeHost, ScopeId};
+use crate::vdom::{Node, splice, trim_trailing_places};
+
+impl Layout {
+    // -----------------------------------------------------------------------------------------
+    // rendering
+
+    pub(super) fn mount_root(&mut self, root: Element) {
+        let root_idx = self.root;
+        self.mount_children(root_idx, splice(root), 0);
+        let len = self.n(root_idx).children_count_sum(self);
+        if let Kind::Element(e) = &mut self.n_mut(root_idx).kind {
+            e.len = len;
+        }
+    }
+
+    /// Mounts a children list under `parent` (an element, component or group) and sets its
+    /// counts. A list with a key twice is mounted all the same, with a warning.
+    pub(super) fn mount_children(&mut self, parent: u32, mut list: Vec<Element>, depth: u32) {
+        trim_trailing_places(&mut list);
+        self.warn_duplicate_keys(parent, &list);
+        let mut ids = Ids::with_capacity(list.len());
+        for (i, child) in list.into_iter().enumerate() {
+            ids.push(self.mount(child, parent, i as u32, depth));
+        }
+        *self.children_mut(parent) = ids;
+        self.recount(parent);
+    }
+
+    /// Mounts a child under `parent`, at position `index` of its children.
+    pub(crate) fn mount(&mut self, element: Element, parent: u32, index: u32, depth: u32) -> u32 {
+        match element.0 {
+            Node::Text(text) => self.alloc(MNode { parent, index, count: 1, irregular: 0, kind: Kind::Text(text) }),
+            Node::Empty | Node::Merged => {
+                self.alloc(MNode { parent, index, count: 0, irregular: 0, kind: Kind::Empty })
+            }
+            Node::Fragment(items) if items.is_empty() => {
+                self.alloc(MNode { parent, index, count: 0, irregular: 0, kind: Kind::Empty })
+            }
+            Node::Fragment(items) => {
+                let kind = Kind::Group(Box::default());
+                let idx = self.alloc(MNode { parent, index, count: 0, irregular: 0, kind });
+                self.mount_children(idx, items, depth);
+                idx
+            }
+            Node::Tag(mut tag) => {
+                // The tag's box becomes the mounted element; its content becomes child nodes.
+                let content = std::mem::take(&mut tag.content);
+                let idx = self.alloc(MNode { parent, index, count: 1, irregular: 0, kind: Kind::Element(tag) });
+                self.register_static_targets(idx);
+                self.mount_children(idx, content, depth);
+                let len = self.n(idx).children_count_sum(self);
+                if let Kind::Element(e) = &mut self.n_mut(idx).kind {
+                    e.len = len;
+                }
+                idx
+            }
+            Node::Component(c) => {
+                let scope = ScopeData {
+                    props: c.props,
+                    ty: c.ty,
+                    key: c.key,
+                    hooks: HookState::default(),
+                    signal: None,
+                    children: Ids::new(),
+                    failed: None,
+                    tasks: Vec::new(),
+                    depth: depth + 1,
+                    dirty: false,
+                };
+                let idx =
+                    self.alloc(MNode { parent, index, count: 0, irregular: 0, kind: Kind::Component(Box::new(scope)) });
+                let (output, effects) = self.render_scope(idx);
+                self.mount_children(idx, output, depth + 1);
+                self.effects.extend(effects);
+                idx
+            }
+        }
+    }
+
+    /// Runs a component's render with its hooks; returns its output as a children list and the
+    /// effects it scheduled. A panic becomes an error node and marks the instance failed.
+    pub(super) fn render_scope(&mut self, idx: u32) -> (Vec<Element>, Vec<EffectJob>) {
+        let scope_id = ScopeId { idx, generation: self.generation(idx) };
+        let scope = self.scope_mut(idx);
+        scope.dirty = false;
+        if let Some(signal) = &scope.signal {
+            signal.queued.store(false, Ordering::Release);
+        }
+        if let Some(message) = &scope.failed {
+            return (vec![error_node(scope.props.name(), message)], Vec::new());
+        }
+        let props = scope.props.clone();
+        let mut signal = scope.signal.take();
+        let mut hooks = std::mem::take(&mut scope.hooks);
+        hooks.cursor = 0;
+        let mut effects = Vec::new();
+        let result = {
+            let host = Host { layout: &*self, node: idx };
+            let mut cx = HookContext {
+                state: &mut hooks,
+                signal: &mut signal,
+                scope: scope_id,
+                effects: &mut effects,
+                host: &host,
+            };
+            catch_unwind(AssertUnwindSafe(|| props.render(&mut cx)))
+        };
+        let scope = self.scope_mut(idx);
+        scope.hooks = hooks;
+        scope.signal = signal;
+        match result {
+            Ok(element) => (splice(element), effects),
+            Err(panic) => {
+                let message = panic_message(&*panic);
+                tracing::error!(component = props.name(), %message, "component failed to render");
+                let node = error_node(props.name(), &message);
+                self.scope_mut(idx).failed = Some(message);
+                (vec![node], Vec::new())
+            }
+        }
+    }
+
+    /// Re-renders a queued component in place and fixes the counts above it.
+    pub(super) fn rerender_scope(&mut self, idx: u32, ops: &mut Vec<PatchOp>) {
+        let old_count = self.n(idx).count;
+        let (host, base) = self.locate(idx);
+        let mut host_path = self.element_path(host);
+        self.update_component(idx, host, &mut host_path, base, ops);
+        let new_count = self.n(idx).count;
+        if new_count != old_count {
+            self.propagate_count(idx, old_count, new_count);
+        }
+    }
+
+    /// Renders a component (its props already set) and diffs its output into the model.
+    pub(crate) fn update_component(
+        &mut self,
+        idx: u32,
+        host: u32,
+        host_path: &mut String,
+        base: usize,
+        ops: &mut Vec<PatchOp>,
+    ) {
+        let (output, effects) = self.render_scope(idx);
+        self.diff_children(idx, output, host, host_path, base, ops);
+        self.effects.extend(effects);
+    }
+}
+
+/// The layout as the scope handle of the component rendering at `node`.
+struct Host<'a> {
+    layout: &'a Layout,
+    node: u32,
+}
+
+impl ScopeHost for Host<'_> {
+    fn queue(&self) -> std::sync::Weak<RenderQueue> {
+        Arc::downgrade(&self.layout.shared)
+    }
+
+    fn ancestors(&self, found: &mut AncestorVisitor<'_>) {
+        let layout = self.layout;
+        let mut cur = layout.n(self.node).parent;
+        while cur != NONE {
+            let node = layout.n(cur);
+            if let Kind::Component(scope) = &node.kind
+                && found(scope.props.as_any(), &scope.hooks.slots)
+            {
+                return;
+            }
+            cur = node.parent;
+        }
+    }
+}
+
+/// The node shown in place of a failed component: the message in debug builds, empty in release.
+fn error_node(component: &str, message: &str) -> Element {
+    let node = crate::html::pre().attr("class", "idom-error");
+    if cfg!(debug_assertions) { node.child(format!("{component} failed: {message}")).into() } else { node.into() }
+}
