@@ -1,51 +1,11 @@
-//! Components: the [`Component`] trait that `#[component]` implements, and [`Callback`].
+//! [`Callback`]: functions with an identity, so they can be props; and the element of a component
+//! as `html!` builds it. The [`Component`] trait itself lives with the elements that hold it.
 
-use std::any::Any;
 use std::fmt;
 use std::sync::Arc;
 
 use crate::Element;
-use crate::hooks::HookContext;
-
-/// A component: a value holding its props that renders to an [`Element`] using hooks.
-///
-/// You normally get this from `#[component]`, which turns `fn Row(id: usize) -> Element` into a
-/// props struct `Row { id }` implementing this trait. Props compare with `PartialEq`: a component
-/// whose props did not change and whose state is clean is not re-rendered.
-pub trait Component: PartialEq + Send + Sync + 'static {
-    /// Renders the component. Hooks are called against `cx`, in the same order on every render.
-    fn render(&self, cx: &mut HookContext<'_>) -> Element;
-
-    /// The component's name, for error messages and debugging.
-    fn name(&self) -> &'static str {
-        let full = std::any::type_name::<Self>();
-        let base = full.split('<').next().unwrap_or(full);
-        base.rsplit("::").next().unwrap_or(base)
-    }
-}
-
-/// A component behind a pointer, with its props comparable across types.
-pub(crate) trait AnyComponent: Send + Sync {
-    fn render(&self, cx: &mut HookContext<'_>) -> Element;
-    fn name(&self) -> &'static str;
-    fn eq_any(&self, other: &dyn AnyComponent) -> bool;
-    fn as_any(&self) -> &dyn Any;
-}
-
-impl<C: Component> AnyComponent for C {
-    fn render(&self, cx: &mut HookContext<'_>) -> Element {
-        Component::render(self, cx)
-    }
-    fn name(&self) -> &'static str {
-        Component::name(self)
-    }
-    fn eq_any(&self, other: &dyn AnyComponent) -> bool {
-        other.as_any().downcast_ref::<C>().is_some_and(|o| self == o)
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-}
+pub use crate::vdom::Component;
 
 /// Wraps a component in an [`Element`]; used by `html!`.
 #[doc(hidden)]

@@ -22,9 +22,10 @@ use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::Element;
-use crate::component::{Callback, Component};
+use crate::component::Callback;
 pub use crate::scope::HookContext;
 pub(crate) use crate::scope::{EffectJob, EffectResult, EffectSlot, ScopeSignal};
+use crate::vdom::Component;
 
 /// Marks the only place hooks may be called. Implemented for a private type only, so a direct
 /// call of a hook from a plain function fails to compile with this trait's message.

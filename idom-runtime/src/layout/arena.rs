@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use super::Layout;
 use crate::Key;
-use crate::component::AnyComponent;
 use crate::scope::{HookState, ScopeId, ScopeSignal};
+use crate::vdom::AnyComponent;
 use crate::vdom::{OneOrMany, Str, Tag, push_int};
 
 pub(crate) const NONE: u32 = u32::MAX;

@@ -48,11 +48,11 @@ pub(crate) use scheduler::panic_message;
 pub(crate) use update::make_update;
 
 use crate::Element;
-use crate::component::Component;
 use crate::event::Event;
 use crate::protocol::{LayoutEvent, LayoutUpdate, PatchOp};
 use crate::scope::{EffectJob, RenderQueue, ScopeId, ScopeSignal};
 use crate::sync::OrPoisoned as _;
+use crate::vdom::Component;
 use crate::vdom::{Str, Tag};
 
 /// How many times one `render` re-runs components that were queued while it rendered (context

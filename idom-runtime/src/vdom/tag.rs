@@ -1,0 +1,132 @@
+//! Elements as built: [`Tag`], their attributes ([`AttrValue`], [`Style`]) and handlers.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use super::{Element, Key, OneOrMany, Str};
+use crate::event::{EventName, HandlerFn};
+
+/// An HTML element: tag name, key, attributes, handlers and children.
+///
+/// A layout mounts a tag in place: the box moves into the layout's arena, the `content` is mounted
+/// as child nodes, and `children` and `len` describe those (in an element being built they are
+/// empty and zero).
+#[derive(Clone, PartialEq)]
+pub(crate) struct Tag {
+    pub(crate) name: Str,
+    pub(crate) key: Option<Key>,
+    pub(crate) attrs: OneOrMany<(Str, AttrValue)>,
+    pub(crate) handlers: OneOrMany<(EventName, Handler)>,
+    /// The children as built (empty once mounted).
+    pub(crate) content: Vec<Element>,
+    /// Once mounted: the arena ids of the child nodes.
+    pub(crate) children: OneOrMany<u32>,
+    /// Once mounted: the number of model children (the length of `children` in the model).
+    pub(crate) len: u32,
+}
+
+impl Tag {
+    pub(crate) fn new(name: Str) -> Self {
+        Tag {
+            name,
+            key: None,
+            attrs: OneOrMany::new(),
+            handlers: OneOrMany::new(),
+            content: Vec::new(),
+            children: OneOrMany::new(),
+            len: 0,
+        }
+    }
+}
+
+/// An event handler as stored in an element: the function and its browser-side options.
+#[derive(Clone)]
+pub(crate) struct Handler {
+    pub(crate) func: HandlerFn,
+    /// A fixed target id chosen by the user (see `testing::StaticEventHandler`).
+    pub(crate) target: Option<Arc<str>>,
+    pub(crate) prevent_default: bool,
+    pub(crate) stop_propagation: bool,
+}
+
+impl PartialEq for Handler {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.func, &other.func)
+            && self.target == other.target
+            && self.prevent_default == other.prevent_default
+            && self.stop_propagation == other.stop_propagation
+    }
+}
+
+/// The value of an attribute: text, a present boolean attribute, or a structured `style`.
+#[derive(Clone, PartialEq, Debug)]
+pub enum AttrValue {
+    /// A text value, sent as a JSON string.
+    Text(Cow<'static, str>),
+    /// A boolean attribute that is present (`disabled`), sent as JSON `true`.
+    True,
+    /// A structured `style`, sent as a JSON object of CSS properties.
+    Style(Style),
+}
+
+/// A structured `style` attribute: CSS properties in the order they were set.
+///
+/// A string such as `"color: red; margin-top: 4px"` given to the `style` attribute is parsed into
+/// this form, so the model always carries `style` as an object.
+///
+/// ```
+/// use idom_runtime::html::Style;
+/// let s = Style::new().set("color", "red").set("margin-top", "4px");
+/// assert_eq!(s, Style::parse("color: red; margin-top: 4px;"));
+/// ```
+#[derive(Clone, PartialEq, Debug, Default)]
+pub struct Style(pub(crate) Vec<(Str, Str)>);
+
+impl Style {
+    /// An empty style.
+    pub fn new() -> Self {
+        Style(Vec::new())
+    }
+
+    /// Sets a CSS property (hyphenated name, as in CSS), replacing an earlier value.
+    pub fn set(mut self, property: impl Into<Cow<'static, str>>, value: impl Into<Cow<'static, str>>) -> Self {
+        let property = property.into();
+        let value = value.into();
+        match self.0.iter_mut().find(|(p, _)| *p == property) {
+            Some(slot) => slot.1 = value,
+            None => self.0.push((property, value)),
+        }
+        self
+    }
+
+    /// Parses CSS declarations (`"a: b; c: d"`); declarations without a `:` are skipped.
+    pub fn parse(css: &str) -> Self {
+        let mut style = Style::new();
+        for declaration in css.split(';') {
+            if let Some((property, value)) = declaration.split_once(':') {
+                let (property, value) = (property.trim(), value.trim());
+                if !property.is_empty() {
+                    style = style.set(property.to_owned(), value.to_owned());
+                }
+            }
+        }
+        style
+    }
+
+    /// The properties in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(p, v)| (&**p, &**v))
+    }
+}
+
+impl From<&str> for Style {
+    fn from(css: &str) -> Self {
+        Style::parse(css)
+    }
+}
+
+impl From<String> for Style {
+    fn from(css: String) -> Self {
+        Style::parse(&css)
+    }
+}
