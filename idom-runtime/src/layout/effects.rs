@@ -12,7 +12,7 @@ impl Layout {
 
     /// Unmounts a subtree: effect cleanups are queued (children first), tasks aborted, slots freed.
     pub(crate) fn unmount(&mut self, idx: u32) {
-        let children = match &mut self.n_mut(idx).kind {
+        let children = match &mut self.arena.n_mut(idx).kind {
             Kind::Element(e) => std::mem::take(&mut e.children),
             Kind::Component(s) => std::mem::take(&mut s.children),
             Kind::Group(ids) => std::mem::take(&mut **ids),
@@ -21,8 +21,8 @@ impl Layout {
         for c in children {
             self.unmount(c);
         }
-        let generation = self.generation(idx);
-        let node = self.slots[idx as usize].node.take().expect("mounted node");
+        let generation = self.arena.generation(idx);
+        let node = self.arena.slots[idx as usize].node.take().expect("mounted node");
         match node.kind {
             Kind::Component(mut scope) => {
                 let id = ScopeId { idx, generation };
@@ -43,7 +43,7 @@ impl Layout {
             Kind::Element(el) => self.forget_static_targets(idx, generation, &el.handlers),
             Kind::Text(_) | Kind::Group(_) | Kind::Empty => {}
         }
-        self.release(idx);
+        self.arena.release(idx);
     }
 
     /// Runs queued cleanups, then queued effects, catching panics per component.
@@ -54,12 +54,12 @@ impl Layout {
             }
         }
         for job in std::mem::take(&mut self.effects) {
-            if !self.scope_alive(job.scope) {
+            if !self.arena.scope_alive(job.scope) {
                 continue;
             }
             let idx = job.scope.idx;
             let Some(slot) =
-                self.scope_mut(idx).hooks.slots.get_mut(job.slot).and_then(|s| s.downcast_mut::<EffectSlot>())
+                self.arena.scope_mut(idx).hooks.slots.get_mut(job.slot).and_then(|s| s.downcast_mut::<EffectSlot>())
             else {
                 continue;
             };
@@ -76,8 +76,13 @@ impl Layout {
             match outcome {
                 Ok(result) => {
                     let task = result.task.map(|f| self.spawn_guarded(job.scope, f));
-                    if let Some(slot) =
-                        self.scope_mut(idx).hooks.slots.get_mut(job.slot).and_then(|s| s.downcast_mut::<EffectSlot>())
+                    if let Some(slot) = self
+                        .arena
+                        .scope_mut(idx)
+                        .hooks
+                        .slots
+                        .get_mut(job.slot)
+                        .and_then(|s| s.downcast_mut::<EffectSlot>())
                     {
                         slot.cleanup = result.cleanup;
                         slot.task = task;

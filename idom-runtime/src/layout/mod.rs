@@ -30,7 +30,6 @@
 //! - A panic in a component's render, effect, cleanup or handler is caught: that component shows an
 //!   error node (with the message in debug builds) and everything else goes on.
 
-mod arena;
 mod effects;
 mod render;
 mod scheduler;
@@ -43,7 +42,7 @@ use std::sync::Arc;
 
 use futures_util::FutureExt as _;
 
-pub(crate) use arena::{Ids, Kind, MNode, NONE, ScopeData, Slot};
+pub(crate) use crate::arena::{Arena, Ids, Kind, MNode, NONE, ScopeData};
 pub(crate) use scheduler::panic_message;
 pub(crate) use update::make_update;
 
@@ -53,7 +52,6 @@ use crate::protocol::{LayoutEvent, LayoutUpdate, PatchOp};
 use crate::scope::{EffectJob, RenderQueue, ScopeId, ScopeSignal};
 use crate::sync::OrPoisoned as _;
 use crate::vdom::Component;
-use crate::vdom::{Str, Tag};
 
 /// How many times one `render` re-runs components that were queued while it rendered (context
 /// readers, state set during render) before it leaves the rest for the next call.
@@ -87,9 +85,7 @@ const MAX_PASSES: usize = 32;
 /// # });
 /// ```
 pub struct Layout {
-    pub(crate) slots: Vec<Slot>,
-    pub(super) free: Vec<u32>,
-    pub(super) root: u32,
+    pub(crate) arena: Arena,
     pub(super) pending_root: Option<Element>,
     pub(crate) shared: Arc<RenderQueue>,
     pub(super) effects: Vec<EffectJob>,
@@ -111,10 +107,8 @@ impl Layout {
 
     /// A layout of any element (components inside it are mounted as usual).
     pub fn from_element(root: impl Into<Element>) -> Self {
-        let mut layout = Layout {
-            slots: Vec::new(),
-            free: Vec::new(),
-            root: NONE,
+        Layout {
+            arena: Arena::new(),
             pending_root: Some(root.into()),
             shared: Arc::new(RenderQueue::new()),
             effects: Vec::new(),
@@ -123,16 +117,7 @@ impl Layout {
             orphan_tasks: Vec::new(),
             spare_signals: Vec::new(),
             spare_queued: Vec::new(),
-        };
-        let container = Tag::new(Str::Borrowed(""));
-        layout.root = layout.alloc(MNode {
-            parent: NONE,
-            index: 0,
-            count: 1,
-            irregular: 0,
-            kind: Kind::Element(Box::new(container)),
-        });
-        layout
+        }
     }
 
     /// Waits until something changed and returns the update. The first call mounts the tree and
@@ -157,7 +142,7 @@ impl Layout {
         if let Some(root) = self.pending_root.take() {
             self.mount_root(root);
             let mut json = String::new();
-            self.write_node(self.root, &mut json);
+            self.write_node(self.arena.root, &mut json);
             ops.push(PatchOp {
                 op: crate::protocol::Op::Add,
                 path: String::new(),
@@ -173,7 +158,7 @@ impl Layout {
                 break;
             }
             for &idx in &queued {
-                let still_dirty = matches!(self.node(idx).map(|n| &n.kind), Some(Kind::Component(s)) if s.dirty);
+                let still_dirty = matches!(self.arena.node(idx).map(|n| &n.kind), Some(Kind::Component(s)) if s.dirty);
                 if still_dirty {
                     self.rerender_scope(idx, &mut ops);
                 }
@@ -200,10 +185,10 @@ impl Layout {
             tracing::debug!(target = %event.target, "event for an unknown target dropped");
             return;
         };
-        let Some(Kind::Element(el)) = self.node(idx).map(|n| &n.kind) else { return };
+        let Some(Kind::Element(el)) = self.arena.node(idx).map(|n| &n.kind) else { return };
         let Some((_, handler)) = el.handlers.iter().find(|(e, _)| e.wire == wire) else { return };
         let func = handler.func.clone();
-        let owner = self.owner_scope(idx);
+        let owner = self.arena.owner_scope(idx);
         let data = Event::from_data(event.data);
         match (catch_unwind(AssertUnwindSafe(|| func(data))), owner) {
             (Ok(None), _) => {}
@@ -224,14 +209,14 @@ impl Layout {
     /// The current model, as the client holds it after applying every update so far.
     pub fn model(&self) -> serde_json::Value {
         let mut json = String::new();
-        self.write_node(self.root, &mut json);
+        self.write_node(self.arena.root, &mut json);
         serde_json::from_str(&json).unwrap_or(serde_json::Value::Null)
     }
 
     /// The current model as JSON text.
     pub fn model_json(&self) -> String {
         let mut json = String::new();
-        self.write_node(self.root, &mut json);
+        self.write_node(self.arena.root, &mut json);
         json
     }
 
@@ -249,7 +234,7 @@ impl Layout {
     }
 
     pub(crate) fn root_node(&self) -> u32 {
-        self.root
+        self.arena.root
     }
 
     /// Whether a component is queued for re-rendering.
@@ -264,10 +249,10 @@ impl Drop for Layout {
         for task in self.orphan_tasks.drain(..) {
             task.abort();
         }
-        if self.root == NONE || self.pending_root.is_some() {
+        if self.arena.root == NONE || self.pending_root.is_some() {
             return;
         }
-        let children = std::mem::take(self.children_mut(self.root));
+        let children = std::mem::take(self.arena.children_mut(self.arena.root));
         for c in children {
             self.unmount(c);
         }

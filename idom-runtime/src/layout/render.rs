@@ -15,10 +15,10 @@ impl Layout {
     // rendering
 
     pub(super) fn mount_root(&mut self, root: Element) {
-        let root_idx = self.root;
+        let root_idx = self.arena.root;
         self.mount_children(root_idx, splice(root), 0);
-        let len = self.n(root_idx).children_count_sum(self);
-        if let Kind::Element(e) = &mut self.n_mut(root_idx).kind {
+        let len = self.arena.n(root_idx).children_count_sum(&self.arena);
+        if let Kind::Element(e) = &mut self.arena.n_mut(root_idx).kind {
             e.len = len;
         }
     }
@@ -32,34 +32,36 @@ impl Layout {
         for (i, child) in list.into_iter().enumerate() {
             ids.push(self.mount(child, parent, i as u32, depth));
         }
-        *self.children_mut(parent) = ids;
-        self.recount(parent);
+        *self.arena.children_mut(parent) = ids;
+        self.arena.recount(parent);
     }
 
     /// Mounts a child under `parent`, at position `index` of its children.
     pub(crate) fn mount(&mut self, element: Element, parent: u32, index: u32, depth: u32) -> u32 {
         match element.0 {
-            Node::Text(text) => self.alloc(MNode { parent, index, count: 1, irregular: 0, kind: Kind::Text(text) }),
+            Node::Text(text) => {
+                self.arena.alloc(MNode { parent, index, count: 1, irregular: 0, kind: Kind::Text(text) })
+            }
             Node::Empty | Node::Merged => {
-                self.alloc(MNode { parent, index, count: 0, irregular: 0, kind: Kind::Empty })
+                self.arena.alloc(MNode { parent, index, count: 0, irregular: 0, kind: Kind::Empty })
             }
             Node::Fragment(items) if items.is_empty() => {
-                self.alloc(MNode { parent, index, count: 0, irregular: 0, kind: Kind::Empty })
+                self.arena.alloc(MNode { parent, index, count: 0, irregular: 0, kind: Kind::Empty })
             }
             Node::Fragment(items) => {
                 let kind = Kind::Group(Box::default());
-                let idx = self.alloc(MNode { parent, index, count: 0, irregular: 0, kind });
+                let idx = self.arena.alloc(MNode { parent, index, count: 0, irregular: 0, kind });
                 self.mount_children(idx, items, depth);
                 idx
             }
             Node::Tag(mut tag) => {
                 // The tag's box becomes the mounted element; its content becomes child nodes.
                 let content = std::mem::take(&mut tag.content);
-                let idx = self.alloc(MNode { parent, index, count: 1, irregular: 0, kind: Kind::Element(tag) });
+                let idx = self.arena.alloc(MNode { parent, index, count: 1, irregular: 0, kind: Kind::Element(tag) });
                 self.register_static_targets(idx);
                 self.mount_children(idx, content, depth);
-                let len = self.n(idx).children_count_sum(self);
-                if let Kind::Element(e) = &mut self.n_mut(idx).kind {
+                let len = self.arena.n(idx).children_count_sum(&self.arena);
+                if let Kind::Element(e) = &mut self.arena.n_mut(idx).kind {
                     e.len = len;
                 }
                 idx
@@ -77,8 +79,13 @@ impl Layout {
                     depth: depth + 1,
                     dirty: false,
                 };
-                let idx =
-                    self.alloc(MNode { parent, index, count: 0, irregular: 0, kind: Kind::Component(Box::new(scope)) });
+                let idx = self.arena.alloc(MNode {
+                    parent,
+                    index,
+                    count: 0,
+                    irregular: 0,
+                    kind: Kind::Component(Box::new(scope)),
+                });
                 let (output, effects) = self.render_scope(idx);
                 self.mount_children(idx, output, depth + 1);
                 self.effects.extend(effects);
@@ -90,8 +97,8 @@ impl Layout {
     /// Runs a component's render with its hooks; returns its output as a children list and the
     /// effects it scheduled. A panic becomes an error node and marks the instance failed.
     pub(super) fn render_scope(&mut self, idx: u32) -> (Vec<Element>, Vec<EffectJob>) {
-        let scope_id = ScopeId { idx, generation: self.generation(idx) };
-        let scope = self.scope_mut(idx);
+        let scope_id = ScopeId { idx, generation: self.arena.generation(idx) };
+        let scope = self.arena.scope_mut(idx);
         scope.dirty = false;
         if let Some(signal) = &scope.signal {
             signal.queued.store(false, Ordering::Release);
@@ -115,7 +122,7 @@ impl Layout {
             };
             catch_unwind(AssertUnwindSafe(|| props.render(&mut cx)))
         };
-        let scope = self.scope_mut(idx);
+        let scope = self.arena.scope_mut(idx);
         scope.hooks = hooks;
         scope.signal = signal;
         match result {
@@ -124,7 +131,7 @@ impl Layout {
                 let message = panic_message(&*panic);
                 tracing::error!(component = props.name(), %message, "component failed to render");
                 let node = error_node(props.name(), &message);
-                self.scope_mut(idx).failed = Some(message);
+                self.arena.scope_mut(idx).failed = Some(message);
                 (vec![node], Vec::new())
             }
         }
@@ -132,13 +139,13 @@ impl Layout {
 
     /// Re-renders a queued component in place and fixes the counts above it.
     pub(super) fn rerender_scope(&mut self, idx: u32, ops: &mut Vec<PatchOp>) {
-        let old_count = self.n(idx).count;
-        let (host, base) = self.locate(idx);
-        let mut host_path = self.element_path(host);
+        let old_count = self.arena.n(idx).count;
+        let (host, base) = self.arena.locate(idx);
+        let mut host_path = self.arena.element_path(host);
         self.update_component(idx, host, &mut host_path, base, ops);
-        let new_count = self.n(idx).count;
+        let new_count = self.arena.n(idx).count;
         if new_count != old_count {
-            self.propagate_count(idx, old_count, new_count);
+            self.arena.propagate_count(idx, old_count, new_count);
         }
     }
 
@@ -170,9 +177,9 @@ impl ScopeHost for Host<'_> {
 
     fn ancestors(&self, found: &mut AncestorVisitor<'_>) {
         let layout = self.layout;
-        let mut cur = layout.n(self.node).parent;
+        let mut cur = layout.arena.n(self.node).parent;
         while cur != NONE {
-            let node = layout.n(cur);
+            let node = layout.arena.n(cur);
             if let Kind::Component(scope) = &node.kind
                 && found(scope.props.as_any(), &scope.hooks.slots)
             {

@@ -20,7 +20,7 @@ impl Layout {
     pub(super) fn take_queued(&mut self) -> Vec<u32> {
         let failures = std::mem::take(&mut *self.shared.failures.lock().or_poisoned());
         for (id, message) in failures {
-            if self.scope_alive(id) {
+            if self.arena.scope_alive(id) {
                 self.fail_scope(id.idx, message);
             }
         }
@@ -29,8 +29,8 @@ impl Layout {
         std::mem::swap(&mut signals, &mut *self.shared.queue.lock().or_poisoned());
         let mut dirty = std::mem::take(&mut self.spare_queued);
         for signal in signals.drain(..) {
-            if signal.queued.load(Ordering::Acquire) && self.scope_alive(signal.id) {
-                let scope = self.scope_mut(signal.id.idx);
+            if signal.queued.load(Ordering::Acquire) && self.arena.scope_alive(signal.id) {
+                let scope = self.arena.scope_mut(signal.id.idx);
                 if !scope.dirty {
                     scope.dirty = true;
                     dirty.push(signal.id.idx);
@@ -38,15 +38,15 @@ impl Layout {
             }
         }
         self.spare_signals = signals;
-        dirty.sort_by_key(|&idx| self.scope(idx).depth);
+        dirty.sort_by_key(|&idx| self.arena.scope(idx).depth);
         dirty
     }
 
     pub(super) fn fail_scope(&mut self, idx: u32, message: String) {
-        tracing::error!(component = self.scope(idx).props.name(), %message, "component failed");
-        let generation = self.generation(idx);
+        tracing::error!(component = self.arena.scope(idx).props.name(), %message, "component failed");
+        let generation = self.arena.generation(idx);
         let shared = Arc::downgrade(&self.shared);
-        let scope = self.scope_mut(idx);
+        let scope = self.arena.scope_mut(idx);
         if scope.failed.is_none() {
             scope.failed = Some(message);
         }
@@ -55,9 +55,9 @@ impl Layout {
     }
 
     pub(super) fn spawn_owned(&mut self, owner: u32, future: BoxFuture) {
-        let id = ScopeId { idx: owner, generation: self.generation(owner) };
+        let id = ScopeId { idx: owner, generation: self.arena.generation(owner) };
         let handle = self.spawn_guarded(id, future);
-        let tasks = &mut self.scope_mut(owner).tasks;
+        let tasks = &mut self.arena.scope_mut(owner).tasks;
         tasks.retain(|t| !t.is_finished());
         tasks.push(handle);
     }

@@ -9,13 +9,13 @@ impl Layout {
 
     pub(super) fn resolve_target(&self, target: &str) -> Option<(u32, &'static str)> {
         if let Some(&(idx, generation, wire)) = self.static_targets.get(target) {
-            return (self.slots.get(idx as usize)?.generation == generation).then_some((idx, wire));
+            return (self.arena.slots.get(idx as usize)?.generation == generation).then_some((idx, wire));
         }
         let mut parts = target.splitn(3, ':');
         let idx: u32 = parts.next()?.parse().ok()?;
         let generation: u32 = parts.next()?.parse().ok()?;
         let wire = parts.next()?;
-        let slot = self.slots.get(idx as usize)?;
+        let slot = self.arena.slots.get(idx as usize)?;
         if slot.generation != generation {
             return None;
         }
@@ -25,8 +25,8 @@ impl Layout {
     }
 
     pub(crate) fn register_static_targets(&mut self, idx: u32) {
-        let generation = self.generation(idx);
-        if let Kind::Element(el) = &self.n(idx).kind
+        let generation = self.arena.generation(idx);
+        if let Kind::Element(el) = &self.arena.n(idx).kind
             && el.handlers.iter().any(|(_, h)| h.target.is_some())
         {
             let found: Vec<_> = el.handlers.iter().filter_map(|(e, h)| Some((h.target.clone()?, e.wire))).collect();

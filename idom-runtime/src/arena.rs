@@ -1,9 +1,13 @@
-//! The arena: mounted nodes in slots with generations, and the counts that map a node to its
-//! place in the model.
+//! The arena: the mounted tree. Nodes live in slots with generations (a slot freed by an unmount
+//! is reused, its generation bumped, so a stale id never reaches another node), and each node
+//! caches how many model nodes it stands for, which maps it to its place in the model without a
+//! walk of its siblings in the common case.
+//!
+//! The arena sits below the layout and the diff: the layout mounts and renders into it, the diff
+//! reconciles it, and the JSON writer reads it; none of them is imported here.
 
 use std::sync::Arc;
 
-use super::Layout;
 use crate::Key;
 use crate::scope::{HookState, ScopeId, ScopeSignal};
 use crate::vdom::AnyComponent;
@@ -12,8 +16,8 @@ use crate::vdom::{OneOrMany, Str, Tag, push_int};
 pub(crate) const NONE: u32 = u32::MAX;
 
 pub(crate) struct Slot {
-    pub(super) generation: u32,
-    pub(super) node: Option<MNode>,
+    pub(crate) generation: u32,
+    pub(crate) node: Option<MNode>,
 }
 
 /// A mounted node.
@@ -69,9 +73,28 @@ pub(crate) struct ScopeData {
     pub(crate) dirty: bool,
 }
 
-impl Layout {
-    // -----------------------------------------------------------------------------------------
-    // arena
+/// The mounted tree: slots of nodes, the free list, and the root container.
+pub(crate) struct Arena {
+    pub(crate) slots: Vec<Slot>,
+    free: Vec<u32>,
+    /// The root container (`{"tagName": ""}`), never removed.
+    pub(crate) root: u32,
+}
+
+impl Arena {
+    /// An arena holding only the root container.
+    pub(crate) fn new() -> Self {
+        let mut arena = Arena { slots: Vec::new(), free: Vec::new(), root: NONE };
+        let container = Tag::new(Str::Borrowed(""));
+        arena.root = arena.alloc(MNode {
+            parent: NONE,
+            index: 0,
+            count: 1,
+            irregular: 0,
+            kind: Kind::Element(Box::new(container)),
+        });
+        arena
+    }
 
     pub(crate) fn alloc(&mut self, node: MNode) -> u32 {
         match self.free.pop() {
@@ -86,7 +109,7 @@ impl Layout {
         }
     }
 
-    pub(super) fn release(&mut self, idx: u32) {
+    pub(crate) fn release(&mut self, idx: u32) {
         let slot = &mut self.slots[idx as usize];
         slot.node = None;
         slot.generation = slot.generation.wrapping_add(1);
@@ -123,7 +146,7 @@ impl Layout {
         }
     }
 
-    pub(super) fn scope_alive(&self, id: ScopeId) -> bool {
+    pub(crate) fn scope_alive(&self, id: ScopeId) -> bool {
         self.slots.get(id.idx as usize).is_some_and(|s| {
             s.generation == id.generation && matches!(s.node.as_ref().map(|n| &n.kind), Some(Kind::Component(_)))
         })
@@ -143,7 +166,7 @@ impl Layout {
     }
 
     /// The component that owns a node (the nearest component at or above it).
-    pub(super) fn owner_scope(&self, idx: u32) -> Option<u32> {
+    pub(crate) fn owner_scope(&self, idx: u32) -> Option<u32> {
         let mut cur = idx;
         while cur != NONE {
             let node = self.n(cur);
@@ -161,7 +184,7 @@ impl Layout {
     }
 
     /// After a component's count changed outside its parent's diff, fixes the parents' caches.
-    pub(super) fn propagate_count(&mut self, mut idx: u32, mut old: u32, mut new: u32) {
+    pub(crate) fn propagate_count(&mut self, mut idx: u32, mut old: u32, mut new: u32) {
         loop {
             let parent = self.n(idx).parent;
             let pnode = self.n_mut(parent);
@@ -218,10 +241,10 @@ impl Layout {
 
     /// The JSON Pointer of an element in the model.
     pub(crate) fn element_path(&self, idx: u32) -> String {
-        fn push(layout: &Layout, idx: u32, path: &mut String) {
-            if idx != layout.root {
-                let (host, i) = layout.locate(idx);
-                push(layout, host, path);
+        fn push(arena: &Arena, idx: u32, path: &mut String) {
+            if idx != arena.root {
+                let (host, i) = arena.locate(idx);
+                push(arena, host, path);
                 path.push_str("/children/");
                 push_int(path, i as i128);
             }
@@ -243,7 +266,7 @@ impl MNode {
         }
     }
 
-    pub(super) fn children_count_sum(&self, layout: &Layout) -> u32 {
-        self.children().iter().map(|&c| layout.n(c).count).sum()
+    pub(crate) fn children_count_sum(&self, arena: &Arena) -> u32 {
+        self.children().iter().map(|&c| arena.n(c).count).sum()
     }
 }
