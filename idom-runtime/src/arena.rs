@@ -256,6 +256,68 @@ impl Arena {
     }
 }
 
+impl Arena {
+    /// The model nodes the children in `list` stand for.
+    pub(crate) fn count_sum(&self, list: &[u32]) -> usize {
+        list.iter().map(|&c| self.n(c).count as usize).sum()
+    }
+
+    /// The depth of components a child of `owner` is mounted at (that of the nearest component at
+    /// or above `owner`; 0 outside any).
+    pub(crate) fn child_depth(&self, owner: u32) -> u32 {
+        let mut cur = owner;
+        loop {
+            match &self.n(cur).kind {
+                Kind::Component(s) => return s.depth,
+                _ if self.n(cur).parent == NONE => return 0,
+                _ => cur = self.n(cur).parent,
+            }
+        }
+    }
+
+    /// The model nodes (elements and texts) a node stands for, in order.
+    pub(crate) fn flatten(&self, idx: u32, out: &mut Vec<u32>) {
+        let node = self.n(idx);
+        match &node.kind {
+            Kind::Element(_) | Kind::Text(_) => out.push(idx),
+            Kind::Component(_) | Kind::Group(_) | Kind::Empty => {
+                node.children().iter().for_each(|&c| self.flatten(c, out))
+            }
+        }
+    }
+}
+
+/// The id the client sends back with an event: the element's slot, that slot's generation and the
+/// event's wire name, as the text `"slot:generation:event"`. The generation makes a target of an
+/// unmounted element useless once its slot holds another node. This type is the only place that
+/// writes or reads that text.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct TargetId<'a> {
+    pub(crate) node: u32,
+    pub(crate) generation: u32,
+    pub(crate) event: &'a str,
+}
+
+impl<'a> TargetId<'a> {
+    /// Appends the target's text (nothing in it needs JSON escaping).
+    pub(crate) fn write(&self, out: &mut String) {
+        push_int(out, self.node.into());
+        out.push(':');
+        push_int(out, self.generation.into());
+        out.push(':');
+        out.push_str(self.event);
+    }
+
+    /// Reads a target's text; `None` for anything that is not one.
+    pub(crate) fn parse(text: &'a str) -> Option<Self> {
+        let mut parts = text.splitn(3, ':');
+        let node = parts.next()?.parse().ok()?;
+        let generation = parts.next()?.parse().ok()?;
+        let event = parts.next()?;
+        Some(TargetId { node, generation, event })
+    }
+}
+
 impl MNode {
     pub(crate) fn children(&self) -> &[u32] {
         match &self.kind {

@@ -34,7 +34,6 @@ mod effects;
 mod render;
 mod scheduler;
 mod targets;
-mod update;
 
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -44,11 +43,11 @@ use futures_util::FutureExt as _;
 
 pub(crate) use crate::arena::{Arena, Ids, Kind, MNode, NONE, ScopeData};
 pub(crate) use scheduler::panic_message;
-pub(crate) use update::make_update;
 
 use crate::Element;
+use crate::diff::PatchSink;
 use crate::event::Event;
-use crate::protocol::{LayoutEvent, LayoutUpdate, PatchOp};
+use crate::protocol::{JsonPatch, LayoutEvent, LayoutUpdate, write_node};
 use crate::scope::{EffectJob, RenderQueue, ScopeId, ScopeSignal};
 use crate::sync::OrPoisoned as _;
 use crate::vdom::Component;
@@ -138,20 +137,19 @@ impl Layout {
 
     /// Renders whatever is queued, without waiting; `None` when nothing changed.
     pub fn try_render(&mut self) -> Option<LayoutUpdate> {
-        let mut ops = Vec::new();
         if let Some(root) = self.pending_root.take() {
             self.mount_root(root);
-            let mut json = String::new();
-            self.write_node(self.arena.root, &mut json);
-            ops.push(PatchOp {
-                op: crate::protocol::Op::Add,
-                path: String::new(),
-                from: None,
-                value: Some(crate::protocol::Json(json)),
-            });
+            let update = JsonPatch::whole_model(&self.arena);
             self.run_effects();
-            return Some(LayoutUpdate { path: String::new(), changes: ops });
+            return Some(update);
         }
+        let mut patch = JsonPatch::new();
+        self.render_queued(&mut patch);
+        patch.finish()
+    }
+
+    /// Renders the queued components (after the first render), their changes going to `sink`.
+    pub(crate) fn render_queued<S: PatchSink>(&mut self, sink: &mut S) {
         for _ in 0..MAX_PASSES {
             let mut queued = self.take_queued();
             if queued.is_empty() {
@@ -160,14 +158,13 @@ impl Layout {
             for &idx in &queued {
                 let still_dirty = matches!(self.arena.node(idx).map(|n| &n.kind), Some(Kind::Component(s)) if s.dirty);
                 if still_dirty {
-                    self.rerender_scope(idx, &mut ops);
+                    self.rerender_scope(idx, sink);
                 }
             }
             queued.clear();
             self.spare_queued = queued;
         }
         self.run_effects();
-        if ops.is_empty() { None } else { Some(make_update(ops)) }
     }
 
     /// Delivers an event to the handler registered under `event.target` and runs it. A sync
@@ -209,14 +206,14 @@ impl Layout {
     /// The current model, as the client holds it after applying every update so far.
     pub fn model(&self) -> serde_json::Value {
         let mut json = String::new();
-        self.write_node(self.arena.root, &mut json);
+        write_node(&self.arena, self.arena.root, &mut json);
         serde_json::from_str(&json).unwrap_or(serde_json::Value::Null)
     }
 
     /// The current model as JSON text.
     pub fn model_json(&self) -> String {
         let mut json = String::new();
-        self.write_node(self.arena.root, &mut json);
+        write_node(&self.arena, self.arena.root, &mut json);
         json
     }
 

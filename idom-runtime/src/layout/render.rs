@@ -4,10 +4,12 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
-use super::{Ids, Kind, Layout, MNode, NONE, ScopeData, panic_message};
+use super::{Arena, Ids, Kind, Layout, MNode, NONE, ScopeData, panic_message};
 use crate::Element;
-use crate::protocol::PatchOp;
+use crate::diff::{Diff, PatchSink, Place, Reconciler, warn_duplicate_keys};
+use crate::event::EventName;
 use crate::scope::{AncestorVisitor, EffectJob, HookContext, HookState, RenderQueue, ScopeHost, ScopeId};
+use crate::vdom::Handler;
 use crate::vdom::{Node, splice, trim_trailing_places};
 
 impl Layout {
@@ -27,7 +29,7 @@ impl Layout {
     /// counts. A list with a key twice is mounted all the same, with a warning.
     pub(super) fn mount_children(&mut self, parent: u32, mut list: Vec<Element>, depth: u32) {
         trim_trailing_places(&mut list);
-        self.warn_duplicate_keys(parent, &list);
+        warn_duplicate_keys(&self.arena, parent, &list);
         let mut ids = Ids::with_capacity(list.len());
         for (i, child) in list.into_iter().enumerate() {
             ids.push(self.mount(child, parent, i as u32, depth));
@@ -138,29 +140,46 @@ impl Layout {
     }
 
     /// Re-renders a queued component in place and fixes the counts above it.
-    pub(super) fn rerender_scope(&mut self, idx: u32, ops: &mut Vec<PatchOp>) {
+    pub(super) fn rerender_scope<S: PatchSink>(&mut self, idx: u32, sink: &mut S) {
         let old_count = self.arena.n(idx).count;
         let (host, base) = self.arena.locate(idx);
-        let mut host_path = self.arena.element_path(host);
-        self.update_component(idx, host, &mut host_path, base, ops);
+        let mut path = self.arena.element_path(host);
+        self.render_component(idx, &mut Place { host, path: &mut path, base }, sink);
         let new_count = self.arena.n(idx).count;
         if new_count != old_count {
             self.arena.propagate_count(idx, old_count, new_count);
         }
     }
+}
 
-    /// Renders a component (its props already set) and diffs its output into the model.
-    pub(crate) fn update_component(
-        &mut self,
-        idx: u32,
-        host: u32,
-        host_path: &mut String,
-        base: usize,
-        ops: &mut Vec<PatchOp>,
-    ) {
-        let (output, effects) = self.render_scope(idx);
-        self.diff_children(idx, output, host, host_path, base, ops);
+/// The layout as the tree the diff reconciles.
+impl Reconciler for Layout {
+    fn arena(&self) -> &Arena {
+        &self.arena
+    }
+
+    fn arena_mut(&mut self) -> &mut Arena {
+        &mut self.arena
+    }
+
+    fn mount(&mut self, element: Element, parent: u32, index: u32, depth: u32) -> u32 {
+        Layout::mount(self, element, parent, index, depth)
+    }
+
+    fn unmount(&mut self, id: u32) {
+        Layout::unmount(self, id);
+    }
+
+    fn render_component<S: PatchSink>(&mut self, id: u32, at: &mut Place<'_>, sink: &mut S) {
+        let (output, effects) = self.render_scope(id);
+        Diff { tree: self, sink }.children(id, output, at);
         self.effects.extend(effects);
+    }
+
+    fn handlers_replaced(&mut self, id: u32, old: &[(EventName, Handler)]) {
+        let generation = self.arena.generation(id);
+        self.forget_static_targets(id, generation, old);
+        self.register_static_targets(id);
     }
 }
 

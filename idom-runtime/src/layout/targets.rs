@@ -1,6 +1,7 @@
 //! Handler targets: the ids the client sends back with an event, resolved to an element and event.
 
 use super::{Kind, Layout};
+use crate::arena::TargetId;
 use crate::vdom::Handler;
 
 impl Layout {
@@ -11,17 +12,14 @@ impl Layout {
         if let Some(&(idx, generation, wire)) = self.static_targets.get(target) {
             return (self.arena.slots.get(idx as usize)?.generation == generation).then_some((idx, wire));
         }
-        let mut parts = target.splitn(3, ':');
-        let idx: u32 = parts.next()?.parse().ok()?;
-        let generation: u32 = parts.next()?.parse().ok()?;
-        let wire = parts.next()?;
-        let slot = self.arena.slots.get(idx as usize)?;
-        if slot.generation != generation {
+        let id = TargetId::parse(target)?;
+        let slot = self.arena.slots.get(id.node as usize)?;
+        if slot.generation != id.generation {
             return None;
         }
         let Some(Kind::Element(el)) = slot.node.as_ref().map(|n| &n.kind) else { return None };
-        let (event, handler) = el.handlers.iter().find(|(e, _)| e.wire == wire)?;
-        handler.target.is_none().then_some((idx, event.wire))
+        let (event, handler) = el.handlers.iter().find(|(e, _)| e.wire == id.event)?;
+        handler.target.is_none().then_some((id.node, event.wire))
     }
 
     pub(crate) fn register_static_targets(&mut self, idx: u32) {

@@ -8,6 +8,17 @@
 //!
 //! Patch values are kept as JSON text from the moment the layout writes them, so an update is
 //! serialised without building a `serde_json::Value` of the model.
+//!
+//! `json.rs` holds the one JSON string escaper and the model's JSON (of mounted nodes and of
+//! elements); `patch.rs` is the JSON Patch writer, the [`PatchSink`](crate::diff::PatchSink) that
+//! turns the diff's operations into RFC 6902 and chooses each update's path.
+
+mod json;
+mod patch;
+
+use json::json_str;
+pub(crate) use json::write_node;
+pub(crate) use patch::JsonPatch;
 
 use std::fmt::{self, Write as _};
 
@@ -97,11 +108,11 @@ impl PatchOp {
         let _ = write!(out, "{{\"op\":\"{op}\",");
         if let Some(from) = &self.from {
             out.push_str("\"from\":");
-            write_json_str(out, from);
+            json_str(out, from);
             out.push(',');
         }
         out.push_str("\"path\":");
-        write_json_str(out, &self.path);
+        json_str(out, &self.path);
         if let Some(value) = &self.value {
             out.push_str(",\"value\":");
             out.push_str(&value.0);
@@ -138,7 +149,7 @@ impl LayoutUpdate {
     /// Appends the wire message to `out`.
     pub fn write_message(&self, out: &mut String) {
         out.push_str("{\"type\":\"layout-update\",\"path\":");
-        write_json_str(out, &self.path);
+        json_str(out, &self.path);
         out.push_str(",\"changes\":[");
         for (i, change) in self.changes.iter().enumerate() {
             if i > 0 {
@@ -241,43 +252,6 @@ pub fn decode_update(text: &str) -> Result<LayoutUpdate, serde_json::Error> {
     Ok(LayoutUpdate { path: msg.path, changes: msg.changes })
 }
 
-/// Writes `s` as a JSON string literal.
-pub(crate) fn write_json_str(out: &mut String, s: &str) {
-    out.push('"');
-    let bytes = s.as_bytes();
-    let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let escape: Option<&str> = match b {
-            b'"' => Some("\\\""),
-            b'\\' => Some("\\\\"),
-            b'\n' => Some("\\n"),
-            b'\r' => Some("\\r"),
-            b'\t' => Some("\\t"),
-            0..=0x1f => None,
-            _ => continue,
-        };
-        out.push_str(&s[start..i]);
-        match escape {
-            Some(e) => out.push_str(e),
-            None => {
-                let _ = write!(out, "\\u{b:04x}");
-            }
-        }
-        start = i + 1;
-    }
-    out.push_str(&s[start..]);
-    out.push('"');
-}
-
-/// Escapes one reference token of a JSON Pointer (`~` -> `~0`, `/` -> `~1`).
-pub(crate) fn push_pointer_token(out: &mut String, token: &str) {
-    if token.contains(['~', '/']) {
-        out.push_str(&token.replace('~', "~0").replace('/', "~1"));
-    } else {
-        out.push_str(token);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,7 +260,7 @@ mod tests {
     fn json_strings_escape_like_serde() {
         for s in ["plain", "q\"uote", "back\\slash", "nl\n", "\u{1}ctl", "ünï", "</script>"] {
             let mut out = String::new();
-            write_json_str(&mut out, s);
+            json_str(&mut out, s);
             assert_eq!(serde_json::from_str::<String>(&out).unwrap(), s);
         }
     }

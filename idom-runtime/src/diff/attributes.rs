@@ -1,0 +1,110 @@
+//! An element's attributes and handlers: a matched element keeps what did not change, and the
+//! sink hears of each attribute or handler that appeared, changed or went away.
+
+use super::{Diff, ElementRef, PatchSink, Reconciler};
+use crate::Key;
+use crate::arena::Kind;
+use crate::event::EventName;
+use crate::vdom::{AttrValue, Handler, OneOrMany, Str};
+
+/// How a list of named items changed, member by member.
+enum Change<'a, T> {
+    /// The list was empty and now holds these.
+    All(&'a [T]),
+    /// The list is empty now.
+    Cleared,
+    Removed(&'a T),
+    /// Added, or changed (`true`).
+    Set(&'a T, bool),
+}
+
+/// Compares two lists of named items: removals first, then additions and changes in new order.
+fn diff_named<'a, T, N: AsRef<str> + ?Sized>(
+    old: &'a [T],
+    new: &'a [T],
+    name: impl Fn(&T) -> &N,
+    equal: impl Fn(&T, &T) -> bool,
+    mut emit: impl FnMut(Change<'a, T>),
+) {
+    if old.is_empty() {
+        if !new.is_empty() {
+            emit(Change::All(new));
+        }
+        return;
+    }
+    if new.is_empty() {
+        emit(Change::Cleared);
+        return;
+    }
+    for item in old {
+        let n = name(item).as_ref();
+        if !new.iter().any(|x| name(x).as_ref() == n) {
+            emit(Change::Removed(item));
+        }
+    }
+    for item in new {
+        let n = name(item).as_ref();
+        let previous = old.iter().find(|x| name(x).as_ref() == n);
+        if !previous.is_some_and(|p| equal(p, item)) {
+            emit(Change::Set(item, previous.is_some()));
+        }
+    }
+}
+
+/// Whether two handlers look the same to the client (same target, same options).
+fn same_on_the_wire(a: &Handler, b: &Handler) -> bool {
+    a.target == b.target && a.prevent_default == b.prevent_default && a.stop_propagation == b.stop_propagation
+}
+
+impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
+    /// Diffs the attributes and handlers of a matched element at `path`.
+    pub(super) fn diff_element(
+        &mut self,
+        id: u32,
+        key: Option<Key>,
+        attrs: OneOrMany<(Str, AttrValue)>,
+        handlers: OneOrMany<(EventName, Handler)>,
+        path: &str,
+    ) {
+        let generation = self.arena().generation(id);
+        let element = ElementRef { path, node: id, generation };
+        let Kind::Element(el) = &mut self.tree.arena_mut().n_mut(id).kind else { unreachable!("matched an element") };
+        el.key = key;
+        let sink = &mut *self.sink;
+        if el.attrs != attrs {
+            diff_named(
+                &el.attrs,
+                &attrs,
+                |(n, _)| n,
+                |a, b| a.1 == b.1,
+                |change| match change {
+                    Change::All(all) => sink.set_attributes(element, all),
+                    Change::Cleared => sink.remove_attributes(element),
+                    Change::Removed((name, _)) => sink.remove_attribute(element, name),
+                    Change::Set((name, value), replaces) => sink.set_attribute(element, name, value, replaces),
+                },
+            );
+            el.attrs = attrs;
+        }
+        let same_shape = el.handlers.len() == handlers.len()
+            && el.handlers.iter().zip(&handlers).all(|((e1, h1), (e2, h2))| e1 == e2 && same_on_the_wire(h1, h2));
+        if same_shape {
+            el.handlers = handlers;
+            return;
+        }
+        let old = std::mem::replace(&mut el.handlers, handlers);
+        diff_named(
+            &old,
+            &el.handlers,
+            |(e, _)| e.wire,
+            |a, b| same_on_the_wire(&a.1, &b.1),
+            |change| match change {
+                Change::All(all) => sink.set_handlers(element, all),
+                Change::Cleared => sink.remove_handlers(element),
+                Change::Removed((event, _)) => sink.remove_handler(element, *event),
+                Change::Set((event, handler), replaces) => sink.set_handler(element, *event, handler, replaces),
+            },
+        );
+        self.tree.handlers_replaced(id, &old);
+    }
+}

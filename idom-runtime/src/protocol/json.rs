@@ -1,0 +1,254 @@
+//! The model as JSON text: the one JSON string escaper, JSON Pointer escaping, and the JSON of
+//! mounted nodes and of elements, written straight into a `String` without building a
+//! `serde_json::Value`.
+
+use crate::Element;
+use crate::arena::{Arena, Kind, TargetId};
+use crate::vdom::{AttrValue, Handler, KeyRepr, Node, Tag, push_int};
+
+/// Writes `s` as a JSON string literal: `"`, `\` and control characters escaped (`\n`, `\r`,
+/// `\t`, else `\u00XX`), everything else copied, with the common case of nothing to escape as one
+/// copy. The only JSON string escaper of the crate.
+pub(crate) fn json_str(out: &mut String, s: &str) {
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push('"');
+    let mut start = 0;
+    while let Some(offset) = bytes[start..].iter().position(|&b| b < 0x20 || b == b'"' || b == b'\\') {
+        let i = start + offset;
+        out.push_str(&s[start..i]);
+        match bytes[i] {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            b => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 15)]));
+            }
+        }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
+}
+
+/// Appends `token` as one JSON Pointer reference token (RFC 6901: `~` as `~0`, `/` as `~1`).
+pub(crate) fn push_pointer_token(out: &mut String, token: &str) {
+    if token.contains(['~', '/']) {
+        out.push_str(&token.replace('~', "~0").replace('/', "~1"));
+    } else {
+        out.push_str(token);
+    }
+}
+
+/// Writes an attribute value: a string, `true`, or a `style` object.
+pub(crate) fn write_attr_value(value: &AttrValue, out: &mut String) {
+    match value {
+        AttrValue::Text(t) => json_str(out, t),
+        AttrValue::True => out.push_str("true"),
+        AttrValue::Style(s) => {
+            out.push('{');
+            for (i, (p, v)) in s.0.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                json_str(out, p);
+                out.push(':');
+                json_str(out, v);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// Writes a handler: its target (the fixed one, or the element's `target`) and its options.
+pub(crate) fn write_handler(target: TargetId<'_>, handler: &Handler, out: &mut String) {
+    out.push_str("{\"target\":");
+    match &handler.target {
+        Some(t) => json_str(out, t),
+        None => {
+            out.push('"');
+            target.write(out);
+            out.push('"');
+        }
+    }
+    if handler.prevent_default {
+        out.push_str(",\"preventDefault\":true");
+    }
+    if handler.stop_propagation {
+        out.push_str(",\"stopPropagation\":true");
+    }
+    out.push('}');
+}
+
+/// Writes `"tagName"`, `"key"` and `"attributes"` of an element (without the braces).
+fn write_head(tag: &Tag, out: &mut String) {
+    out.push_str("{\"tagName\":");
+    json_str(out, &tag.name);
+    if let Some(k) = &tag.key {
+        out.push_str(",\"key\":");
+        match &k.0 {
+            KeyRepr::Int(i) => {
+                out.push('"');
+                push_int(out, *i);
+                out.push('"');
+            }
+            KeyRepr::Str(s) => json_str(out, s),
+        }
+    }
+    if !tag.attrs.is_empty() {
+        out.push_str(",\"attributes\":{");
+        for (i, (name, value)) in tag.attrs.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            json_str(out, name);
+            out.push(':');
+            write_attr_value(value, out);
+        }
+        out.push('}');
+    }
+}
+
+/// Writes the JSON of a mounted model node (an element or a text); a component, group or hole
+/// standing alone is written as the array of its model nodes.
+pub(crate) fn write_node(arena: &Arena, idx: u32, out: &mut String) {
+    match &arena.n(idx).kind {
+        Kind::Text(t) => json_str(out, t),
+        Kind::Component(_) | Kind::Group(_) | Kind::Empty => {
+            out.push('[');
+            write_children(arena, idx, out);
+            out.push(']');
+        }
+        Kind::Element(el) => {
+            write_head(el, out);
+            if !el.handlers.is_empty() {
+                out.push_str(",\"eventHandlers\":{");
+                let generation = arena.generation(idx);
+                for (i, (event, handler)) in el.handlers.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    json_str(out, event.wire);
+                    out.push(':');
+                    write_handler(TargetId { node: idx, generation, event: event.wire }, handler, out);
+                }
+                out.push('}');
+            }
+            if el.len > 0 {
+                out.push_str(",\"children\":[");
+                write_children(arena, idx, out);
+                out.push(']');
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// Writes the model nodes of a node's children, comma-separated (components, groups and holes
+/// are spliced).
+pub(crate) fn write_children(arena: &Arena, idx: u32, out: &mut String) {
+    fn inner(arena: &Arena, idx: u32, out: &mut String, first: &mut bool) {
+        for &c in arena.children(idx) {
+            if let Kind::Component(_) | Kind::Group(_) | Kind::Empty = arena.n(c).kind {
+                inner(arena, c, out, first);
+            } else {
+                if !*first {
+                    out.push(',');
+                }
+                *first = false;
+                write_node(arena, c, out);
+            }
+        }
+    }
+    inner(arena, idx, out, &mut true);
+}
+
+/// Writes the model nodes of an element that is not mounted, comma-separated: components as
+/// `{"tagName": "", "component": "<name>"}`, no handlers.
+fn write_element(e: &Element, out: &mut String, first: &mut bool) {
+    fn separate(out: &mut String, first: &mut bool) {
+        if !std::mem::take(first) {
+            out.push(',');
+        }
+    }
+    match &e.0 {
+        Node::Empty | Node::Merged => {}
+        Node::Fragment(items) => items.iter().for_each(|c| write_element(c, out, first)),
+        Node::Text(t) => {
+            separate(out, first);
+            json_str(out, t);
+        }
+        Node::Component(c) => {
+            separate(out, first);
+            out.push_str("{\"tagName\":\"\",\"component\":");
+            json_str(out, c.props.name());
+            out.push('}');
+        }
+        Node::Tag(tag) => {
+            separate(out, first);
+            write_head(tag, out);
+            let mut children = String::new();
+            let mut none = true;
+            tag.content.iter().for_each(|c| write_element(c, &mut children, &mut none));
+            if !none {
+                out.push_str(",\"children\":[");
+                out.push_str(&children);
+                out.push(']');
+            }
+            out.push('}');
+        }
+    }
+}
+
+impl Element {
+    /// The JSON model of this element as a [`Layout`](crate::Layout) would show it, for elements
+    /// that contain no components (components render only inside a layout; here they appear as
+    /// `{"tagName": "", "component": "<name>"}`). Handler targets are left out; several nodes
+    /// (a fragment) are an array. Written by the same writer as the layout's model. Useful for
+    /// testing pure components.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut text = String::from("[");
+        let mut first = true;
+        write_element(self, &mut text, &mut first);
+        text.push(']');
+        let serde_json::Value::Array(mut nodes) =
+            serde_json::from_str(&text).expect("the model writer writes valid JSON")
+        else {
+            unreachable!("an array was written")
+        };
+        if nodes.len() == 1 { nodes.pop().unwrap_or_default() } else { serde_json::Value::Array(nodes) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_strings_round_trip_through_serde() {
+        let every_ascii: String = (0u8..0x80).map(char::from).collect();
+        for s in ["", "plain", "q\"uote", "back\\slash", "nl\n\r\t", "\u{1}ctl\u{1f}", "ünï", "</script>", &every_ascii]
+        {
+            let mut out = String::new();
+            json_str(&mut out, s);
+            assert_eq!(serde_json::from_str::<String>(&out).unwrap(), s);
+        }
+        for n in [0i128, 7, -7, 10, 99, 100, 4_294_967_295, i128::MAX, i128::MIN] {
+            let mut text = String::new();
+            push_int(&mut text, n);
+            assert_eq!(text, n.to_string());
+        }
+    }
+
+    #[test]
+    fn pointer_tokens_escape_tilde_and_slash() {
+        let mut out = String::new();
+        push_pointer_token(&mut out, "a/b~c");
+        assert_eq!(out, "a~1b~0c");
+    }
+}
