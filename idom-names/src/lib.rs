@@ -162,6 +162,14 @@ macro_rules! element_table {
             $(ElementName { tag: $ntag, builder: stringify!($n), kind: ElementKind::Normal },)*
             $(ElementName { tag: $vtag, builder: stringify!($v), kind: ElementKind::Void },)*
         ];
+
+        /// Whether `tag` (exactly as written) names a void element, which has no children and no
+        /// closing tag.
+        pub fn is_void(tag: &str) -> bool {
+            // A `match` on the void tags, not a search of ELEMENTS: prerendering asks this of every
+            // element it writes.
+            matches!(tag, $($vtag)|*)
+        }
     };
 }
 for_each_element!(element_table);
@@ -178,12 +186,6 @@ for_each_event!(event_table);
 /// `DIV`, not `linear_gradient`).
 pub fn element(tag: &str) -> Option<ElementName> {
     ELEMENTS.iter().copied().find(|e| e.tag == tag)
-}
-
-/// Whether `tag` (exactly as written) names a void element, which has no children and no closing
-/// tag.
-pub fn is_void(tag: &str) -> bool {
-    element(tag).is_some_and(|e| e.is_void())
 }
 
 /// The event with this HTML name (`onclick`) or wire name (`onClick`).
@@ -253,5 +255,8 @@ mod tests {
         assert!(!is_void("div") && !is_void("my-input") && !is_void("INPUT"));
         assert_eq!(event("onClick"), event("onclick"));
         assert_eq!(event("onclik"), None);
+        for e in ELEMENTS {
+            assert_eq!(is_void(e.tag), e.is_void(), "{}", e.tag);
+        }
     }
 }
