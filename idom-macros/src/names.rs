@@ -1,213 +1,12 @@
 //! The names `html!` knows: HTML and SVG elements, void elements, DOM events and handler
 //! modifiers, plus the "did you mean" suggestion used by every "unknown name" error.
 //!
-//! These tables mirror `idom_runtime::html::{ELEMENTS, VOID_ELEMENTS, events::ALL}` entry for
-//! entry (a test below reads the runtime's `html.rs` and compares), so a tag the macro accepts
-//! always has a builder function to expand to, and every builder is reachable from markup.
+//! Elements and events are idom-names' tables, the same ones the runtime's builders, event
+//! constants and prerendering are generated from, so a tag the macro accepts always has a builder
+//! function to expand to, and every builder is reachable from markup. Only the modifiers, which are
+//! the macro's own syntax, are listed here.
 
-/// Elements that may have children, as `(builder function, tag name as written in markup)`.
-pub(crate) const ELEMENTS: &[(&str, &str)] = &[
-    ("html", "html"),
-    ("head", "head"),
-    ("title", "title"),
-    ("style", "style"),
-    ("script", "script"),
-    ("noscript", "noscript"),
-    ("body", "body"),
-    ("main", "main"),
-    ("header", "header"),
-    ("footer", "footer"),
-    ("nav", "nav"),
-    ("section", "section"),
-    ("article", "article"),
-    ("aside", "aside"),
-    ("address", "address"),
-    ("h1", "h1"),
-    ("h2", "h2"),
-    ("h3", "h3"),
-    ("h4", "h4"),
-    ("h5", "h5"),
-    ("h6", "h6"),
-    ("hgroup", "hgroup"),
-    ("div", "div"),
-    ("p", "p"),
-    ("pre", "pre"),
-    ("blockquote", "blockquote"),
-    ("ol", "ol"),
-    ("ul", "ul"),
-    ("li", "li"),
-    ("menu", "menu"),
-    ("dl", "dl"),
-    ("dt", "dt"),
-    ("dd", "dd"),
-    ("figure", "figure"),
-    ("figcaption", "figcaption"),
-    ("a", "a"),
-    ("em", "em"),
-    ("strong", "strong"),
-    ("small", "small"),
-    ("s", "s"),
-    ("cite", "cite"),
-    ("q", "q"),
-    ("dfn", "dfn"),
-    ("abbr", "abbr"),
-    ("ruby", "ruby"),
-    ("rt", "rt"),
-    ("rp", "rp"),
-    ("data", "data"),
-    ("time", "time"),
-    ("code", "code"),
-    ("var", "var"),
-    ("samp", "samp"),
-    ("kbd", "kbd"),
-    ("sub", "sub"),
-    ("sup", "sup"),
-    ("i", "i"),
-    ("b", "b"),
-    ("u", "u"),
-    ("mark", "mark"),
-    ("bdi", "bdi"),
-    ("bdo", "bdo"),
-    ("span", "span"),
-    ("ins", "ins"),
-    ("del", "del"),
-    ("picture", "picture"),
-    ("iframe", "iframe"),
-    ("object", "object"),
-    ("video", "video"),
-    ("audio", "audio"),
-    ("map", "map"),
-    ("table", "table"),
-    ("caption", "caption"),
-    ("colgroup", "colgroup"),
-    ("tbody", "tbody"),
-    ("thead", "thead"),
-    ("tfoot", "tfoot"),
-    ("tr", "tr"),
-    ("td", "td"),
-    ("th", "th"),
-    ("form", "form"),
-    ("label", "label"),
-    ("button", "button"),
-    ("select", "select"),
-    ("datalist", "datalist"),
-    ("optgroup", "optgroup"),
-    ("option", "option"),
-    ("textarea", "textarea"),
-    ("output", "output"),
-    ("progress", "progress"),
-    ("meter", "meter"),
-    ("fieldset", "fieldset"),
-    ("legend", "legend"),
-    ("details", "details"),
-    ("summary", "summary"),
-    ("dialog", "dialog"),
-    ("slot", "slot"),
-    ("template", "template"),
-    ("canvas", "canvas"),
-    ("search", "search"),
-    ("svg", "svg"),
-    ("g", "g"),
-    ("path", "path"),
-    ("circle", "circle"),
-    ("rect", "rect"),
-    ("line", "line"),
-    ("polyline", "polyline"),
-    ("polygon", "polygon"),
-    ("ellipse", "ellipse"),
-    ("text", "text"),
-    ("tspan", "tspan"),
-    ("defs", "defs"),
-    ("symbol", "symbol"),
-    ("desc", "desc"),
-    ("linear_gradient", "linearGradient"),
-    ("radial_gradient", "radialGradient"),
-    ("stop", "stop"),
-    ("clip_path", "clipPath"),
-    ("mask", "mask"),
-    ("pattern", "pattern"),
-    ("image", "image"),
-    ("foreign_object", "foreignObject"),
-    ("marker", "marker"),
-    ("use_", "use"),
-];
-
-/// Void elements (no children, written self-closing), as `(builder function, tag name)`.
-pub(crate) const VOID_ELEMENTS: &[(&str, &str)] = &[
-    ("area", "area"),
-    ("base", "base"),
-    ("br", "br"),
-    ("col", "col"),
-    ("embed", "embed"),
-    ("hr", "hr"),
-    ("img", "img"),
-    ("input", "input"),
-    ("link", "link"),
-    ("meta", "meta"),
-    ("source", "source"),
-    ("track", "track"),
-    ("wbr", "wbr"),
-];
-
-/// Every event attribute, named as in HTML; each is a constant in `idom::html::events`.
-pub(crate) const EVENTS: &[&str] = &[
-    "onclick",
-    "ondblclick",
-    "onmousedown",
-    "onmouseup",
-    "onmousemove",
-    "onmouseover",
-    "onmouseout",
-    "onmouseenter",
-    "onmouseleave",
-    "oncontextmenu",
-    "onwheel",
-    "onkeydown",
-    "onkeyup",
-    "onkeypress",
-    "oninput",
-    "onchange",
-    "onsubmit",
-    "onreset",
-    "onfocus",
-    "onblur",
-    "onfocusin",
-    "onfocusout",
-    "onscroll",
-    "onload",
-    "onerror",
-    "ondrag",
-    "ondragstart",
-    "ondragend",
-    "ondragenter",
-    "ondragleave",
-    "ondragover",
-    "ondrop",
-    "onpointerdown",
-    "onpointerup",
-    "onpointermove",
-    "onpointerenter",
-    "onpointerleave",
-    "onpointercancel",
-    "ontouchstart",
-    "ontouchend",
-    "ontouchmove",
-    "ontouchcancel",
-    "oncopy",
-    "oncut",
-    "onpaste",
-    "onselect",
-    "onplay",
-    "onpause",
-    "onended",
-    "ontimeupdate",
-    "onvolumechange",
-    "onanimationstart",
-    "onanimationend",
-    "ontransitionend",
-    "oninvalid",
-    "ontoggle",
-];
+use idom_names::{ELEMENTS, EVENTS, ElementKind};
 
 /// Handler modifiers: `onsubmit|prevent_default={...}`.
 pub(crate) const MODIFIERS: &[&str] = &["prevent_default", "stop_propagation"];
@@ -223,13 +22,21 @@ pub(crate) enum TagKind {
 
 /// Looks up a tag name as written in markup (`div`, `linearGradient`).
 pub(crate) fn lookup_tag(name: &str) -> Option<TagKind> {
-    let find = |table: &[(&'static str, &'static str)]| table.iter().find(|(_, tag)| *tag == name).map(|(f, _)| *f);
-    find(ELEMENTS).map(TagKind::Normal).or_else(|| find(VOID_ELEMENTS).map(TagKind::Void))
+    let element = idom_names::element(name)?;
+    Some(match element.kind {
+        ElementKind::Normal => TagKind::Normal(element.builder),
+        ElementKind::Void => TagKind::Void(element.builder),
+    })
 }
 
 /// Whether `name` (as written, `onclick`) is a known event.
 pub(crate) fn is_event(name: &str) -> bool {
-    EVENTS.contains(&name)
+    EVENTS.iter().any(|e| e.html == name)
+}
+
+/// The HTML names of every event (`onclick`), for suggestions.
+pub(crate) fn all_events() -> impl Iterator<Item = &'static str> {
+    EVENTS.iter().map(|e| e.html)
 }
 
 /// The known name closest to `name`, if one is close enough to be a likely typo: at most one edit
@@ -250,9 +57,10 @@ pub(crate) fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a s
     best.map(|(_, c)| c)
 }
 
-/// The names of every tag, for suggestions.
+/// The names of every tag, for suggestions: the normal elements, then the void ones (the order
+/// decides between two equally near names).
 pub(crate) fn all_tags() -> impl Iterator<Item = &'static str> {
-    ELEMENTS.iter().chain(VOID_ELEMENTS).map(|(_, tag)| *tag)
+    ELEMENTS.iter().map(|e| e.tag)
 }
 
 /// Optimal string alignment distance: insertions, deletions, substitutions and swaps of two
@@ -357,7 +165,7 @@ mod tests {
         let before = tags.len();
         tags.dedup();
         assert_eq!(before, tags.len());
-        let mut events = EVENTS.to_vec();
+        let mut events: Vec<_> = all_events().collect();
         events.sort_unstable();
         events.dedup();
         assert_eq!(events.len(), EVENTS.len());
@@ -365,67 +173,69 @@ mod tests {
 
     #[test]
     fn suggestions_fix_typos_and_case() {
-        assert_eq!(suggest("onclik", EVENTS.iter().copied()), Some("onclick"));
-        assert_eq!(suggest("onClick", EVENTS.iter().copied()), Some("onclick"));
-        assert_eq!(suggest("onsubmitt", EVENTS.iter().copied()), Some("onsubmit"));
+        assert_eq!(suggest("onclik", all_events()), Some("onclick"));
+        assert_eq!(suggest("onClick", all_events()), Some("onclick"));
+        assert_eq!(suggest("onsubmitt", all_events()), Some("onsubmit"));
         assert_eq!(suggest("dvi", all_tags()), Some("div"));
         assert_eq!(suggest("buton", all_tags()), Some("button"));
         assert_eq!(suggest("prevent_defualt", MODIFIERS.iter().copied()), Some("prevent_default"));
         assert_eq!(suggest("xyzzy", all_tags()), None);
-        assert_eq!(suggest("onhover", EVENTS.iter().copied()), None);
-    }
-
-    /// The `name "literal",` pairs of the runtime's `tags!`/`events!` invocation named `mac`.
-    fn runtime_table(file: &syn::File, mac: &str) -> Vec<(String, String)> {
-        let tokens = file
-            .items
-            .iter()
-            .find_map(|item| match item {
-                syn::Item::Macro(m) if m.mac.path.is_ident(mac) && m.ident.is_none() => Some(m.mac.tokens.clone()),
-                _ => None,
-            })
-            .unwrap_or_else(|| panic!("no `{mac}!` invocation in the runtime's html.rs"));
-        fn flatten(tokens: proc_macro2::TokenStream, out: &mut Vec<proc_macro2::TokenTree>) {
-            for tree in tokens {
-                match tree {
-                    proc_macro2::TokenTree::Group(g) => flatten(g.stream(), out),
-                    other => out.push(other),
-                }
-            }
-        }
-        let mut trees = Vec::new();
-        flatten(tokens, &mut trees);
-        let mut pairs = Vec::new();
-        for window in trees.windows(2) {
-            if let [proc_macro2::TokenTree::Ident(name), proc_macro2::TokenTree::Literal(lit)] = window {
-                let lit = lit.to_string();
-                pairs.push((name.to_string(), lit.trim_matches('"').to_owned()));
-            }
-        }
-        pairs
+        assert_eq!(suggest("onhover", all_events()), None);
     }
 
     #[test]
-    fn tables_match_the_runtime() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../idom-runtime/src/html.rs");
-        let Ok(source) = std::fs::read_to_string(path) else {
-            eprintln!("{path} not found: skipping (this check needs the workspace)");
-            return;
+    fn every_tag_of_the_table_resolves_to_its_builder_and_kind() {
+        for e in ELEMENTS {
+            let expected = match e.kind {
+                ElementKind::Normal => TagKind::Normal(e.builder),
+                ElementKind::Void => TagKind::Void(e.builder),
+            };
+            assert_eq!(lookup_tag(e.tag), Some(expected), "<{}>", e.tag);
+        }
+        for e in EVENTS {
+            assert!(is_event(e.html), "{}", e.html);
+            assert!(!is_event(e.wire), "{} is the wire name, not an attribute", e.wire);
+        }
+    }
+
+    /// `html!` itself: every tag of the table, in markup, expands to a call of its builder, void
+    /// tags only self-closing; every event attribute to its constant; names outside the table are
+    /// refused.
+    #[test]
+    fn markup_accepts_exactly_the_tables_names() {
+        use proc_macro2::TokenStream;
+        use quote::{format_ident, quote};
+
+        let expand = |tokens: TokenStream| -> syn::Result<String> {
+            let markup: crate::html::Markup = syn::parse2(tokens)?;
+            Ok(crate::squash(&crate::html::codegen::expand(&markup).to_string()))
         };
-        let file = syn::parse_file(&source).expect("the runtime's html.rs parses");
-        let tags = runtime_table(&file, "tags");
-        let (normal, void): (Vec<_>, Vec<_>) = {
-            let void_start = VOID_ELEMENTS[0].0;
-            let at = tags.iter().position(|(f, _)| f == void_start).expect("void elements in `tags!`");
-            (tags[..at].to_vec(), tags[at..].to_vec())
-        };
-        let ours = |table: &[(&str, &str)]| -> Vec<(String, String)> {
-            table.iter().map(|(f, t)| ((*f).to_owned(), (*t).to_owned())).collect()
-        };
-        assert_eq!(normal, ours(ELEMENTS), "ELEMENTS differ from the runtime's");
-        assert_eq!(void, ours(VOID_ELEMENTS), "VOID_ELEMENTS differ from the runtime's");
-        let events: Vec<String> = runtime_table(&file, "events").into_iter().map(|(name, _)| name).collect();
-        assert_eq!(events, EVENTS, "EVENTS differ from the runtime's events::ALL");
+        // Tag names as the user writes them, keywords (`use`) included.
+        let tag_tokens = |tag: &str| syn::parse_str::<TokenStream>(tag).unwrap();
+        for e in ELEMENTS {
+            let tag = tag_tokens(e.tag);
+            let call = crate::squash(&format!("::idom::html::{}()", e.builder));
+            let closed = expand(quote!(<#tag />)).unwrap_or_else(|err| panic!("<{} />: {err}", e.tag));
+            assert!(closed.contains(&call), "<{} /> expands to {closed}", e.tag);
+            let with_child = expand(quote!(<#tag>"x"</#tag>));
+            match e.kind {
+                ElementKind::Normal => assert!(with_child.is_ok(), "<{}> refuses children", e.tag),
+                ElementKind::Void => assert!(with_child.is_err(), "<{}> takes children", e.tag),
+            }
+        }
+        for e in EVENTS {
+            let name = format_ident!("{}", e.html);
+            let code = expand(quote!(<div #name={h} />)).unwrap_or_else(|err| panic!("{}: {err}", e.html));
+            assert!(code.contains(&crate::squash(&format!("::idom::html::events::{}", e.html))), "{code}");
+        }
+        for unknown in ["dvi", "dIv", "linear_gradient", "use_", "foreignobject"] {
+            let tag = tag_tokens(unknown);
+            assert!(expand(quote!(<#tag />)).is_err(), "<{unknown} /> is accepted");
+        }
+        for unknown in ["onClick", "onclik", "onhover"] {
+            let name = format_ident!("{unknown}");
+            assert!(expand(quote!(<div #name={h} />)).is_err(), "{unknown} is accepted");
+        }
     }
 
     #[test]

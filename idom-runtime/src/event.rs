@@ -17,15 +17,8 @@ pub(crate) type BoxFuture = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
 /// A type-erased event handler.
 pub(crate) type HandlerFn = Arc<dyn Fn(Event) -> Option<BoxFuture> + Send + Sync>;
 
-/// The name of a DOM event as written in HTML (`onclick`) and as sent on the wire (`onClick`).
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-pub struct EventName {
-    /// The HTML attribute name, e.g. `onclick`.
-    pub html: &'static str,
-    /// The name in the model's `eventHandlers`, e.g. `onClick`: `on` and the DOM event type with
-    /// its first letter upper-cased, so a client finds the DOM type by dropping `on` and lower-casing.
-    pub wire: &'static str,
-}
+// Defined with the list of events in idom-names, which the macros read too.
+pub use idom_names::EventName;
 
 /// Browser-side options of an event handler, applied synchronously by the client.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]

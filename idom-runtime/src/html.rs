@@ -341,6 +341,9 @@ impl HtmlElement {
     }
 }
 
+// The events and the elements are listed once, in idom-names; each `for_each_*!` below feeds
+// that list to the macro named, which turns it into items here.
+
 macro_rules! events {
     ($($html:ident $wire:literal,)*) => {
         /// Event names, one constant per DOM event, named as the HTML attribute (`onclick`).
@@ -352,11 +355,11 @@ macro_rules! events {
                 pub const $html: EventName = EventName { html: stringify!($html), wire: $wire };
             )*
             /// Every known event, in this order.
-            pub const ALL: &[EventName] = &[$($html),*];
+            pub const ALL: &[EventName] = idom_names::EVENTS;
 
             /// Looks an event up by its HTML name (`onclick`) or its wire name (`onClick`).
             pub fn lookup(name: &str) -> Option<EventName> {
-                ALL.iter().copied().find(|e| e.html == name || e.wire == name)
+                idom_names::event(name)
             }
         }
 
@@ -380,26 +383,7 @@ macro_rules! events {
         event_methods!(VoidElement);
     };
 }
-
-events! {
-    onclick "onClick", ondblclick "onDblclick", onmousedown "onMousedown", onmouseup "onMouseup",
-    onmousemove "onMousemove", onmouseover "onMouseover", onmouseout "onMouseout",
-    onmouseenter "onMouseenter", onmouseleave "onMouseleave", oncontextmenu "onContextmenu",
-    onwheel "onWheel", onkeydown "onKeydown", onkeyup "onKeyup", onkeypress "onKeypress",
-    oninput "onInput", onchange "onChange", onsubmit "onSubmit", onreset "onReset",
-    onfocus "onFocus", onblur "onBlur", onfocusin "onFocusin", onfocusout "onFocusout",
-    onscroll "onScroll", onload "onLoad", onerror "onError", ondrag "onDrag",
-    ondragstart "onDragstart", ondragend "onDragend", ondragenter "onDragenter",
-    ondragleave "onDragleave", ondragover "onDragover", ondrop "onDrop",
-    onpointerdown "onPointerdown", onpointerup "onPointerup", onpointermove "onPointermove",
-    onpointerenter "onPointerenter", onpointerleave "onPointerleave",
-    onpointercancel "onPointercancel", ontouchstart "onTouchstart", ontouchend "onTouchend",
-    ontouchmove "onTouchmove", ontouchcancel "onTouchcancel", oncopy "onCopy", oncut "onCut",
-    onpaste "onPaste", onselect "onSelect", onplay "onPlay", onpause "onPause",
-    onended "onEnded", ontimeupdate "onTimeupdate", onvolumechange "onVolumechange",
-    onanimationstart "onAnimationstart", onanimationend "onAnimationend",
-    ontransitionend "onTransitionend", oninvalid "onInvalid", ontoggle "onToggle",
-}
+idom_names::for_each_event!(events);
 
 macro_rules! tags {
     (normal: [$($t:ident $name:literal,)*] void: [$($v:ident $vname:literal,)*]) => {
@@ -421,34 +405,4 @@ macro_rules! tags {
         pub const VOID_ELEMENTS: &[(&str, &str)] = &[$((stringify!($v), $vname)),*];
     };
 }
-
-tags! {
-normal: [
-    html "html", head "head", title "title", style "style", script "script", noscript "noscript",
-    body "body", main "main", header "header", footer "footer", nav "nav", section "section",
-    article "article", aside "aside", address "address", h1 "h1", h2 "h2", h3 "h3", h4 "h4",
-    h5 "h5", h6 "h6", hgroup "hgroup", div "div", p "p", pre "pre", blockquote "blockquote",
-    ol "ol", ul "ul", li "li", menu "menu", dl "dl", dt "dt", dd "dd", figure "figure",
-    figcaption "figcaption", a "a", em "em", strong "strong", small "small", s "s", cite "cite",
-    q "q", dfn "dfn", abbr "abbr", ruby "ruby", rt "rt", rp "rp", data "data", time "time",
-    code "code", var "var", samp "samp", kbd "kbd", sub "sub", sup "sup", i "i", b "b", u "u",
-    mark "mark", bdi "bdi", bdo "bdo", span "span", ins "ins", del "del", picture "picture",
-    iframe "iframe", object "object", video "video", audio "audio", map "map", table "table",
-    caption "caption", colgroup "colgroup", tbody "tbody", thead "thead", tfoot "tfoot",
-    tr "tr", td "td", th "th", form "form", label "label", button "button", select "select",
-    datalist "datalist", optgroup "optgroup", option "option", textarea "textarea",
-    output "output", progress "progress", meter "meter", fieldset "fieldset", legend "legend",
-    details "details", summary "summary", dialog "dialog", slot "slot", template "template",
-    canvas "canvas", search "search",
-    svg "svg", g "g", path "path", circle "circle", rect "rect", line "line",
-    polyline "polyline", polygon "polygon", ellipse "ellipse", text "text", tspan "tspan",
-    defs "defs", symbol "symbol", desc "desc", linear_gradient "linearGradient",
-    radial_gradient "radialGradient", stop "stop", clip_path "clipPath", mask "mask",
-    pattern "pattern", image "image", foreign_object "foreignObject", marker "marker",
-    use_ "use",
-]
-void: [
-    area "area", base "base", br "br", col "col", embed "embed", hr "hr", img "img",
-    input "input", link "link", meta "meta", source "source", track "track", wbr "wbr",
-]
-}
+idom_names::for_each_element!(tags);

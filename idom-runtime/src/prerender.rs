@@ -12,8 +12,6 @@ use std::fmt::Write as _;
 use crate::layout::{Kind, Layout};
 use crate::vdom::AttrValue;
 
-const VOID: &[&str] =
-    &["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"];
 const URL_ATTRIBUTES: &[&str] = &["href", "src", "action", "formaction", "xlink:href", "poster", "cite", "data"];
 
 impl Layout {
@@ -87,7 +85,7 @@ impl Layout {
                     }
                 }
                 out.push('>');
-                if VOID.contains(&name) {
+                if idom_names::is_void(name) {
                     return;
                 }
                 let raw = name.eq_ignore_ascii_case("style");

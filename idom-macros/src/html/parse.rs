@@ -689,7 +689,7 @@ fn element_node(name: TagName, kind: ElementKind, parsed: Vec<ParsedAttr>, child
 
 fn listener(attr: ParsedAttr, tag: &str) -> Result<Listener> {
     if !names::is_event(&attr.name) {
-        let help = match names::suggest(&attr.name, names::EVENTS.iter().copied()) {
+        let help = match names::suggest(&attr.name, names::all_events()) {
             Some(near) => format!("did you mean `{near}`?"),
             None => "event attributes are the lower-case DOM names, like `onclick`, `oninput`, `onsubmit`".to_owned(),
         };
