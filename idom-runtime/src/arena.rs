@@ -9,11 +9,10 @@
 use std::sync::Arc;
 
 use crate::Key;
+pub(crate) use crate::ids::NodeId;
 use crate::scope::{HookState, ScopeId, ScopeSignal};
 use crate::vdom::AnyComponent;
 use crate::vdom::{OneOrMany, Str, Tag, push_int};
-
-pub(crate) const NONE: u32 = u32::MAX;
 
 pub(crate) struct Slot {
     pub(crate) generation: u32,
@@ -22,7 +21,8 @@ pub(crate) struct Slot {
 
 /// A mounted node.
 pub(crate) struct MNode {
-    pub(crate) parent: u32,
+    /// The parent node; `None` for the root container only.
+    pub(crate) parent: Option<NodeId>,
     /// Position in the parent's `children`.
     pub(crate) index: u32,
     /// Model nodes this node contributes to its parent element: 1 for elements and texts, the sum
@@ -52,7 +52,7 @@ impl Kind {
 }
 
 /// The arena ids of a node's children.
-pub(crate) type Ids = OneOrMany<u32>;
+pub(crate) type Ids = OneOrMany<NodeId>;
 
 /// A mounted element is the [`Tag`] its render built, with its `children` ids and `len` set.
 pub(crate) type ElementData = Tag;
@@ -76,87 +76,85 @@ pub(crate) struct ScopeData {
 /// The mounted tree: slots of nodes, the free list, and the root container.
 pub(crate) struct Arena {
     pub(crate) slots: Vec<Slot>,
-    free: Vec<u32>,
+    free: Vec<NodeId>,
     /// The root container (`{"tagName": ""}`), never removed.
-    pub(crate) root: u32,
+    pub(crate) root: NodeId,
 }
 
 impl Arena {
     /// An arena holding only the root container.
     pub(crate) fn new() -> Self {
-        let mut arena = Arena { slots: Vec::new(), free: Vec::new(), root: NONE };
         let container = Tag::new(Str::Borrowed(""));
-        arena.root = arena.alloc(MNode {
-            parent: NONE,
-            index: 0,
-            count: 1,
-            irregular: 0,
-            kind: Kind::Element(Box::new(container)),
-        });
-        arena
+        let root = MNode { parent: None, index: 0, count: 1, irregular: 0, kind: Kind::Element(Box::new(container)) };
+        Arena { slots: vec![Slot { generation: 0, node: Some(root) }], free: Vec::new(), root: NodeId::from_slot(0) }
     }
 
-    pub(crate) fn alloc(&mut self, node: MNode) -> u32 {
+    pub(crate) fn alloc(&mut self, node: MNode) -> NodeId {
         match self.free.pop() {
-            Some(idx) => {
-                self.slots[idx as usize].node = Some(node);
-                idx
+            Some(id) => {
+                self.slots[id.slot()].node = Some(node);
+                id
             }
             None => {
                 self.slots.push(Slot { generation: 0, node: Some(node) });
-                (self.slots.len() - 1) as u32
+                NodeId::from_slot(self.slots.len() - 1)
             }
         }
     }
 
-    pub(crate) fn release(&mut self, idx: u32) {
-        let slot = &mut self.slots[idx as usize];
+    pub(crate) fn release(&mut self, idx: NodeId) {
+        let slot = &mut self.slots[idx.slot()];
         slot.node = None;
         slot.generation = slot.generation.wrapping_add(1);
         self.free.push(idx);
     }
 
-    pub(crate) fn node(&self, idx: u32) -> Option<&MNode> {
-        self.slots.get(idx as usize)?.node.as_ref()
+    pub(crate) fn node(&self, idx: NodeId) -> Option<&MNode> {
+        self.slots.get(idx.slot())?.node.as_ref()
     }
 
-    pub(crate) fn n(&self, idx: u32) -> &MNode {
-        self.slots[idx as usize].node.as_ref().expect("mounted node")
+    pub(crate) fn n(&self, idx: NodeId) -> &MNode {
+        self.slots[idx.slot()].node.as_ref().expect("mounted node")
     }
 
-    pub(crate) fn n_mut(&mut self, idx: u32) -> &mut MNode {
-        self.slots[idx as usize].node.as_mut().expect("mounted node")
+    pub(crate) fn n_mut(&mut self, idx: NodeId) -> &mut MNode {
+        self.slots[idx.slot()].node.as_mut().expect("mounted node")
     }
 
-    pub(crate) fn generation(&self, idx: u32) -> u32 {
-        self.slots[idx as usize].generation
+    pub(crate) fn generation(&self, idx: NodeId) -> u32 {
+        self.slots[idx.slot()].generation
     }
 
-    pub(crate) fn scope(&self, idx: u32) -> &ScopeData {
+    pub(crate) fn scope(&self, idx: NodeId) -> &ScopeData {
         match &self.n(idx).kind {
             Kind::Component(s) => s,
-            _ => unreachable!("node {idx} is not a component"),
+            _ => unreachable!("node {idx:?} is not a component"),
         }
     }
 
-    pub(crate) fn scope_mut(&mut self, idx: u32) -> &mut ScopeData {
+    pub(crate) fn scope_mut(&mut self, idx: NodeId) -> &mut ScopeData {
         match &mut self.n_mut(idx).kind {
             Kind::Component(s) => s,
-            _ => unreachable!("node {idx} is not a component"),
+            _ => unreachable!("node {idx:?} is not a component"),
         }
+    }
+
+    /// The parent of a node that is not the root container.
+    pub(crate) fn parent(&self, idx: NodeId) -> NodeId {
+        self.n(idx).parent.expect("only the root container has no parent")
     }
 
     pub(crate) fn scope_alive(&self, id: ScopeId) -> bool {
-        self.slots.get(id.idx as usize).is_some_and(|s| {
+        self.slots.get(id.idx.slot()).is_some_and(|s| {
             s.generation == id.generation && matches!(s.node.as_ref().map(|n| &n.kind), Some(Kind::Component(_)))
         })
     }
 
-    pub(crate) fn children(&self, idx: u32) -> &[u32] {
+    pub(crate) fn children(&self, idx: NodeId) -> &[NodeId] {
         self.n(idx).children()
     }
 
-    pub(crate) fn children_mut(&mut self, idx: u32) -> &mut Ids {
+    pub(crate) fn children_mut(&mut self, idx: NodeId) -> &mut Ids {
         match &mut self.n_mut(idx).kind {
             Kind::Element(e) => &mut e.children,
             Kind::Component(s) => &mut s.children,
@@ -166,12 +164,12 @@ impl Arena {
     }
 
     /// The component that owns a node (the nearest component at or above it).
-    pub(crate) fn owner_scope(&self, idx: u32) -> Option<u32> {
-        let mut cur = idx;
-        while cur != NONE {
-            let node = self.n(cur);
+    pub(crate) fn owner_scope(&self, idx: NodeId) -> Option<NodeId> {
+        let mut cur = Some(idx);
+        while let Some(id) = cur {
+            let node = self.n(id);
             if matches!(node.kind, Kind::Component(_)) {
-                return Some(cur);
+                return Some(id);
             }
             cur = node.parent;
         }
@@ -179,14 +177,14 @@ impl Arena {
     }
 
     /// The name of the component that owns a node, for messages (`root` outside any component).
-    pub(crate) fn owner_name(&self, idx: u32) -> &'static str {
+    pub(crate) fn owner_name(&self, idx: NodeId) -> &'static str {
         self.owner_scope(idx).map_or("root", |scope| self.scope(scope).props.name())
     }
 
     /// After a component's count changed outside its parent's diff, fixes the parents' caches.
-    pub(crate) fn propagate_count(&mut self, mut idx: u32, mut old: u32, mut new: u32) {
+    pub(crate) fn propagate_count(&mut self, mut idx: NodeId, mut old: u32, mut new: u32) {
         loop {
-            let parent = self.n(idx).parent;
+            let parent = self.parent(idx);
             let pnode = self.n_mut(parent);
             match (old == 1, new == 1) {
                 (true, false) => pnode.irregular += 1,
@@ -206,7 +204,7 @@ impl Arena {
     }
 
     /// Recomputes a node's `count` (for components and groups) and `irregular` from its children.
-    pub(crate) fn recount(&mut self, idx: u32) {
+    pub(crate) fn recount(&mut self, idx: NodeId) {
         let (mut sum, mut irregular) = (0u32, 0u32);
         for &c in self.children(idx) {
             let count = self.n(c).count;
@@ -221,27 +219,28 @@ impl Arena {
     }
 
     /// The element whose model `children` holds this node's first model node, and that index.
-    pub(crate) fn locate(&self, idx: u32) -> (u32, usize) {
+    pub(crate) fn locate(&self, idx: NodeId) -> (NodeId, usize) {
         let mut offset = 0usize;
         let mut cur = idx;
         loop {
             let node = self.n(cur);
-            let parent = self.n(node.parent);
+            let parent_id = self.parent(cur);
+            let parent = self.n(parent_id);
             offset += if parent.irregular == 0 {
                 node.index as usize
             } else {
-                self.children(node.parent)[..node.index as usize].iter().map(|&c| self.n(c).count as usize).sum()
+                self.count_sum(&parent.children()[..node.index as usize])
             };
             if matches!(parent.kind, Kind::Element(_)) {
-                return (node.parent, offset);
+                return (parent_id, offset);
             }
-            cur = node.parent;
+            cur = parent_id;
         }
     }
 
     /// The JSON Pointer of an element in the model.
-    pub(crate) fn element_path(&self, idx: u32) -> String {
-        fn push(arena: &Arena, idx: u32, path: &mut String) {
+    pub(crate) fn element_path(&self, idx: NodeId) -> String {
+        fn push(arena: &Arena, idx: NodeId, path: &mut String) {
             if idx != arena.root {
                 let (host, i) = arena.locate(idx);
                 push(arena, host, path);
@@ -258,25 +257,25 @@ impl Arena {
 
 impl Arena {
     /// The model nodes the children in `list` stand for.
-    pub(crate) fn count_sum(&self, list: &[u32]) -> usize {
+    pub(crate) fn count_sum(&self, list: &[NodeId]) -> usize {
         list.iter().map(|&c| self.n(c).count as usize).sum()
     }
 
     /// The depth of components a child of `owner` is mounted at (that of the nearest component at
     /// or above `owner`; 0 outside any).
-    pub(crate) fn child_depth(&self, owner: u32) -> u32 {
-        let mut cur = owner;
-        loop {
-            match &self.n(cur).kind {
-                Kind::Component(s) => return s.depth,
-                _ if self.n(cur).parent == NONE => return 0,
-                _ => cur = self.n(cur).parent,
+    pub(crate) fn child_depth(&self, owner: NodeId) -> u32 {
+        let mut cur = Some(owner);
+        while let Some(id) = cur {
+            if let Kind::Component(s) = &self.n(id).kind {
+                return s.depth;
             }
+            cur = self.n(id).parent;
         }
+        0
     }
 
     /// The model nodes (elements and texts) a node stands for, in order.
-    pub(crate) fn flatten(&self, idx: u32, out: &mut Vec<u32>) {
+    pub(crate) fn flatten(&self, idx: NodeId, out: &mut Vec<NodeId>) {
         let node = self.n(idx);
         match &node.kind {
             Kind::Element(_) | Kind::Text(_) => out.push(idx),
@@ -293,7 +292,7 @@ impl Arena {
 /// writes or reads that text.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) struct TargetId<'a> {
-    pub(crate) node: u32,
+    pub(crate) node: NodeId,
     pub(crate) generation: u32,
     pub(crate) event: &'a str,
 }
@@ -301,7 +300,7 @@ pub(crate) struct TargetId<'a> {
 impl<'a> TargetId<'a> {
     /// Appends the target's text (nothing in it needs JSON escaping).
     pub(crate) fn write(&self, out: &mut String) {
-        push_int(out, self.node.into());
+        push_int(out, self.node.slot() as i128);
         out.push(':');
         push_int(out, self.generation.into());
         out.push(':');
@@ -311,7 +310,8 @@ impl<'a> TargetId<'a> {
     /// Reads a target's text; `None` for anything that is not one.
     pub(crate) fn parse(text: &'a str) -> Option<Self> {
         let mut parts = text.splitn(3, ':');
-        let node = parts.next()?.parse().ok()?;
+        let slot: u32 = parts.next()?.parse().ok()?;
+        let node = NodeId::checked_from_slot(usize::try_from(slot).ok()?)?;
         let generation = parts.next()?.parse().ok()?;
         let event = parts.next()?;
         Some(TargetId { node, generation, event })
@@ -319,7 +319,7 @@ impl<'a> TargetId<'a> {
 }
 
 impl MNode {
-    pub(crate) fn children(&self) -> &[u32] {
+    pub(crate) fn children(&self) -> &[NodeId] {
         match &self.kind {
             Kind::Element(e) => &e.children,
             Kind::Component(s) => &s.children,

@@ -21,6 +21,7 @@ pub mod dispatch;
 mod event;
 pub mod hooks;
 pub mod html;
+mod ids;
 mod layout;
 mod prerender;
 pub mod protocol;

@@ -9,6 +9,7 @@
 
 use std::fmt::Write as _;
 
+use crate::ids::NodeId;
 use crate::layout::{Kind, Layout};
 use crate::vdom::AttrValue;
 
@@ -31,7 +32,7 @@ impl Layout {
         out
     }
 
-    fn html_of(&self, idx: u32, out: &mut String, raw_text: bool, trusted: bool) {
+    fn html_of(&self, idx: NodeId, out: &mut String, raw_text: bool, trusted: bool) {
         match &self.arena.n(idx).kind {
             Kind::Text(t) if raw_text => out.push_str(&t.replace("</", "<\\/")),
             Kind::Text(t) => escape_text(t, out),

@@ -17,12 +17,13 @@ use std::sync::{Arc, Mutex, Weak};
 use tokio::sync::Notify;
 
 use crate::event::BoxFuture;
+use crate::ids::NodeId;
 use crate::sync::OrPoisoned as _;
 
 /// Identifies a component instance: its arena slot and that slot's generation.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub(crate) struct ScopeId {
-    pub(crate) idx: u32,
+    pub(crate) idx: NodeId,
     pub(crate) generation: u32,
 }
 

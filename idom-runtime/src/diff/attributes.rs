@@ -5,6 +5,7 @@ use super::{Diff, ElementRef, PatchSink, Reconciler};
 use crate::Key;
 use crate::arena::Kind;
 use crate::event::EventName;
+use crate::ids::NodeId;
 use crate::vdom::{AttrValue, Handler, OneOrMany, Str};
 
 /// How a list of named items changed, member by member.
@@ -60,7 +61,7 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
     /// Diffs the attributes and handlers of a matched element at `path`.
     pub(super) fn diff_element(
         &mut self,
-        id: u32,
+        id: NodeId,
         key: Option<Key>,
         attrs: OneOrMany<(Str, AttrValue)>,
         handlers: OneOrMany<(EventName, Handler)>,

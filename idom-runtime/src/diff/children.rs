@@ -4,8 +4,10 @@
 
 use std::collections::HashMap;
 
+use super::UNMATCHED as NONE;
 use super::{Diff, HostRef, KeyHashing, PatchSink, Place, Reconciler, warn_duplicate_keys};
-use crate::arena::{Ids, Kind, NONE};
+use crate::arena::{Ids, Kind};
+use crate::ids::NodeId;
 use crate::vdom::{Node, trim_trailing_places};
 use crate::{Element, Key};
 
@@ -17,7 +19,7 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
     /// children that match in place at the end are only updated; the general matching, removals,
     /// moves and insertions run on what lies between, so a list whose order did not change costs
     /// no allocation and no hashing.
-    pub(crate) fn children(&mut self, owner: u32, mut new: Vec<Element>, at: &mut Place<'_>) {
+    pub(crate) fn children(&mut self, owner: NodeId, mut new: Vec<Element>, at: &mut Place<'_>) {
         trim_trailing_places(&mut new);
         let old = std::mem::take(self.arena_mut().children_mut(owner));
         if old.is_empty() && new.is_empty() {
@@ -50,7 +52,7 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
             {
                 let node = self.arena_mut().n_mut(id);
                 node.index = j as u32;
-                node.parent = owner;
+                node.parent = Some(owner);
             }
             // Mounted children were taken out of `new`, leaving holes: nothing to update there,
             // nor in a hole or a merged text's place.
@@ -70,8 +72,8 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
     /// operation (the children are then fully mounted).
     fn middle(
         &mut self,
-        owner: u32,
-        old: &[u32],
+        owner: NodeId,
+        old: &[NodeId],
         new: &mut [Element],
         (start, old_end, new_end): (usize, usize, usize),
         at: &Place<'_>,
@@ -173,7 +175,7 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
         Some(ids)
     }
 
-    fn node_key(&self, idx: u32) -> Option<&Key> {
+    fn node_key(&self, idx: NodeId) -> Option<&Key> {
         match &self.arena().n(idx).kind {
             Kind::Element(e) => e.key.as_ref(),
             Kind::Component(s) => s.key.as_ref(),
@@ -183,7 +185,7 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
 
     /// Whether a mounted node can be updated to `element`. Holes match holes (an empty group is
     /// mounted as a hole) and groups match groups.
-    fn same_type(&self, idx: u32, element: &Element) -> bool {
+    fn same_type(&self, idx: NodeId, element: &Element) -> bool {
         match (&self.arena().n(idx).kind, &element.0) {
             (Kind::Text(_), Node::Text(_)) => true,
             (Kind::Element(e), Node::Tag(t)) => e.name == t.name,
@@ -196,7 +198,7 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
 
     /// Whether a mounted child and a new element match where they stand: the same key (or, unless
     /// `keyed_only`, both unkeyed) and the same type.
-    fn matches_in_place(&self, idx: u32, element: &Element, keyed_only: bool) -> bool {
+    fn matches_in_place(&self, idx: NodeId, element: &Element, keyed_only: bool) -> bool {
         let same_key = match (self.node_key(idx), element.key()) {
             (Some(a), Some(b)) => a == b,
             (None, None) => !keyed_only,
@@ -207,7 +209,7 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
 
     /// The position of each keyed child by its key (the first one for a duplicated key), or
     /// `None` when no child has a key.
-    fn key_index(&self, children: &[u32]) -> Option<HashMap<&Key, usize, KeyHashing>> {
+    fn key_index(&self, children: &[NodeId]) -> Option<HashMap<&Key, usize, KeyHashing>> {
         let keyed = children.iter().filter(|&&c| self.node_key(c).is_some()).count();
         if keyed == 0 {
             return None;

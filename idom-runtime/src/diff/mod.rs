@@ -39,7 +39,11 @@ pub(crate) use sink::{ElementRef, HostRef, PatchSink};
 use crate::Element;
 use crate::arena::{Arena, Kind};
 use crate::event::EventName;
+use crate::ids::NodeId;
 use crate::vdom::{Handler, Node, push_int};
+
+/// The old position of a new child that matched none (in the diff's `matched` lists).
+const UNMATCHED: u32 = u32::MAX;
 
 /// What the diff asks of the tree it reconciles: the arena, and mounting, unmounting and
 /// rendering, which run components. The layout implements it.
@@ -47,19 +51,19 @@ pub(crate) trait Reconciler {
     fn arena(&self) -> &Arena;
     fn arena_mut(&mut self) -> &mut Arena;
     /// Mounts `element` (rendering the components in it) as child `index` of `parent`.
-    fn mount(&mut self, element: Element, parent: u32, index: u32, depth: u32) -> u32;
+    fn mount(&mut self, element: Element, parent: NodeId, index: u32, depth: u32) -> NodeId;
     /// Unmounts a subtree: effect cleanups are queued, tasks aborted, slots freed.
-    fn unmount(&mut self, id: u32);
+    fn unmount(&mut self, id: NodeId);
     /// Renders the component `id` (its props already set) and diffs its output at `at`.
-    fn render_component<S: PatchSink>(&mut self, id: u32, at: &mut Place<'_>, sink: &mut S);
+    fn render_component<S: PatchSink>(&mut self, id: NodeId, at: &mut Place<'_>, sink: &mut S);
     /// The element `id` holds new handlers; `old` are the ones it had (fixed targets move over).
-    fn handlers_replaced(&mut self, id: u32, old: &[(EventName, Handler)]);
+    fn handlers_replaced(&mut self, id: NodeId, old: &[(EventName, Handler)]);
 }
 
 /// Where a children list's nodes sit in the model: the element whose model `children` hold them
 /// (`host`, at `path`), from model index `base` on. This is the state that travels down a diff.
 pub(crate) struct Place<'p> {
-    pub(crate) host: u32,
+    pub(crate) host: NodeId,
     pub(crate) path: &'p mut String,
     pub(crate) base: usize,
 }
@@ -81,7 +85,7 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
 
     /// Updates a matched node (same type) to `element`, whose first model node is model child
     /// `mi` of the host.
-    fn update_node(&mut self, id: u32, element: Element, at: &mut Place<'_>, mi: usize) {
+    fn update_node(&mut self, id: NodeId, element: Element, at: &mut Place<'_>, mi: usize) {
         match element.0 {
             Node::Text(text) => {
                 if let Kind::Text(old) = &mut self.tree.arena_mut().n_mut(id).kind
@@ -126,14 +130,14 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
     }
 
     /// The model length of a host element.
-    fn element_len(&self, host: u32) -> u32 {
+    fn element_len(&self, host: NodeId) -> u32 {
         match &self.arena().n(host).kind {
             Kind::Element(e) => e.len,
             _ => unreachable!("hosts are elements"),
         }
     }
 
-    fn set_element_len(&mut self, host: u32, len: u32) {
+    fn set_element_len(&mut self, host: NodeId, len: u32) {
         if let Kind::Element(e) = &mut self.arena_mut().n_mut(host).kind {
             e.len = len;
         }
@@ -142,7 +146,7 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
 
 /// Logs a warning for each key that appears more than once in one children list (the list of
 /// `parent`), naming the component it is in. The only check for duplicate keys, in every build.
-pub(crate) fn warn_duplicate_keys(arena: &Arena, parent: u32, children: &[Element]) {
+pub(crate) fn warn_duplicate_keys(arena: &Arena, parent: NodeId, children: &[Element]) {
     let keyed = children.iter().filter(|c| c.key().is_some()).count();
     if keyed < 2 {
         return;

@@ -1,8 +1,9 @@
 //! Placement: moving matched children into their new order and inserting mounted ones, with the
 //! fewest moves.
 
+use super::UNMATCHED as NONE;
 use super::{Diff, HostRef, PatchSink, Place, Reconciler};
-use crate::arena::NONE;
+use crate::ids::NodeId;
 
 impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
     /// Moves matched children into their new order and inserts the mounted ones, with the fewest
@@ -12,7 +13,7 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
     ///
     /// `ids` are the new children, `matched` their old positions (`NONE` for mounted ones), and
     /// `base` the model index of the first of them. Removed children are already gone.
-    pub(super) fn place(&mut self, ids: &[u32], matched: &[u32], at: &Place<'_>, base: usize) {
+    pub(super) fn place(&mut self, ids: &[NodeId], matched: &[u32], at: &Place<'_>, base: usize) {
         let stays = longest_increasing(matched);
         if matched.iter().zip(&stays).all(|(&m, &s)| m != NONE && s) {
             return;

@@ -9,6 +9,7 @@
 
 use crate::arena::{Arena, TargetId};
 use crate::event::EventName;
+use crate::ids::NodeId;
 use crate::vdom::{AttrValue, Handler, Str};
 
 /// The element whose model `children` an operation changes: its JSON Pointer in the model and how
@@ -24,7 +25,7 @@ pub(crate) struct HostRef<'p> {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct ElementRef<'p> {
     pub(crate) path: &'p str,
-    pub(crate) node: u32,
+    pub(crate) node: NodeId,
     pub(crate) generation: u32,
 }
 
@@ -39,14 +40,14 @@ impl ElementRef<'_> {
 /// Receives the changes of a diff, one semantic operation at a time.
 pub(crate) trait PatchSink {
     /// Inserts `node` (an element or a text mounted in `arena`) as the model child `index`.
-    fn insert(&mut self, arena: &Arena, host: HostRef<'_>, index: usize, node: u32);
+    fn insert(&mut self, arena: &Arena, host: HostRef<'_>, index: usize, node: NodeId);
     /// Removes the model child `index`.
     fn remove(&mut self, host: HostRef<'_>, index: usize);
     /// Moves the model child `from` to `to` (`to` counted once it is removed, as RFC 6902 does).
     fn move_child(&mut self, host: HostRef<'_>, from: usize, to: usize);
     /// Replaces every model child of the host with the `len` model nodes of `list` (an element,
     /// component or group mounted in `arena`); `len == 0` removes them all.
-    fn replace_children(&mut self, arena: &Arena, host: HostRef<'_>, list: u32, len: u32);
+    fn replace_children(&mut self, arena: &Arena, host: HostRef<'_>, list: NodeId, len: u32);
     /// Sets the text of the model child `index`, a text node.
     fn set_text(&mut self, host: HostRef<'_>, index: usize, text: &str);
     /// An element without attributes gets these.
@@ -94,7 +95,7 @@ pub(crate) struct Recorder(pub(crate) Vec<Edit>);
 
 #[cfg(test)]
 impl PatchSink for Recorder {
-    fn insert(&mut self, arena: &Arena, host: HostRef<'_>, index: usize, node: u32) {
+    fn insert(&mut self, arena: &Arena, host: HostRef<'_>, index: usize, node: NodeId) {
         let node = match &arena.n(node).kind {
             crate::arena::Kind::Element(el) => format!("<{}>", el.name),
             crate::arena::Kind::Text(t) => t.to_string(),
@@ -108,7 +109,7 @@ impl PatchSink for Recorder {
     fn move_child(&mut self, host: HostRef<'_>, from: usize, to: usize) {
         self.0.push(Edit::Move { host: host.path.to_owned(), from, to });
     }
-    fn replace_children(&mut self, _: &Arena, host: HostRef<'_>, _: u32, len: u32) {
+    fn replace_children(&mut self, _: &Arena, host: HostRef<'_>, _: NodeId, len: u32) {
         self.0.push(Edit::ReplaceChildren { host: host.path.to_owned(), len });
     }
     fn set_text(&mut self, host: HostRef<'_>, index: usize, text: &str) {

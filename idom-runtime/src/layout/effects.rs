@@ -4,6 +4,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use super::{Ids, Kind, Layout, panic_message};
+use crate::ids::NodeId;
 use crate::scope::{EffectSlot, ScopeId};
 
 impl Layout {
@@ -11,7 +12,7 @@ impl Layout {
     // unmounting and effects
 
     /// Unmounts a subtree: effect cleanups are queued (children first), tasks aborted, slots freed.
-    pub(crate) fn unmount(&mut self, idx: u32) {
+    pub(crate) fn unmount(&mut self, idx: NodeId) {
         let children = match &mut self.arena.n_mut(idx).kind {
             Kind::Element(e) => std::mem::take(&mut e.children),
             Kind::Component(s) => std::mem::take(&mut s.children),
@@ -22,7 +23,7 @@ impl Layout {
             self.unmount(c);
         }
         let generation = self.arena.generation(idx);
-        let node = self.arena.slots[idx as usize].node.take().expect("mounted node");
+        let node = self.arena.slots[idx.slot()].node.take().expect("mounted node");
         match node.kind {
             Kind::Component(mut scope) => {
                 let id = ScopeId { idx, generation };

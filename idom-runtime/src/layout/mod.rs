@@ -41,7 +41,8 @@ use std::sync::Arc;
 
 use futures_util::FutureExt as _;
 
-pub(crate) use crate::arena::{Arena, Ids, Kind, MNode, NONE, ScopeData};
+pub(crate) use crate::arena::{Arena, Ids, Kind, MNode, ScopeData};
+use crate::ids::NodeId;
 pub(crate) use scheduler::panic_message;
 
 use crate::Element;
@@ -89,13 +90,13 @@ pub struct Layout {
     pub(crate) shared: Arc<RenderQueue>,
     pub(super) effects: Vec<EffectJob>,
     pub(super) cleanups: Vec<(ScopeId, Box<dyn FnOnce() + Send>)>,
-    pub(super) static_targets: HashMap<Arc<str>, (u32, u32, &'static str)>,
+    pub(super) static_targets: HashMap<Arc<str>, (NodeId, u32, &'static str)>,
     /// Tasks of async handlers on elements that no component owns.
     pub(super) orphan_tasks: Vec<tokio::task::AbortHandle>,
     /// Buffers kept between renders (so a render does not allocate them): the signals taken from
     /// the shared queue, and the components they queued.
     pub(super) spare_signals: Vec<Arc<ScopeSignal>>,
-    pub(super) spare_queued: Vec<u32>,
+    pub(super) spare_queued: Vec<NodeId>,
 }
 
 impl Layout {
@@ -230,7 +231,7 @@ impl Layout {
         self.pending_root.is_none()
     }
 
-    pub(crate) fn root_node(&self) -> u32 {
+    pub(crate) fn root_node(&self) -> NodeId {
         self.arena.root
     }
 
@@ -246,7 +247,7 @@ impl Drop for Layout {
         for task in self.orphan_tasks.drain(..) {
             task.abort();
         }
-        if self.arena.root == NONE || self.pending_root.is_some() {
+        if self.pending_root.is_some() {
             return;
         }
         let children = std::mem::take(self.arena.children_mut(self.arena.root));

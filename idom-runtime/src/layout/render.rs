@@ -4,10 +4,11 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
-use super::{Arena, Ids, Kind, Layout, MNode, NONE, ScopeData, panic_message};
+use super::{Arena, Ids, Kind, Layout, MNode, ScopeData, panic_message};
 use crate::Element;
 use crate::diff::{Diff, PatchSink, Place, Reconciler, warn_duplicate_keys};
 use crate::event::EventName;
+use crate::ids::NodeId;
 use crate::scope::{AncestorVisitor, EffectJob, HookContext, HookState, RenderQueue, ScopeHost, ScopeId};
 use crate::vdom::Handler;
 use crate::vdom::{Node, splice, trim_trailing_places};
@@ -27,7 +28,7 @@ impl Layout {
 
     /// Mounts a children list under `parent` (an element, component or group) and sets its
     /// counts. A list with a key twice is mounted all the same, with a warning.
-    pub(super) fn mount_children(&mut self, parent: u32, mut list: Vec<Element>, depth: u32) {
+    pub(super) fn mount_children(&mut self, parent: NodeId, mut list: Vec<Element>, depth: u32) {
         trim_trailing_places(&mut list);
         warn_duplicate_keys(&self.arena, parent, &list);
         let mut ids = Ids::with_capacity(list.len());
@@ -39,27 +40,33 @@ impl Layout {
     }
 
     /// Mounts a child under `parent`, at position `index` of its children.
-    pub(crate) fn mount(&mut self, element: Element, parent: u32, index: u32, depth: u32) -> u32 {
+    pub(crate) fn mount(&mut self, element: Element, parent: NodeId, index: u32, depth: u32) -> NodeId {
         match element.0 {
             Node::Text(text) => {
-                self.arena.alloc(MNode { parent, index, count: 1, irregular: 0, kind: Kind::Text(text) })
+                self.arena.alloc(MNode { parent: Some(parent), index, count: 1, irregular: 0, kind: Kind::Text(text) })
             }
             Node::Empty | Node::Merged => {
-                self.arena.alloc(MNode { parent, index, count: 0, irregular: 0, kind: Kind::Empty })
+                self.arena.alloc(MNode { parent: Some(parent), index, count: 0, irregular: 0, kind: Kind::Empty })
             }
             Node::Fragment(items) if items.is_empty() => {
-                self.arena.alloc(MNode { parent, index, count: 0, irregular: 0, kind: Kind::Empty })
+                self.arena.alloc(MNode { parent: Some(parent), index, count: 0, irregular: 0, kind: Kind::Empty })
             }
             Node::Fragment(items) => {
                 let kind = Kind::Group(Box::default());
-                let idx = self.arena.alloc(MNode { parent, index, count: 0, irregular: 0, kind });
+                let idx = self.arena.alloc(MNode { parent: Some(parent), index, count: 0, irregular: 0, kind });
                 self.mount_children(idx, items, depth);
                 idx
             }
             Node::Tag(mut tag) => {
                 // The tag's box becomes the mounted element; its content becomes child nodes.
                 let content = std::mem::take(&mut tag.content);
-                let idx = self.arena.alloc(MNode { parent, index, count: 1, irregular: 0, kind: Kind::Element(tag) });
+                let idx = self.arena.alloc(MNode {
+                    parent: Some(parent),
+                    index,
+                    count: 1,
+                    irregular: 0,
+                    kind: Kind::Element(tag),
+                });
                 self.register_static_targets(idx);
                 self.mount_children(idx, content, depth);
                 let len = self.arena.n(idx).children_count_sum(&self.arena);
@@ -82,7 +89,7 @@ impl Layout {
                     dirty: false,
                 };
                 let idx = self.arena.alloc(MNode {
-                    parent,
+                    parent: Some(parent),
                     index,
                     count: 0,
                     irregular: 0,
@@ -98,7 +105,7 @@ impl Layout {
 
     /// Runs a component's render with its hooks; returns its output as a children list and the
     /// effects it scheduled. A panic becomes an error node and marks the instance failed.
-    pub(super) fn render_scope(&mut self, idx: u32) -> (Vec<Element>, Vec<EffectJob>) {
+    pub(super) fn render_scope(&mut self, idx: NodeId) -> (Vec<Element>, Vec<EffectJob>) {
         let scope_id = ScopeId { idx, generation: self.arena.generation(idx) };
         let scope = self.arena.scope_mut(idx);
         scope.dirty = false;
@@ -140,7 +147,7 @@ impl Layout {
     }
 
     /// Re-renders a queued component in place and fixes the counts above it.
-    pub(super) fn rerender_scope<S: PatchSink>(&mut self, idx: u32, sink: &mut S) {
+    pub(super) fn rerender_scope<S: PatchSink>(&mut self, idx: NodeId, sink: &mut S) {
         let old_count = self.arena.n(idx).count;
         let (host, base) = self.arena.locate(idx);
         let mut path = self.arena.element_path(host);
@@ -162,21 +169,21 @@ impl Reconciler for Layout {
         &mut self.arena
     }
 
-    fn mount(&mut self, element: Element, parent: u32, index: u32, depth: u32) -> u32 {
+    fn mount(&mut self, element: Element, parent: NodeId, index: u32, depth: u32) -> NodeId {
         Layout::mount(self, element, parent, index, depth)
     }
 
-    fn unmount(&mut self, id: u32) {
+    fn unmount(&mut self, id: NodeId) {
         Layout::unmount(self, id);
     }
 
-    fn render_component<S: PatchSink>(&mut self, id: u32, at: &mut Place<'_>, sink: &mut S) {
+    fn render_component<S: PatchSink>(&mut self, id: NodeId, at: &mut Place<'_>, sink: &mut S) {
         let (output, effects) = self.render_scope(id);
         Diff { tree: self, sink }.children(id, output, at);
         self.effects.extend(effects);
     }
 
-    fn handlers_replaced(&mut self, id: u32, old: &[(EventName, Handler)]) {
+    fn handlers_replaced(&mut self, id: NodeId, old: &[(EventName, Handler)]) {
         let generation = self.arena.generation(id);
         self.forget_static_targets(id, generation, old);
         self.register_static_targets(id);
@@ -186,7 +193,7 @@ impl Reconciler for Layout {
 /// The layout as the scope handle of the component rendering at `node`.
 struct Host<'a> {
     layout: &'a Layout,
-    node: u32,
+    node: NodeId,
 }
 
 impl ScopeHost for Host<'_> {
@@ -197,8 +204,8 @@ impl ScopeHost for Host<'_> {
     fn ancestors(&self, found: &mut AncestorVisitor<'_>) {
         let layout = self.layout;
         let mut cur = layout.arena.n(self.node).parent;
-        while cur != NONE {
-            let node = layout.arena.n(cur);
+        while let Some(id) = cur {
+            let node = layout.arena.n(id);
             if let Kind::Component(scope) = &node.kind
                 && found(scope.props.as_any(), &scope.hooks.slots)
             {

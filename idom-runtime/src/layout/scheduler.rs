@@ -10,6 +10,7 @@ use futures_util::FutureExt as _;
 
 use super::Layout;
 use crate::event::BoxFuture;
+use crate::ids::NodeId;
 use crate::scope::{ScopeId, ScopeSignal};
 use crate::sync::OrPoisoned as _;
 
@@ -17,7 +18,7 @@ impl Layout {
     // -----------------------------------------------------------------------------------------
     // scheduling
 
-    pub(super) fn take_queued(&mut self) -> Vec<u32> {
+    pub(super) fn take_queued(&mut self) -> Vec<NodeId> {
         let failures = std::mem::take(&mut *self.shared.failures.lock().or_poisoned());
         for (id, message) in failures {
             if self.arena.scope_alive(id) {
@@ -42,7 +43,7 @@ impl Layout {
         dirty
     }
 
-    pub(super) fn fail_scope(&mut self, idx: u32, message: String) {
+    pub(super) fn fail_scope(&mut self, idx: NodeId, message: String) {
         tracing::error!(component = self.arena.scope(idx).props.name(), %message, "component failed");
         let generation = self.arena.generation(idx);
         let shared = Arc::downgrade(&self.shared);
@@ -54,7 +55,7 @@ impl Layout {
         scope.signal.get_or_insert_with(|| ScopeSignal::new(id, shared)).clone().mark();
     }
 
-    pub(super) fn spawn_owned(&mut self, owner: u32, future: BoxFuture) {
+    pub(super) fn spawn_owned(&mut self, owner: NodeId, future: BoxFuture) {
         let id = ScopeId { idx: owner, generation: self.arena.generation(owner) };
         let handle = self.spawn_guarded(id, future);
         let tasks = &mut self.arena.scope_mut(owner).tasks;

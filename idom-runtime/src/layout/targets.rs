@@ -2,18 +2,19 @@
 
 use super::{Kind, Layout};
 use crate::arena::TargetId;
+use crate::ids::NodeId;
 use crate::vdom::Handler;
 
 impl Layout {
     // -----------------------------------------------------------------------------------------
     // targets
 
-    pub(super) fn resolve_target(&self, target: &str) -> Option<(u32, &'static str)> {
+    pub(super) fn resolve_target(&self, target: &str) -> Option<(NodeId, &'static str)> {
         if let Some(&(idx, generation, wire)) = self.static_targets.get(target) {
-            return (self.arena.slots.get(idx as usize)?.generation == generation).then_some((idx, wire));
+            return (self.arena.slots.get(idx.slot())?.generation == generation).then_some((idx, wire));
         }
         let id = TargetId::parse(target)?;
-        let slot = self.arena.slots.get(id.node as usize)?;
+        let slot = self.arena.slots.get(id.node.slot())?;
         if slot.generation != id.generation {
             return None;
         }
@@ -22,7 +23,7 @@ impl Layout {
         handler.target.is_none().then_some((id.node, event.wire))
     }
 
-    pub(crate) fn register_static_targets(&mut self, idx: u32) {
+    pub(crate) fn register_static_targets(&mut self, idx: NodeId) {
         let generation = self.arena.generation(idx);
         if let Kind::Element(el) = &self.arena.n(idx).kind
             && el.handlers.iter().any(|(_, h)| h.target.is_some())
@@ -38,7 +39,7 @@ impl Layout {
     /// (a handler that moved between parents is mounted before its old element is unmounted).
     pub(crate) fn forget_static_targets(
         &mut self,
-        idx: u32,
+        idx: NodeId,
         generation: u32,
         handlers: &[(crate::html::EventName, Handler)],
     ) {

@@ -4,6 +4,7 @@
 
 use crate::Element;
 use crate::arena::{Arena, Kind, TargetId};
+use crate::ids::NodeId;
 use crate::vdom::{AttrValue, Handler, KeyRepr, Node, Tag, push_int};
 
 /// Writes `s` as a JSON string literal: `"`, `\` and control characters escaped (`\n`, `\r`,
@@ -116,7 +117,7 @@ fn write_head(tag: &Tag, out: &mut String) {
 
 /// Writes the JSON of a mounted model node (an element or a text); a component, group or hole
 /// standing alone is written as the array of its model nodes.
-pub(crate) fn write_node(arena: &Arena, idx: u32, out: &mut String) {
+pub(crate) fn write_node(arena: &Arena, idx: NodeId, out: &mut String) {
     match &arena.n(idx).kind {
         Kind::Text(t) => json_str(out, t),
         Kind::Component(_) | Kind::Group(_) | Kind::Empty => {
@@ -151,8 +152,8 @@ pub(crate) fn write_node(arena: &Arena, idx: u32, out: &mut String) {
 
 /// Writes the model nodes of a node's children, comma-separated (components, groups and holes
 /// are spliced).
-pub(crate) fn write_children(arena: &Arena, idx: u32, out: &mut String) {
-    fn inner(arena: &Arena, idx: u32, out: &mut String, first: &mut bool) {
+pub(crate) fn write_children(arena: &Arena, idx: NodeId, out: &mut String) {
+    fn inner(arena: &Arena, idx: NodeId, out: &mut String, first: &mut bool) {
         for &c in arena.children(idx) {
             if let Kind::Component(_) | Kind::Group(_) | Kind::Empty = arena.n(c).kind {
                 inner(arena, c, out, first);

@@ -10,6 +10,7 @@ use super::{Json, LayoutUpdate, Op, PatchOp};
 use crate::arena::Arena;
 use crate::diff::{ElementRef, HostRef, PatchSink};
 use crate::event::EventName;
+use crate::ids::NodeId;
 use crate::vdom::{AttrValue, Handler, Str};
 
 /// Collects the operations of one update with absolute paths; [`finish`](Self::finish) makes the
@@ -50,7 +51,7 @@ impl JsonPatch {
 }
 
 impl PatchSink for JsonPatch {
-    fn insert(&mut self, arena: &Arena, host: HostRef<'_>, index: usize, node: u32) {
+    fn insert(&mut self, arena: &Arena, host: HostRef<'_>, index: usize, node: NodeId) {
         let mut json = String::new();
         if host.len == 0 {
             json.push('[');
@@ -78,7 +79,7 @@ impl PatchSink for JsonPatch {
         });
     }
 
-    fn replace_children(&mut self, arena: &Arena, host: HostRef<'_>, list: u32, len: u32) {
+    fn replace_children(&mut self, arena: &Arena, host: HostRef<'_>, list: NodeId, len: u32) {
         let path = format!("{}/children", host.path);
         if len == 0 {
             self.push(Op::Remove, path, None);

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use super::{Element, Key, OneOrMany, Str};
 use crate::event::{EventName, HandlerFn};
+use crate::ids::NodeId;
 
 /// An HTML element: tag name, key, attributes, handlers and children.
 ///
@@ -20,7 +21,7 @@ pub(crate) struct Tag {
     /// The children as built (empty once mounted).
     pub(crate) content: Vec<Element>,
     /// Once mounted: the arena ids of the child nodes.
-    pub(crate) children: OneOrMany<u32>,
+    pub(crate) children: OneOrMany<NodeId>,
     /// Once mounted: the number of model children (the length of `children` in the model).
     pub(crate) len: u32,
 }
