@@ -1,0 +1,143 @@
+//! Context: a value handed down the tree without props, and `use_context` to read it.
+
+#![allow(non_camel_case_types)]
+
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+use super::{HookContext, InsideComponent, OUTSIDE, ScopeSignal};
+use crate::Element;
+use crate::component::Component;
+use crate::sync::OrPoisoned as _;
+
+/// A value passed down the tree without props: a provider (`ctx.provide(value, children)`) makes
+/// it visible to every component below it, which reads it with `use_context(&ctx)`. Components
+/// that read it re-render when the provided value changes, even inside memoised subtrees.
+///
+/// Create one with [`create_context`], typically once, in a `static`:
+/// ```
+/// use std::sync::LazyLock;
+/// use idom::prelude::*;
+///
+/// static THEME: LazyLock<Context<&'static str>> = LazyLock::new(|| create_context("light"));
+///
+/// #[component]
+/// fn Themed() -> Element {
+///     let theme = use_context(&THEME);
+///     html! { <p class={theme}>"themed"</p> }
+/// }
+///
+/// fn app() -> Element {
+///     THEME.provide("dark", html! { <Themed /> })
+/// }
+/// ```
+pub struct Context<T> {
+    inner: Arc<ContextInner<T>>,
+}
+
+struct ContextInner<T> {
+    default: T,
+}
+
+impl<T> Clone for Context<T> {
+    fn clone(&self) -> Self {
+        Context { inner: self.inner.clone() }
+    }
+}
+
+impl<T> PartialEq for Context<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+
+impl<T> fmt::Debug for Context<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Context({:p})", Arc::as_ptr(&self.inner))
+    }
+}
+
+/// Creates a [`Context`] whose readers see `default` when no provider is above them.
+pub fn create_context<T: Clone + PartialEq + Send + Sync + 'static>(default: T) -> Context<T> {
+    Context { inner: Arc::new(ContextInner { default }) }
+}
+
+impl<T: Clone + PartialEq + Send + Sync + 'static> Context<T> {
+    /// An element that provides `value` to every component in `children`.
+    pub fn provide(&self, value: T, children: impl Into<Element>) -> Element {
+        Element::component(ContextProvider { context: self.clone(), value, children: children.into() })
+    }
+}
+
+/// The state a provider keeps: the value and the components reading it.
+pub(crate) struct ProviderState<T> {
+    value: Mutex<T>,
+    readers: Mutex<Vec<Arc<ScopeSignal>>>,
+}
+
+#[derive(PartialEq)]
+struct ContextProvider<T> {
+    context: Context<T>,
+    value: T,
+    children: Element,
+}
+
+impl<T: Clone + PartialEq + Send + Sync + 'static> Component for ContextProvider<T> {
+    fn render(&self, cx: &mut HookContext<'_>) -> Element {
+        let (_, state) = cx.slot(|_| {
+            Arc::new(ProviderState { value: Mutex::new(self.value.clone()), readers: Mutex::new(Vec::new()) })
+        });
+        let mut value = state.value.lock().or_poisoned();
+        if *value != self.value {
+            *value = self.value.clone();
+            drop(value);
+            for reader in state.readers.lock().or_poisoned().drain(..) {
+                reader.mark();
+            }
+        }
+        self.children.clone()
+    }
+
+    fn name(&self) -> &'static str {
+        "ContextProvider"
+    }
+}
+
+#[doc(hidden)]
+pub struct use_context {}
+
+impl use_context {
+    #[doc(hidden)]
+    pub fn __call<T: Clone + PartialEq + Send + Sync + 'static>(cx: &mut HookContext<'_>, context: &Context<T>) -> T {
+        let signal = cx.signal();
+        let found = cx.find_ancestor(|props, hooks| {
+            let provider = props.downcast_ref::<ContextProvider<T>>()?;
+            if provider.context != *context {
+                return None;
+            }
+            hooks.first()?.downcast_ref::<Arc<ProviderState<T>>>().cloned()
+        });
+        match found {
+            Some(state) => {
+                let mut readers = state.readers.lock().or_poisoned();
+                if !readers.iter().any(|r| Arc::ptr_eq(r, &signal)) {
+                    readers.push(signal);
+                }
+                drop(readers);
+
+                state.value.lock().or_poisoned().clone()
+            }
+            None => context.inner.default.clone(),
+        }
+    }
+}
+
+/// The value of the nearest provider of `context` above this component, or its default.
+#[allow(unreachable_code, unused_variables)]
+pub fn use_context<'h, T>(context: &Context<T>) -> T
+where
+    &'h (): InsideComponent,
+    T: Clone + PartialEq + Send + Sync + 'static,
+{
+    use_context::__call(unreachable!("{}", OUTSIDE), context)
+}
