@@ -69,8 +69,11 @@ pub(crate) trait ScopeHost {
 
     /// Calls `found` with the props and hook slots of each component above the rendering one,
     /// nearest first, until it returns `true`.
-    fn ancestors(&self, found: &mut dyn FnMut(&dyn Any, &[Box<dyn Any + Send>]) -> bool);
+    fn ancestors<'a>(&self, found: &'a mut AncestorVisitor<'a>);
 }
+
+/// What [`ScopeHost::ancestors`] calls for each ancestor: its props and hook slots; `true` stops.
+pub(crate) type AncestorVisitor<'a> = dyn FnMut(&dyn Any, &[Box<dyn Any + Send>]) -> bool + 'a;
 
 /// The hook slots of one component instance.
 #[derive(Default)]

@@ -1,11 +1,11 @@
 //! Context: a value handed down the tree without props, and `use_context` to read it.
 
-#![allow(non_camel_case_types)]
-
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
-use super::{HookContext, InsideComponent, OUTSIDE, ScopeSignal};
+use idom_macros::hook;
+
+use super::{HookContext, ScopeSignal, use_hook_context};
 use crate::Element;
 use crate::component::Component;
 use crate::sync::OrPoisoned as _;
@@ -103,41 +103,28 @@ impl<T: Clone + PartialEq + Send + Sync + 'static> Component for ContextProvider
     }
 }
 
-#[doc(hidden)]
-pub struct use_context {}
-
-impl use_context {
-    #[doc(hidden)]
-    pub fn __call<T: Clone + PartialEq + Send + Sync + 'static>(cx: &mut HookContext<'_>, context: &Context<T>) -> T {
-        let signal = cx.signal();
-        let found = cx.find_ancestor(|props, hooks| {
-            let provider = props.downcast_ref::<ContextProvider<T>>()?;
-            if provider.context != *context {
-                return None;
-            }
-            hooks.first()?.downcast_ref::<Arc<ProviderState<T>>>().cloned()
-        });
-        match found {
-            Some(state) => {
-                let mut readers = state.readers.lock().or_poisoned();
-                if !readers.iter().any(|r| Arc::ptr_eq(r, &signal)) {
-                    readers.push(signal);
-                }
-                drop(readers);
-
-                state.value.lock().or_poisoned().clone()
-            }
-            None => context.inner.default.clone(),
-        }
-    }
-}
-
 /// The value of the nearest provider of `context` above this component, or its default.
-#[allow(unreachable_code, unused_variables)]
-pub fn use_context<'h, T>(context: &Context<T>) -> T
-where
-    &'h (): InsideComponent,
-    T: Clone + PartialEq + Send + Sync + 'static,
-{
-    use_context::__call(unreachable!("{}", OUTSIDE), context)
+#[hook]
+pub fn use_context<T: Clone + PartialEq + Send + Sync + 'static>(context: &Context<T>) -> T {
+    let cx = use_hook_context();
+    let signal = cx.signal();
+    let found = cx.find_ancestor(|props, hooks| {
+        let provider = props.downcast_ref::<ContextProvider<T>>()?;
+        if provider.context != *context {
+            return None;
+        }
+        hooks.first()?.downcast_ref::<Arc<ProviderState<T>>>().cloned()
+    });
+    match found {
+        Some(state) => {
+            let mut readers = state.readers.lock().or_poisoned();
+            if !readers.iter().any(|r| Arc::ptr_eq(r, &signal)) {
+                readers.push(signal);
+            }
+            drop(readers);
+
+            state.value.lock().or_poisoned().clone()
+        }
+        None => context.inner.default.clone(),
+    }
 }

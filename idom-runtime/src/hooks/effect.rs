@@ -1,10 +1,10 @@
 //! `use_effect`: work after a render, with its cleanup, or an async task cancelled on unmount.
 
-#![allow(non_camel_case_types)]
-
 use std::future::Future;
 
-use super::{EffectJob, EffectResult, EffectSlot, HookContext, InsideComponent, OUTSIDE};
+use idom_macros::hook;
+
+use super::{EffectJob, EffectResult, EffectSlot, use_hook_context};
 
 /// Marker: the effect returns nothing.
 #[doc(hidden)]
@@ -45,31 +45,6 @@ impl<F: Future<Output = ()> + Send + 'static> EffectOutput<AsyncEffect> for F {
     }
 }
 
-#[doc(hidden)]
-pub struct use_effect {}
-
-impl use_effect {
-    #[doc(hidden)]
-    pub fn __call<F, R, M, D>(cx: &mut HookContext<'_>, effect: F, deps: D)
-    where
-        F: FnOnce() -> R + Send + 'static,
-        R: EffectOutput<M>,
-        D: PartialEq + Send + 'static,
-    {
-        let mut first = false;
-        let (index, slot) = cx.slot(|_| {
-            first = true;
-            EffectSlot { deps: Box::new(()), cleanup: None, task: None }
-        });
-        let changed = first || slot.deps.downcast_ref::<D>() != Some(&deps);
-        if changed {
-            slot.deps = Box::new(deps);
-            let scope = cx.scope;
-            cx.effects.push(EffectJob { scope, slot: index, run: Box::new(move || effect().into_result()) });
-        }
-    }
-}
-
 /// Runs `effect` after the render that first mounts the component and again whenever `deps`
 /// changes (compare with `==`; pass `()` to run once). The effect may return a cleanup closure,
 /// run before the next run and on unmount, or be async (`move || async move { ... }`), in which
@@ -90,13 +65,23 @@ impl use_effect {
 ///     html! { <p>"Ticks: " {ticks}</p> }
 /// }
 /// ```
-#[allow(unreachable_code, unused_variables)]
-pub fn use_effect<'h, F, R, M, D>(effect: F, deps: D)
+#[hook]
+pub fn use_effect<F, R, M, D>(effect: F, deps: D)
 where
-    &'h (): InsideComponent,
     F: FnOnce() -> R + Send + 'static,
     R: EffectOutput<M>,
     D: PartialEq + Send + 'static,
 {
-    use_effect::__call(unreachable!("{}", OUTSIDE), effect, deps)
+    let cx = use_hook_context();
+    let mut first = false;
+    let (index, slot) = cx.slot(|_| {
+        first = true;
+        EffectSlot { deps: Box::new(()), cleanup: None, task: None }
+    });
+    let changed = first || slot.deps.downcast_ref::<D>() != Some(&deps);
+    if changed {
+        slot.deps = Box::new(deps);
+        let scope = cx.scope;
+        cx.effects.push(EffectJob { scope, slot: index, run: Box::new(move || effect().into_result()) });
+    }
 }

@@ -1,11 +1,11 @@
 //! `use_reducer`: state changed only by a reducer, read through a shared snapshot.
 
-#![allow(non_camel_case_types)]
-
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
-use super::{HookContext, InsideComponent, OUTSIDE, ScopeSignal};
+use idom_macros::hook;
+
+use super::{ScopeSignal, use_hook_context};
 use crate::Element;
 use crate::sync::OrPoisoned as _;
 
@@ -146,51 +146,35 @@ impl<A> fmt::Debug for Dispatch<A> {
     }
 }
 
-#[doc(hidden)]
-pub struct use_reducer {}
-
-impl use_reducer {
-    #[doc(hidden)]
-    pub fn __call<S, A, R, I>(cx: &mut HookContext<'_>, reducer: R, init: I) -> (StateRef<S>, Dispatch<A>)
-    where
-        S: PartialEq + Send + Sync + 'static,
-        A: 'static,
-        R: Fn(&S, A) -> S + Send + Sync + 'static,
-        I: FnOnce() -> S,
-    {
-        let (_, (cell, dispatch)) = cx.slot(|cx| {
-            let state = Mutex::new(Arc::new(init()));
-            let cell = Arc::new(ReducerCell { state, reducer: Box::new(reducer), signal: cx.signal() });
-            let target = cell.clone();
-            let dispatch = Dispatch {
-                send: Arc::new(move |action: A| {
-                    let mut state = target.state.lock().or_poisoned();
-                    let next = (target.reducer)(&state, action);
-                    if **state != next {
-                        *state = Arc::new(next);
-                        drop(state);
-                        target.signal.mark();
-                    }
-                }),
-            };
-            (cell, dispatch)
-        });
-        let state = StateRef(cell.state.lock().or_poisoned().clone());
-        (state, dispatch.clone())
-    }
-}
-
 /// State managed by a reducer `fn(&state, action) -> state`: returns a [`StateRef`] to the
 /// state (it derefs to the state, which is never copied to be read) and a [`Dispatch`]. An action
 /// whose new state equals the old one does not re-render. The reducer of the first render is kept.
-#[allow(unreachable_code, unused_variables)]
-pub fn use_reducer<'h, S, A, R, I>(reducer: R, init: I) -> (StateRef<S>, Dispatch<A>)
+#[hook]
+pub fn use_reducer<S, A, R, I>(reducer: R, init: I) -> (StateRef<S>, Dispatch<A>)
 where
-    &'h (): InsideComponent,
     S: PartialEq + Send + Sync + 'static,
     A: 'static,
     R: Fn(&S, A) -> S + Send + Sync + 'static,
     I: FnOnce() -> S,
 {
-    use_reducer::__call(unreachable!("{}", OUTSIDE), reducer, init)
+    let cx = use_hook_context();
+    let (_, (cell, dispatch)) = cx.slot(|cx| {
+        let state = Mutex::new(Arc::new(init()));
+        let cell = Arc::new(ReducerCell { state, reducer: Box::new(reducer), signal: cx.signal() });
+        let target = cell.clone();
+        let dispatch = Dispatch {
+            send: Arc::new(move |action: A| {
+                let mut state = target.state.lock().or_poisoned();
+                let next = (target.reducer)(&state, action);
+                if **state != next {
+                    *state = Arc::new(next);
+                    drop(state);
+                    target.signal.mark();
+                }
+            }),
+        };
+        (cell, dispatch)
+    });
+    let state = StateRef(cell.state.lock().or_poisoned().clone());
+    (state, dispatch.clone())
 }

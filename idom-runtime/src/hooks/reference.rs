@@ -1,11 +1,11 @@
 //! `use_ref`: a value kept across renders that does not trigger them.
 
-#![allow(non_camel_case_types)]
-
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
-use super::{HookContext, InsideComponent, OUTSIDE};
+use idom_macros::hook;
+
+use super::use_hook_context;
 use crate::sync::OrPoisoned as _;
 
 /// A mutable value that lives as long as the component instance; changing it does not
@@ -56,24 +56,10 @@ impl<T> fmt::Debug for UseRef<T> {
     }
 }
 
-#[doc(hidden)]
-pub struct use_ref {}
-
-impl use_ref {
-    #[doc(hidden)]
-    pub fn __call<T: Send + 'static, F: FnOnce() -> T>(cx: &mut HookContext<'_>, init: F) -> UseRef<T> {
-        let (_, cell) = cx.slot(|_| UseRef { cell: Arc::new(Mutex::new(init())) });
-        cell.clone()
-    }
-}
-
 /// A [`UseRef`]: a value kept across renders that does not trigger them.
-#[allow(unreachable_code, unused_variables)]
-pub fn use_ref<'h, T, F>(init: F) -> UseRef<T>
-where
-    &'h (): InsideComponent,
-    T: Send + 'static,
-    F: FnOnce() -> T,
-{
-    use_ref::__call(unreachable!("{}", OUTSIDE), init)
+#[hook]
+pub fn use_ref<T: Send + 'static, F: FnOnce() -> T>(init: F) -> UseRef<T> {
+    let cx = use_hook_context();
+    let (_, cell) = cx.slot(|_| UseRef { cell: Arc::new(Mutex::new(init())) });
+    cell.clone()
 }

@@ -1,11 +1,11 @@
 //! `use_state`: a value of the component instance and its setter.
 
-#![allow(non_camel_case_types)]
-
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
-use super::{HookContext, InsideComponent, OUTSIDE, ScopeSignal};
+use idom_macros::hook;
+
+use super::{ScopeSignal, use_hook_context};
 use crate::sync::OrPoisoned as _;
 
 struct StateCell<T> {
@@ -68,22 +68,6 @@ impl<T> fmt::Debug for UseStateSetter<T> {
     }
 }
 
-#[doc(hidden)]
-pub struct use_state {}
-
-impl use_state {
-    #[doc(hidden)]
-    pub fn __call<T, F>(cx: &mut HookContext<'_>, init: F) -> (T, UseStateSetter<T>)
-    where
-        T: Clone + PartialEq + Send + 'static,
-        F: FnOnce() -> T,
-    {
-        let (_, cell) = cx.slot(|cx| Arc::new(StateCell { value: Mutex::new(init()), signal: cx.signal() }));
-        let value = cell.value.lock().or_poisoned().clone();
-        (value, UseStateSetter { cell: cell.clone() })
-    }
-}
-
 /// State of a component instance: returns the current value and a setter. `init` runs on the
 /// first render only.
 ///
@@ -96,12 +80,14 @@ impl use_state {
 ///     html! { <button onclick={move |_| set_count.update(|c| c + 1)}>{count}</button> }
 /// }
 /// ```
-#[allow(unreachable_code, unused_variables)]
-pub fn use_state<'h, T, F>(init: F) -> (T, UseStateSetter<T>)
+#[hook]
+pub fn use_state<T, F>(init: F) -> (T, UseStateSetter<T>)
 where
-    &'h (): InsideComponent,
     T: Clone + PartialEq + Send + 'static,
     F: FnOnce() -> T,
 {
-    use_state::__call(unreachable!("{}", OUTSIDE), init)
+    let cx = use_hook_context();
+    let (_, cell) = cx.slot(|cx| Arc::new(StateCell { value: Mutex::new(init()), signal: cx.signal() }));
+    let value = cell.value.lock().or_poisoned().clone();
+    (value, UseStateSetter { cell: cell.clone() })
 }

@@ -1,11 +1,11 @@
 //! `use_update`: a handle that re-renders its component.
 
-#![allow(non_camel_case_types)]
-
 use std::fmt;
 use std::sync::Arc;
 
-use super::{HookContext, InsideComponent, OUTSIDE, ScopeSignal};
+use idom_macros::hook;
+
+use super::{ScopeSignal, use_hook_context};
 
 /// Re-renders its component when called. Cheap to clone, `Send + Sync`.
 #[derive(Clone)]
@@ -26,21 +26,9 @@ impl fmt::Debug for UpdateHandle {
     }
 }
 
-#[doc(hidden)]
-pub struct use_update {}
-
-impl use_update {
-    #[doc(hidden)]
-    pub fn __call(cx: &mut HookContext<'_>) -> UpdateHandle {
-        UpdateHandle { signal: cx.signal() }
-    }
-}
-
 /// A handle that forces a re-render of the component (for state kept outside hooks).
-#[allow(unreachable_code, unused_variables)]
-pub fn use_update<'h>() -> UpdateHandle
-where
-    &'h (): InsideComponent,
-{
-    use_update::__call(unreachable!("{}", OUTSIDE))
+#[hook]
+pub fn use_update() -> UpdateHandle {
+    let cx = use_hook_context();
+    UpdateHandle { signal: cx.signal() }
 }
