@@ -1,7 +1,8 @@
 //! Context: a value handed down the tree without props, and `use_context` to read it.
 
+use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 
 use idom_macros::hook;
 
@@ -72,7 +73,45 @@ impl<T: Clone + PartialEq + Send + Sync + 'static> Context<T> {
 /// The state a provider keeps: the value and the components reading it.
 pub(crate) struct ProviderState<T> {
     value: Mutex<T>,
-    readers: Mutex<Vec<Arc<ScopeSignal>>>,
+    readers: Mutex<Readers>,
+}
+
+/// The components reading one provider, each under the number its [`Subscription`] holds, in the
+/// order they subscribed (so they are queued in a stable order when the value changes).
+#[derive(Default)]
+struct Readers {
+    next: u64,
+    signals: BTreeMap<u64, Arc<ScopeSignal>>,
+}
+
+/// A reader's place in its provider's [`Readers`], kept in the reader's hook slot. The slot is
+/// dropped when the reader unmounts, and with it the place: a provider whose value never changes
+/// keeps only the readers that are mounted.
+struct Subscription<T> {
+    provider: Weak<ProviderState<T>>,
+    number: u64,
+}
+
+impl<T> Subscription<T> {
+    fn new(provider: &Arc<ProviderState<T>>, signal: Arc<ScopeSignal>) -> Self {
+        let mut readers = provider.readers.lock().or_poisoned();
+        let number = readers.next;
+        readers.next += 1;
+        readers.signals.insert(number, signal);
+        Subscription { provider: Arc::downgrade(provider), number }
+    }
+
+    fn is_to(&self, provider: &Arc<ProviderState<T>>) -> bool {
+        std::ptr::eq(self.provider.as_ptr(), Arc::as_ptr(provider))
+    }
+}
+
+impl<T> Drop for Subscription<T> {
+    fn drop(&mut self) {
+        if let Some(provider) = self.provider.upgrade() {
+            provider.readers.lock().or_poisoned().signals.remove(&self.number);
+        }
+    }
 }
 
 #[derive(PartialEq)]
@@ -84,14 +123,14 @@ struct ContextProvider<T> {
 
 impl<T: Clone + PartialEq + Send + Sync + 'static> Component for ContextProvider<T> {
     fn render(&self, cx: &mut HookContext<'_>) -> Element {
-        let (_, state) = cx.slot(|_| {
-            Arc::new(ProviderState { value: Mutex::new(self.value.clone()), readers: Mutex::new(Vec::new()) })
-        });
+        let (_, state) =
+            cx.slot(|_| Arc::new(ProviderState { value: Mutex::new(self.value.clone()), readers: Mutex::default() }));
         let mut value = state.value.lock().or_poisoned();
         if *value != self.value {
             *value = self.value.clone();
             drop(value);
-            for reader in state.readers.lock().or_poisoned().drain(..) {
+            // Readers stay subscribed until they unmount; marking one twice queues it once.
+            for reader in state.readers.lock().or_poisoned().signals.values() {
                 reader.mark();
             }
         }
@@ -103,11 +142,12 @@ impl<T: Clone + PartialEq + Send + Sync + 'static> Component for ContextProvider
     }
 }
 
-/// The value of the nearest provider of `context` above this component, or its default.
+/// The value of the nearest provider of `context` above this component, or its default. The
+/// component re-renders when the provided value changes; it subscribes to the provider on its
+/// first render and leaves it when it unmounts.
 #[hook]
 pub fn use_context<T: Clone + PartialEq + Send + Sync + 'static>(context: &Context<T>) -> T {
     let cx = use_hook_context();
-    let signal = cx.signal();
     let found = cx.find_ancestor(|props, hooks| {
         let provider = props.downcast_ref::<ContextProvider<T>>()?;
         if provider.context != *context {
@@ -115,16 +155,20 @@ pub fn use_context<T: Clone + PartialEq + Send + Sync + 'static>(context: &Conte
         }
         hooks.first()?.downcast_ref::<Arc<ProviderState<T>>>().cloned()
     });
-    match found {
-        Some(state) => {
-            let mut readers = state.readers.lock().or_poisoned();
-            if !readers.iter().any(|r| Arc::ptr_eq(r, &signal)) {
-                readers.push(signal);
+    let signal = found.as_ref().map(|_| cx.signal());
+    let (_, subscription) = cx.slot(|_| None::<Subscription<T>>);
+    match (found, signal) {
+        (Some(state), Some(signal)) => {
+            // The provider above an instance stays the same, but a provider's props may name
+            // another context: then the reader moves to the provider it finds now.
+            if !subscription.as_ref().is_some_and(|s| s.is_to(&state)) {
+                *subscription = Some(Subscription::new(&state, signal));
             }
-            drop(readers);
-
             state.value.lock().or_poisoned().clone()
         }
-        None => context.inner.default.clone(),
+        _ => {
+            *subscription = None;
+            context.inner.default.clone()
+        }
     }
 }

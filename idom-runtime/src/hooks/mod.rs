@@ -12,6 +12,12 @@
 //! (setters, dispatchers, refs, update handles) are `Clone + Send + Sync` values that queue a
 //! re-render of their component and wake the layout, from any thread or task.
 //!
+//! **Nothing outlives its component.** A slot is dropped when its component unmounts, so whatever
+//! a hook registers elsewhere is undone when the slot goes: a context reader's slot holds its
+//! place in the provider's list of readers and gives it back in `Drop`; an effect's cleanup runs
+//! and its task is cancelled (the layout does that part, on unmount).
+//! `idom-runtime/tests/memory_leak.rs` holds the heap to this under churn.
+//!
 //! # Calling convention
 //! A hook is a pair of items with one name: a hidden `struct use_x {}` whose
 //! `use_x::__call(cx, args..)` runs the hook against the [`HookContext`] (the macros rewrite each
