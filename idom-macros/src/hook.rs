@@ -74,7 +74,8 @@ pub(crate) fn expand(hook: HookFn) -> TokenStream {
 
     // The guard: its bound never holds, so a call type-checks nowhere. It returns what the hook
     // returns (by forwarding to `__call` after a diverging context), so the code after a
-    // misplaced call still type-checks quietly and the user sees the one error. An `impl Trait`
+    // misplaced call still type-checks quietly and the user sees the one error (the arguments,
+    // never evaluated after the diverging context, are allowed to be "unused"). An `impl Trait`
     // of the guard would carry the failing bound to every use of the value, so a hook returning
     // one has a guard returning `!` instead (its cost: an "unreachable code" warning after the
     // misplaced call).
@@ -89,7 +90,7 @@ pub(crate) fn expand(hook: HookFn) -> TokenStream {
     let mut forwarded = Vec::new();
     for (i, input) in guard_sig.inputs.iter_mut().enumerate() {
         if let FnArg::Typed(arg) = input {
-            let arg_name = format_ident!("__arg{}", i, span = Span::mixed_site());
+            let arg_name = guard_arg_name(&arg.pat, i);
             *arg.pat = syn::parse_quote!(#arg_name);
             forwarded.push(arg_name);
         }
@@ -119,10 +120,20 @@ pub(crate) fn expand(hook: HookFn) -> TokenStream {
 
         #(#cfgs)*
         #(#docs)*
-        #[allow(unreachable_code, clippy::all, clippy::pedantic)]
+        #[allow(unreachable_code, unused_variables, clippy::all, clippy::pedantic)]
         #vis #guard_sig {
             #guard_body
         }
+    }
+}
+
+/// The name of the guard's argument `i`: the user's own name when the pattern is a plain
+/// binding (`init` or `mut init`), so the hook's documentation reads as written; a hidden name for
+/// other patterns (`(a, b): (i32, i32)`), which a guard cannot forward as they are.
+fn guard_arg_name(pat: &syn::Pat, i: usize) -> Ident {
+    match pat {
+        syn::Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => p.ident.clone(),
+        _ => format_ident!("__arg{}", i, span = Span::mixed_site()),
     }
 }
 
@@ -246,9 +257,9 @@ mod tests {
                 }
             }
             #[doc = r" Counts."]
-            #[allow(unreachable_code, clippy::all, clippy::pedantic)]
-            pub fn use_counter<'__h>(__arg0: i32) -> ! where &'__h (): ::idom::__private::InsideComponent {
-                let _ = (__arg0,);
+            #[allow(unreachable_code, unused_variables, clippy::all, clippy::pedantic)]
+            pub fn use_counter<'__h>(start: i32) -> ! where &'__h (): ::idom::__private::InsideComponent {
+                let _ = (start,);
                 ::core::unreachable!("`use_counter` is a hook: call it from a #[component] or #[hook] function")
             }
         };
@@ -270,12 +281,25 @@ mod tests {
             fn use_handler<T: Send>(f: impl Fn(T)) -> impl Fn(T) { f }
         });
         assert!(code.contains(&crate::squash(&quote!(-> impl Fn(T) + use<T, __Impl0>).to_string())), "{code}");
-        assert!(code.contains(&crate::squash(&quote!(fn use_handler<'__h, T: Send>(__arg0: impl Fn(T)) -> ! where &'__h (): ::idom::__private::InsideComponent).to_string())), "{code}");
+        assert!(code.contains(&crate::squash(&quote!(fn use_handler<'__h, T: Send>(f: impl Fn(T)) -> ! where &'__h (): ::idom::__private::InsideComponent).to_string())), "{code}");
         let code = expand_str(quote! {
             fn use_first<T: Clone, const N: usize>(items: [T; N], f: impl Fn(&T) -> bool) -> Option<T> { None }
         });
-        assert!(code.contains(&crate::squash(&quote!(fn use_first<'__h, T: Clone, const N: usize>(__arg0: [T; N], __arg1: impl Fn(&T) -> bool) -> Option<T>).to_string())), "{code}");
+        assert!(code.contains(&crate::squash(&quote!(fn use_first<'__h, T: Clone, const N: usize>(items: [T; N], f: impl Fn(&T) -> bool) -> Option<T>).to_string())), "{code}");
         assert!(code.contains("use_first::__call::<T,N,_>(::core::unreachable!"), "{code}");
+    }
+
+    #[test]
+    fn guards_keep_plain_argument_names() {
+        let code = expand_str(quote! {
+            fn use_sum(mut start: i32, (a, b): (i32, i32)) -> i32 { start += a; start + b }
+        });
+        assert!(
+            code.contains(&crate::squash(&quote!(fn use_sum<'__h>(start: i32, __arg1: (i32, i32)) -> i32).to_string())),
+            "{code}"
+        );
+        assert!(code.contains("use_sum::__call(::core::unreachable!"), "{code}");
+        assert!(code.contains(",start,__arg1)"), "{code}");
     }
 
     #[test]

@@ -14,6 +14,11 @@
 // Library code logs with `tracing`; printing is for the applications built on it.
 #![deny(clippy::print_stdout)]
 
+// The built-in hooks are written with the public `#[hook]`, whose expansion names this crate's
+// items by their path in the facade (`::idom::__private::...`); inside the runtime that path is
+// the runtime itself.
+extern crate self as idom;
+
 mod arena;
 mod component;
 mod diff;

@@ -9,12 +9,12 @@
 //! `+` is a space, `%XX` escapes are decoded, malformed escapes are kept as written and invalid
 //! UTF-8 becomes U+FFFD. It never panics, whatever the bytes.
 
-#![allow(non_camel_case_types)]
-
 use std::sync::LazyLock;
 
+use idom_macros::hook;
+
 use crate::Element;
-use crate::hooks::{Context, HookContext, InsideComponent, OUTSIDE, create_context, use_context};
+use crate::hooks::{Context, create_context, use_context};
 
 /// Where the client is: the path and query of the page that opened the connection.
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
@@ -61,23 +61,10 @@ pub fn provide_location(location: Location, root: impl Into<Element>) -> Element
     LOCATION.provide(location, root)
 }
 
-#[doc(hidden)]
-pub struct use_location {}
-
-impl use_location {
-    #[doc(hidden)]
-    pub fn __call(cx: &mut HookContext<'_>) -> Location {
-        use_context::__call(cx, &LOCATION)
-    }
-}
-
 /// The [`Location`] of the page this session serves (empty outside a server connection).
-#[allow(unreachable_code, unused_variables)]
-pub fn use_location<'h>() -> Location
-where
-    &'h (): InsideComponent,
-{
-    use_location::__call(unreachable!("{}", OUTSIDE))
+#[hook]
+pub fn use_location() -> Location {
+    use_context(&LOCATION)
 }
 
 #[cfg(test)]
