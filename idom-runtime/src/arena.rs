@@ -46,6 +46,7 @@ pub(crate) enum Kind {
 
 impl Kind {
     /// Whether the node's model nodes are its children's (a component or a group).
+    #[inline]
     pub(crate) fn is_spliced(&self) -> bool {
         matches!(self, Kind::Component(_) | Kind::Group(_))
     }
@@ -89,6 +90,7 @@ impl Arena {
         Arena { slots: vec![Slot { generation: 0, node: Some(root) }], free: Vec::new(), root: NodeId::from_slot(0) }
     }
 
+    #[inline]
     pub(crate) fn alloc(&mut self, node: MNode) -> NodeId {
         match self.free.pop() {
             Some(id) => {
@@ -102,6 +104,7 @@ impl Arena {
         }
     }
 
+    #[inline]
     pub(crate) fn release(&mut self, idx: NodeId) {
         let slot = &mut self.slots[idx.slot()];
         slot.node = None;
@@ -109,22 +112,27 @@ impl Arena {
         self.free.push(idx);
     }
 
+    #[inline]
     pub(crate) fn node(&self, idx: NodeId) -> Option<&MNode> {
         self.slots.get(idx.slot())?.node.as_ref()
     }
 
+    #[inline]
     pub(crate) fn n(&self, idx: NodeId) -> &MNode {
         self.slots[idx.slot()].node.as_ref().expect("mounted node")
     }
 
+    #[inline]
     pub(crate) fn n_mut(&mut self, idx: NodeId) -> &mut MNode {
         self.slots[idx.slot()].node.as_mut().expect("mounted node")
     }
 
+    #[inline]
     pub(crate) fn generation(&self, idx: NodeId) -> u32 {
         self.slots[idx.slot()].generation
     }
 
+    #[inline]
     pub(crate) fn scope(&self, idx: NodeId) -> &ScopeData {
         match &self.n(idx).kind {
             Kind::Component(s) => s,
@@ -132,6 +140,7 @@ impl Arena {
         }
     }
 
+    #[inline]
     pub(crate) fn scope_mut(&mut self, idx: NodeId) -> &mut ScopeData {
         match &mut self.n_mut(idx).kind {
             Kind::Component(s) => s,
@@ -140,6 +149,7 @@ impl Arena {
     }
 
     /// The parent of a node that is not the root container.
+    #[inline]
     pub(crate) fn parent(&self, idx: NodeId) -> NodeId {
         self.n(idx).parent.expect("only the root container has no parent")
     }
@@ -150,10 +160,12 @@ impl Arena {
         })
     }
 
+    #[inline]
     pub(crate) fn children(&self, idx: NodeId) -> &[NodeId] {
         self.n(idx).children()
     }
 
+    #[inline]
     pub(crate) fn children_mut(&mut self, idx: NodeId) -> &mut Ids {
         match &mut self.n_mut(idx).kind {
             Kind::Element(e) => &mut e.children,
@@ -204,6 +216,7 @@ impl Arena {
     }
 
     /// Recomputes a node's `count` (for components and groups) and `irregular` from its children.
+    #[inline]
     pub(crate) fn recount(&mut self, idx: NodeId) {
         let (mut sum, mut irregular) = (0u32, 0u32);
         for &c in self.children(idx) {
@@ -257,6 +270,7 @@ impl Arena {
 
 impl Arena {
     /// The model nodes the children in `list` stand for.
+    #[inline]
     pub(crate) fn count_sum(&self, list: &[NodeId]) -> usize {
         list.iter().map(|&c| self.n(c).count as usize).sum()
     }
@@ -299,6 +313,7 @@ pub(crate) struct TargetId<'a> {
 
 impl<'a> TargetId<'a> {
     /// Appends the target's text (nothing in it needs JSON escaping).
+    #[inline]
     pub(crate) fn write(&self, out: &mut String) {
         push_int(out, self.node.slot() as i128);
         out.push(':');
@@ -319,6 +334,7 @@ impl<'a> TargetId<'a> {
 }
 
 impl MNode {
+    #[inline]
     pub(crate) fn children(&self) -> &[NodeId] {
         match &self.kind {
             Kind::Element(e) => &e.children,
@@ -328,6 +344,7 @@ impl MNode {
         }
     }
 
+    #[inline]
     pub(crate) fn children_count_sum(&self, arena: &Arena) -> u32 {
         self.children().iter().map(|&c| arena.n(c).count).sum()
     }

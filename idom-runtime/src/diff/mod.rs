@@ -146,7 +146,11 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
 
 /// Logs a warning for each key that appears more than once in one children list (the list of
 /// `parent`), naming the component it is in. The only check for duplicate keys, in every build.
+#[inline]
 pub(crate) fn warn_duplicate_keys(arena: &Arena, parent: NodeId, children: &[Element]) {
+    if children.len() < 2 {
+        return;
+    }
     let keyed = children.iter().filter(|c| c.key().is_some()).count();
     if keyed < 2 {
         return;

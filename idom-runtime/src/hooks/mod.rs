@@ -42,11 +42,13 @@
 //! # Files
 //! One file per hook: `state` ([`use_state`]), `reducer` ([`use_reducer`]), `effect`
 //! ([`use_effect`]), `memo` ([`use_memo`], [`use_callback`]), `reference` ([`use_ref`]), `update`
-//! ([`use_update`]), `context` ([`create_context`], [`use_context`]). [`use_location`] lives with
-//! the server's location code and is re-exported here.
+//! ([`use_update`]), `context` ([`create_context`], [`use_context`]), `location` ([`Location`],
+//! [`use_location`], [`provide_location`] and the one query-string parser, which the server's
+//! stream URLs use too).
 
 mod context;
 mod effect;
+pub(crate) mod location;
 mod memo;
 mod reducer;
 mod reference;
@@ -104,4 +106,4 @@ where
     unreachable!("{}", OUTSIDE)
 }
 
-pub use crate::server::{Location, provide_location, use_location};
+pub use location::{Location, provide_location, use_location};

@@ -28,6 +28,7 @@ impl Layout {
 
     /// Mounts a children list under `parent` (an element, component or group) and sets its
     /// counts. A list with a key twice is mounted all the same, with a warning.
+    #[inline]
     pub(super) fn mount_children(&mut self, parent: NodeId, mut list: Vec<Element>, depth: u32) {
         trim_trailing_places(&mut list);
         warn_duplicate_keys(&self.arena, parent, &list);

@@ -27,7 +27,6 @@
 //! | file | owns |
 //! |---|---|
 //! | `config.rs` | [`ServerConfig`]: every setting and its safe default |
-//! | `location.rs` | [`Location`], the one query-string parser, [`use_location`] / [`provide_location`] |
 //! | `service.rs` | [`Server`] and its mode, the constructors, [`IdomService`] and what its connections share |
 //! | `http.rs` | the routes and the page |
 //! | `ws.rs` | the websocket handshake and the Origin check |
@@ -38,9 +37,9 @@
 //! is prerendered. The library never prints: it logs with `tracing` (the address `run` listens on
 //! at info level; to print it, use [`Server::on_listening`]).
 //!
-//! Everything but `config.rs` and `location.rs` needs the `server` feature (on by default);
-//! without it the crate has no hyper or tungstenite, and [`ServerConfig`], [`Location`] and
-//! [`use_location`] remain, as plain data and a hook.
+//! Everything but `config.rs` needs the `server` feature (on by default); without it the crate
+//! has no hyper or tungstenite, and [`ServerConfig`] remains as plain data. [`Location`] and
+//! [`use_location`] are core hooks (in `hooks/location.rs`), re-exported here.
 //!
 //! # Defences, on by default
 //!
@@ -70,7 +69,6 @@
 mod config;
 #[cfg(feature = "server")]
 mod http;
-mod location;
 #[cfg(feature = "server")]
 mod serve;
 #[cfg(feature = "server")]
@@ -80,15 +78,15 @@ mod session;
 #[cfg(feature = "server")]
 mod ws;
 
+pub use crate::hooks::{Location, provide_location, use_location};
 pub use config::ServerConfig;
-pub use location::{Location, provide_location, use_location};
 #[cfg(feature = "server")]
 pub use serve::{SHUTDOWN_GRACE, Serve, WithGracefulShutdown, serve};
 #[cfg(feature = "server")]
 pub use service::{IdomService, PerClientStateServer, Server, SharedClientStateServer};
 
 #[cfg(feature = "server")]
-use location::query_param;
+use crate::hooks::location::query_param;
 
 /// The JS client (an ES module with no dependencies), served at `{prefix}_idom/client.js`.
 pub const CLIENT_JS: &str = include_str!("../client/idom-client.js");

@@ -141,6 +141,7 @@ impl Element {
 /// Appends a child to a children list, at a place of its own: holes and groups (fragments) stay
 /// as they are, and a text after a text (with only merged places between them) is merged into it,
 /// leaving [`Node::Merged`] at its place.
+#[inline]
 pub(crate) fn push_child(children: &mut Vec<Element>, child: Element) {
     if let Node::Text(text) = child.0 {
         let run = children.iter().rposition(|c| !matches!(c.0, Node::Merged));
@@ -158,6 +159,7 @@ pub(crate) fn push_child(children: &mut Vec<Element>, child: Element) {
 /// Drops the places at the end of a children list that make no node (holes, merged texts, empty
 /// groups): no sibling follows them, so they keep nobody's place, and the list is shorter to
 /// mount and diff (`"Count: " {n}` is one child, not a text and a merged place).
+#[inline]
 pub(crate) fn trim_trailing_places(list: &mut Vec<Element>) {
     while let Some(last) = list.last()
         && match &last.0 {
@@ -172,6 +174,7 @@ pub(crate) fn trim_trailing_places(list: &mut Vec<Element>) {
 
 /// The children a component's output (or a layout's root) stands for: a fragment at the top is
 /// its items, nothing is no children, anything else is itself.
+#[inline]
 pub(crate) fn splice(output: Element) -> Vec<Element> {
     match output.0 {
         Node::Empty | Node::Merged => Vec::new(),

@@ -4,6 +4,7 @@ use super::Element;
 
 /// Appends the decimal digits of an integer (without `core::fmt`, which costs more than the
 /// digits for the small numbers a page shows).
+#[inline]
 pub(crate) fn push_int(out: &mut String, value: i128) {
     if value < 0 {
         out.push('-');
