@@ -73,7 +73,7 @@ async fn connect(url: &str) -> Option<(Ws, String)> {
     let first = loop {
         match tokio::time::timeout(Duration::from_secs(30), ws.next()).await.ok()?? {
             Ok(Message::Text(text)) if !text.contains("\"type\":\"session\"") => break text,
-            Ok(_) => continue,
+            Ok(_) => {}
             Err(_) => return None,
         }
     };

@@ -18,6 +18,7 @@
 //! so "children on a void element" is a compile error here as it is in `html!`.
 
 use std::borrow::Cow;
+use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 
@@ -29,9 +30,11 @@ use crate::{Element, Key};
 
 /// Marker for handlers that return `()`.
 #[doc(hidden)]
+#[derive(Debug)]
 pub struct SyncHandler;
 /// Marker for handlers that return a future.
 #[doc(hidden)]
+#[derive(Debug)]
 pub struct AsyncHandler;
 
 /// What an event handler may return: `()`, or a future (`async move { ... }`) that the layout runs
@@ -141,9 +144,11 @@ attr_from_int!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, usize);
 
 /// Marker: a single node.
 #[doc(hidden)]
+#[derive(Debug)]
 pub struct OneNode;
 /// Marker: an iterator of nodes.
 #[doc(hidden)]
+#[derive(Debug)]
 pub struct ManyNodes;
 
 /// Something that can stand as children: text, numbers, elements, and `Option`s, `Vec`s or
@@ -211,6 +216,24 @@ impl Fragment {
     pub fn child<M>(mut self, child: impl IntoNodes<M>) -> Self {
         child.push_into(&mut self.0);
         self
+    }
+}
+
+impl fmt::Debug for HtmlElement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HtmlElement").field("tag", &self.0.name).finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for VoidElement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VoidElement").field("tag", &self.0.name).finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for Fragment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(&self.0).finish()
     }
 }
 

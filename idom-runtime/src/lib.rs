@@ -4,12 +4,44 @@
 //! Use it through the `idom` crate, which re-exports everything here together with the `html!`,
 //! `#[component]` and `#[hook]` macros.
 //!
+//! # Design
+//!
+//! The runtime is built in layers; each module imports only the ones below it, and none of the
+//! core imports the server:
+//!
+//! ```text
+//! server/      config, http (routes, page), ws (handshake, origin), session (loop, parking), serve
+//!   |          (feature `server`: the only code that knows hyper and tungstenite)
+//! dispatch     one view per client, or one shared view, over any transport
+//!   |
+//! layout/      the Layout: scheduler (queue, passes, tasks), render (mount, run components),
+//!   |          effects (cleanups, unmount), targets (events to handlers)
+//!   +--------> protocol/  the wire types; json (the one escaper, model JSON); patch (the JSON
+//!   |            |        Patch writer: a PatchSink, and the choice of each update's path)
+//!   +----------> diff/    children, placement, attributes: reconciles the arena and reports to
+//!                  |      a PatchSink; asks a Reconciler (the layout) to mount and render
+//!                arena    the mounted tree: NodeId slots with generations, counts, TargetId
+//!                  |
+//! hooks/       one file per hook, written with `#[hook]`; they see only the scope handle
+//!   |
+//! vdom/, html, component    what a render builds: Element, Tag, Key, the Component trait,
+//!   |                       the builders, Callback
+//! scope        the scope handle (HookContext) and the render queue setters push to
+//! event, ids, sync          Event and handler types; NodeId; the poisoned-lock helper
+//! ```
+//!
+//! Where each concept lives: an [`Element`] and how children keep their place, `vdom/mod.rs`;
+//! a mounted node, `arena.rs`; the order components render in, `layout/scheduler.rs`; the
+//! matching of a list, `diff/children.rs`; the minimal moves, `diff/placement.rs`; a JSON Patch
+//! operation's text, `protocol/patch.rs`; the rules of hooks, `hooks/mod.rs` (the compile-time
+//! checks are in the macros crate); a websocket session, `server/session.rs`.
+//!
 //! # Features
 //!
 //! - `server` (on by default): the HTTP and websocket [`server`] on hyper and tokio-tungstenite.
 //!   Without it the crate is the core and the [`dispatch`]ers, with no HTTP dependency; the
-//!   server's plain data ([`server::ServerConfig`], [`server::Location`] and `use_location`)
-//!   stays.
+//!   server's plain data ([`server::ServerConfig`]) stays, and [`hooks::Location`] and
+//!   [`hooks::use_location`] are core hooks.
 
 // Library code logs with `tracing`; printing is for the applications built on it.
 #![deny(clippy::print_stdout)]

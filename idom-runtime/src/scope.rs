@@ -11,6 +11,7 @@
 //! instance's signal onto it from any thread, and the layout's scheduler drains it.
 
 use std::any::Any;
+use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 
@@ -157,4 +158,23 @@ pub(crate) struct EffectSlot {
     pub(crate) deps: Box<dyn Any + Send>,
     pub(crate) cleanup: Option<Box<dyn FnOnce() + Send>>,
     pub(crate) task: Option<tokio::task::AbortHandle>,
+}
+
+impl fmt::Debug for HookContext<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HookContext")
+            .field("scope", &self.scope)
+            .field("hooks", &self.state.slots.len())
+            .field("cursor", &self.state.cursor)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for EffectResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EffectResult")
+            .field("cleanup", &self.cleanup.is_some())
+            .field("task", &self.task.is_some())
+            .finish()
+    }
 }

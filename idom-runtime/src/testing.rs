@@ -99,6 +99,7 @@ impl Found {
 
 /// A layout under test: renders headless, keeps the client's model by applying every update,
 /// finds elements and fires events at them.
+#[derive(Debug)]
 pub struct TestLayout {
     layout: Layout,
     model: Value,

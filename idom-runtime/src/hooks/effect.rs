@@ -8,12 +8,15 @@ use super::{EffectJob, EffectResult, EffectSlot, use_hook_context};
 
 /// Marker: the effect returns nothing.
 #[doc(hidden)]
+#[derive(Debug)]
 pub struct NoCleanup;
 /// Marker: the effect returns a cleanup function.
 #[doc(hidden)]
+#[derive(Debug)]
 pub struct WithCleanup;
 /// Marker: the effect is async.
 #[doc(hidden)]
+#[derive(Debug)]
 pub struct AsyncEffect;
 
 /// What an effect may return: `()`, a cleanup function run before the next run and on unmount,

@@ -10,7 +10,7 @@
 //! serialised without building a `serde_json::Value` of the model.
 //!
 //! `json.rs` holds the one JSON string escaper and the model's JSON (of mounted nodes and of
-//! elements); `patch.rs` is the JSON Patch writer, the [`PatchSink`](crate::diff::PatchSink) that
+//! elements); `patch.rs` is the JSON Patch writer, the `PatchSink` (see `diff/sink.rs`) that
 //! turns the diff's operations into RFC 6902 and chooses each update's path.
 
 mod json;
