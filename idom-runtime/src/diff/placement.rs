@@ -127,25 +127,10 @@ impl Fenwick {
 fn longest_increasing(matched: &[u32]) -> Vec<bool> {
     let seq: Vec<(usize, u32)> =
         matched.iter().enumerate().filter(|(_, m)| **m != NONE).map(|(j, &i)| (j, i)).collect();
-    // tails[k] = index into seq of the smallest tail of an increasing run of length k + 1.
-    let mut tails: Vec<usize> = Vec::new();
-    let mut prev = vec![usize::MAX; seq.len()];
-    for (s, &(_, value)) in seq.iter().enumerate() {
-        let k = tails.partition_point(|&t| seq[t].1 < value);
-        if k > 0 {
-            prev[s] = tails[k - 1];
-        }
-        if k == tails.len() {
-            tails.push(s);
-        } else {
-            tails[k] = s;
-        }
-    }
+    let values: Vec<u32> = seq.iter().map(|&(_, v)| v).collect();
     let mut stays = vec![false; matched.len()];
-    let mut s = tails.last().copied().unwrap_or(usize::MAX);
-    while s != usize::MAX {
-        stays[seq[s].0] = true;
-        s = prev[s];
+    for i in longest_increasing_subsequence::lis(&values) {
+        stays[seq[i].0] = true;
     }
     stays
 }
