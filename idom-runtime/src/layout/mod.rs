@@ -204,11 +204,10 @@ impl Layout {
         }
     }
 
-    /// The current model, as the client holds it after applying every update so far.
+    /// The current model, as the client holds it after applying every update so far. Parsed from
+    /// [`model_json`](Self::model_json), which the model writer always writes as valid JSON.
     pub fn model(&self) -> serde_json::Value {
-        let mut json = String::new();
-        write_node(&self.arena, self.arena.root, &mut json);
-        serde_json::from_str(&json).unwrap_or(serde_json::Value::Null)
+        serde_json::from_str(&self.model_json()).expect("the model writer writes valid JSON")
     }
 
     /// The current model as JSON text.

@@ -36,9 +36,10 @@ impl Json {
         &self.0
     }
 
-    /// Parses the text into a [`Value`].
+    /// Parses the text into a [`Value`]. A `Json` is only ever made from valid JSON (by the
+    /// model writer, [`from_value`](Self::from_value) or deserialising), so this cannot fail.
     pub fn to_value(&self) -> Value {
-        serde_json::from_str(&self.0).unwrap_or(Value::Null)
+        serde_json::from_str(&self.0).expect("a Json holds valid JSON text")
     }
 
     /// JSON text of a value.
@@ -120,11 +121,12 @@ impl PatchOp {
         out.push('}');
     }
 
-    /// This operation as a JSON value (`{"op": ..., "path": ..., ...}`).
+    /// This operation as a JSON value (`{"op": ..., "path": ..., ...}`). Cannot fail: the text is
+    /// written here from valid parts (see [`Json::to_value`]).
     pub fn to_value(&self) -> Value {
         let mut text = String::new();
         self.write_json(&mut text);
-        serde_json::from_str(&text).unwrap_or(Value::Null)
+        serde_json::from_str(&text).expect("an operation is written as valid JSON")
     }
 }
 
