@@ -558,6 +558,14 @@ async fn todo_screenshot() {
     drop(example);
 }
 
+/// Serves `root` per client on a free port of 127.0.0.1, in this process: its page's URL and the
+/// server's task (abort it when done).
+async fn serve<C: idom::Component + Clone>(root: C) -> (String, tokio::task::JoinHandle<std::io::Result<()>>) {
+    let service = idom::PerClientStateServer::new(root).into_service();
+    let (addr, server) = service.bind("127.0.0.1:0", std::future::pending()).await.expect("bind");
+    (format!("http://{addr}/"), tokio::spawn(server))
+}
+
 mod hostile {
     use idom::prelude::*;
 
@@ -582,10 +590,7 @@ mod hostile {
 /// payload runs, creates elements or survives as a script URL, and text shows literally.
 #[tokio::test]
 async fn xss_corpus_never_runs_in_the_client() {
-    let service = idom::PerClientStateServer::new(hostile::Hostile).into_service();
-    let (addr, server) = service.bind("127.0.0.1:0", std::future::pending()).await.expect("bind");
-    let server = tokio::spawn(server);
-    let url = format!("http://{addr}/");
+    let (url, server) = serve(hostile::Hostile).await;
     with_browser(Js::Enabled, |client| async move {
         let client = &client;
         goto(client, &url).await;
@@ -661,10 +666,7 @@ mod banner {
 /// hole makes no DOM node.
 #[tokio::test]
 async fn a_hidden_banner_keeps_each_counter_its_state() {
-    let service = idom::PerClientStateServer::new(banner::BannerPage).into_service();
-    let (addr, server) = service.bind("127.0.0.1:0", std::future::pending()).await.expect("bind");
-    let server = tokio::spawn(server);
-    let url = format!("http://{addr}/");
+    let (url, server) = serve(banner::BannerPage).await;
     with_browser(Js::Enabled, |client| async move {
         let client = &client;
         goto(client, &url).await;
