@@ -19,11 +19,12 @@ pub use idom_runtime::{
     server, testing, use_callback, use_context, use_effect, use_memo, use_reducer, use_ref, use_state, use_update,
 };
 
-/// The router: routes with typed parameters, nested layouts, a fallback with its HTTP status,
-/// query state, and the prerender of a page.
 pub mod router {
     #![doc = include_str!("../docs/routing.md")]
-    pub use idom_runtime::router::*;
+    pub use idom_runtime::router::{
+        FromParam, FromParams, Params, Pattern, PatternError, QueryError, Router, Routes, Status, parse_query,
+        use_query, use_status,
+    };
     pub use idom_runtime::{Prerendered, prerender_page};
 }
 

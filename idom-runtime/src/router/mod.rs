@@ -12,7 +12,7 @@
 //! imports hooks, the VDOM and the builders, never the layout, the diff, the arena, the protocol
 //! or the server (`idom-runtime/tests/layers.rs` holds it to that).
 //!
-//! **The table is a typed builder, not markup.** `html!` children are rendered [`Element`]s,
+//! **The table is a typed builder, not markup.** `html!` children are rendered [`Element`](crate::Element)s,
 //! opaque to their parent, so `<Router><Route .../></Router>` would have to look inside elements
 //! for `Route` components and could not type-check a view against its pattern. A [`Routes`]
 //! builder can: each view is a closure whose argument type ([`FromParams`]: `()`, one

@@ -70,7 +70,10 @@ enum Segment {
     Rest(Arc<str>),
 }
 
-/// A parsed path pattern (see the [module docs](self) for the syntax).
+/// A parsed path pattern: `/`, then segments separated by `/`, each static text, `:name` (one
+/// non-empty segment, captured) or, last, `*name` (the rest of the path, possibly empty).
+/// Paths are percent-decoded segment by segment before they are compared or captured, and one
+/// trailing `/` of a path is ignored.
 ///
 /// ```
 /// use idom::router::Pattern;

@@ -128,7 +128,7 @@ impl Routes {
         );
         let layout: Wrap = Arc::new(move |page| layout(page).into());
         let entries = Arc::make_mut(&mut self.entries);
-        for entry in routes.entries.iter() {
+        for entry in Arc::unwrap_or_clone(routes.entries) {
             let pattern = prefix.join(&entry.pattern).unwrap_or_else(|e| panic!("{e}"));
             assert!(
                 prefix.param_names().count() == 0 || entry.count.is_none(),
@@ -136,8 +136,8 @@ impl Routes {
                  its view must take `Params` and read them by name"
             );
             let mut layouts = vec![layout.clone()];
-            layouts.extend(entry.layouts.iter().cloned());
-            entries.push(Entry { pattern, view: entry.view.clone(), count: entry.count, layouts });
+            layouts.extend(entry.layouts);
+            entries.push(Entry { pattern, view: entry.view, count: entry.count, layouts });
         }
         self
     }
