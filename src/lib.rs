@@ -5,6 +5,7 @@
 //! - [`guide::html`]: the `html!` markup.
 //! - [`guide::hooks`]: hooks and their rules.
 //! - [`guide::protocol`]: the model and the wire protocol.
+//! - [`router`]: pages, typed path parameters, layouts, the fallback and its status, query state.
 
 pub use idom_macros::{component, hook, html};
 pub use idom_runtime::dispatch::{create_shared_view_dispatcher, dispatch_single_view};
@@ -18,8 +19,18 @@ pub use idom_runtime::{
     server, testing, use_callback, use_context, use_effect, use_memo, use_reducer, use_ref, use_state, use_update,
 };
 
+pub mod router {
+    #![doc = include_str!("../docs/routing.md")]
+    pub use idom_runtime::router::{
+        FromParam, FromParams, Params, Pattern, PatternError, QueryError, Router, Routes, Status, parse_query,
+        use_query, use_status,
+    };
+    pub use idom_runtime::{Prerendered, prerender_page};
+}
+
 /// Everything the common path needs: `use idom::prelude::*;`.
 pub mod prelude {
+    pub use crate::router::{Router, Routes, use_query};
     pub use crate::{
         Callback, Context, Dispatch, Element, Event, Key, Layout, LayoutEvent, LayoutUpdate, StateRef, UseRef,
         UseStateSetter, component, create_context, hook, html, use_callback, use_context, use_effect, use_location,

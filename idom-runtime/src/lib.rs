@@ -14,6 +14,8 @@
 //!   |          (feature `server`: the only code that knows hyper and tungstenite)
 //! dispatch     one view per client, or one shared view, over any transport
 //!   |
+//! page         a prerendered page at a location: its HTML (prerender) and HTTP status (router)
+//!   |
 //! layout/      the Layout: scheduler (queue, passes, tasks), render (mount, run components),
 //!   |          effects (cleanups, unmount), targets (events to handlers)
 //!   +--------> protocol/  the wire types; json (the one escaper, model JSON); patch (the JSON
@@ -22,6 +24,8 @@
 //!                  |      a PatchSink; asks a Reconciler (the layout) to mount and render
 //!                arena    the mounted tree: NodeId slots with generations, counts, TargetId
 //!                  |
+//! router/      patterns, typed params, the route table and Router, the page's Status, use_query:
+//!   |          components and hooks on use_location; they never see the layout
 //! hooks/       one file per hook, written with `#[hook]`; they see only the scope handle
 //!   |
 //! vdom/, html, component    what a render builds: Element, Tag, Key, the Component trait,
@@ -60,8 +64,10 @@ pub mod hooks;
 pub mod html;
 mod ids;
 mod layout;
+mod page;
 mod prerender;
 pub mod protocol;
+pub mod router;
 mod scope;
 pub mod server;
 mod sync;
@@ -75,6 +81,7 @@ pub use hooks::{
     use_context, use_effect, use_memo, use_reducer, use_ref, use_state, use_update,
 };
 pub use layout::Layout;
+pub use page::{Prerendered, prerender_page};
 pub use prerender::render_to_html;
 pub use protocol::{LayoutEvent, LayoutUpdate};
 pub use vdom::{Element, Key};

@@ -1,6 +1,6 @@
 //! The runtime's layers, read from its source: no module imports one that imports it back, what a
 //! render builds imports nothing of the layout, the diff, the hooks, the protocol or the server,
-//! the hooks never see the layout, and the core never imports the server. (The crate docs' Design
+//! the hooks and the router never see the layout, and the core never imports the server. (The crate docs' Design
 //! section draws the same picture.)
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -88,7 +88,9 @@ fn what_a_render_builds_imports_nothing_above_it() {
     for model in ["vdom", "html", "event", "component", "scope"] {
         let above: Vec<_> = reach(&graph, model)
             .into_iter()
-            .filter(|m| ["layout", "diff", "hooks", "protocol", "server", "arena", "dispatch"].contains(&m.as_str()))
+            .filter(|m| {
+                ["layout", "diff", "hooks", "router", "protocol", "server", "arena", "dispatch"].contains(&m.as_str())
+            })
             .collect();
         assert!(above.is_empty(), "{model} reaches {above:?}");
     }
@@ -103,11 +105,33 @@ fn hooks_see_the_scope_handle_and_not_the_layout() {
 }
 
 #[test]
+fn the_router_is_components_and_hooks_and_never_sees_the_layout() {
+    let graph = imports();
+    assert!(graph.contains_key("router"), "no router module in {graph:#?}");
+    let reached = reach(&graph, "router");
+    for forbidden in ["layout", "arena", "diff", "protocol", "server", "dispatch", "page", "prerender"] {
+        assert!(!reached.contains(forbidden), "the router reaches {forbidden}");
+    }
+}
+
+#[test]
 fn the_core_never_imports_the_server() {
     let graph = imports();
-    for core in
-        ["vdom", "html", "event", "component", "scope", "hooks", "arena", "layout", "diff", "protocol", "dispatch"]
-    {
+    for core in [
+        "vdom",
+        "html",
+        "event",
+        "component",
+        "scope",
+        "hooks",
+        "router",
+        "arena",
+        "layout",
+        "diff",
+        "protocol",
+        "dispatch",
+        "page",
+    ] {
         assert!(!reach(&graph, core).contains("server"), "{core} reaches the server");
     }
 }
