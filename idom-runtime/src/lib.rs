@@ -52,6 +52,7 @@
 extern crate self as idom;
 
 mod arena;
+mod boundary;
 mod component;
 mod diff;
 pub mod dispatch;
@@ -68,6 +69,7 @@ mod sync;
 pub mod testing;
 mod vdom;
 
+pub use boundary::{BoundaryError, ErrorBoundary};
 pub use component::{Callback, Component};
 pub use event::Event;
 pub use hooks::{

@@ -97,6 +97,8 @@ pub struct Layout {
     /// the shared queue, and the components they queued.
     pub(super) spare_signals: Vec<Arc<ScopeSignal>>,
     pub(super) spare_queued: Vec<NodeId>,
+    /// Set when an error boundary caught a render failure and was queued (cold).
+    pub(super) boundary_caught: bool,
 }
 
 impl Layout {
@@ -117,6 +119,7 @@ impl Layout {
             orphan_tasks: Vec::new(),
             spare_signals: Vec::new(),
             spare_queued: Vec::new(),
+            boundary_caught: false,
         }
     }
 
@@ -197,7 +200,7 @@ impl Layout {
                 self.orphan_tasks.retain(|t| !t.is_finished());
                 self.orphan_tasks.push(handle);
             }
-            (Err(panic), Some(owner)) => self.fail_scope(owner, panic_message(&*panic)),
+            (Err(panic), Some(owner)) => self.report_panic(owner, "event handler", &*panic),
             (Err(panic), None) => {
                 tracing::error!(message = %panic_message(&*panic), "an event handler outside any component panicked");
             }
@@ -236,7 +239,7 @@ impl Layout {
 
     /// Whether a component is queued for re-rendering.
     pub fn has_pending(&self) -> bool {
-        !self.shared.queue.lock().or_poisoned().is_empty() || !self.shared.failures.lock().or_poisoned().is_empty()
+        !self.shared.queue.lock().or_poisoned().is_empty()
     }
 }
 
