@@ -22,6 +22,8 @@
 //!                  |      a PatchSink; asks a Reconciler (the layout) to mount and render
 //!                arena    the mounted tree: NodeId slots with generations, counts, TargetId
 //!                  |
+//! boundary     ErrorBoundary: a component written with hooks; the layout routes render panics
+//!   |          to it through its first hook slot
 //! hooks/       one file per hook, written with `#[hook]`; they see only the scope handle
 //!   |
 //! vdom/, html, component    what a render builds: Element, Tag, Key, the Component trait,
@@ -34,7 +36,8 @@
 //! a mounted node, `arena.rs`; the order components render in, `layout/scheduler.rs`; the
 //! matching of a list, `diff/children.rs`; the minimal moves, `diff/placement.rs`; a JSON Patch
 //! operation's text, `protocol/patch.rs`; the rules of hooks, `hooks/mod.rs` (the compile-time
-//! checks are in the macros crate); a websocket session, `server/session.rs`.
+//! checks are in the macros crate); where a panic goes (the log, an error boundary or an error
+//! node), `layout/scheduler.rs`; a websocket session, `server/session.rs`.
 //!
 //! # Features
 //!

@@ -27,8 +27,14 @@
 //!   children.
 //! - Handler targets are stable for an element instance and event, so re-rendering does not resend
 //!   handlers; a target of an unmounted element is never reused for another.
-//! - A panic in a component's render, effect, cleanup or handler is caught: that component shows an
-//!   error node (with the message in debug builds) and everything else goes on.
+//! - A panic is caught per component, and everything else goes on. A panic in a handler, an
+//!   effect or a cleanup (sync or async) is logged with the component's name; the component keeps
+//!   its last render and its state. A panic in a render goes to the nearest
+//!   [`ErrorBoundary`](crate::ErrorBoundary) above the component, which is queued to show its
+//!   fallback in the same update (the failed component's nodes stay until the boundary replaces
+//!   them, so the patches touch only the boundary's nodes); without a boundary, the failed
+//!   component alone shows an error node (with the message in debug builds). The routing is
+//!   `scheduler.rs`'s `fail_scope`, called from `render.rs`'s `render_scope` on its cold path.
 
 mod effects;
 mod render;
@@ -64,8 +70,9 @@ const MAX_PASSES: usize = 32;
 /// children, and never a component whose props are equal and whose state is clean. Each change
 /// comes out of [`render`](Self::render) as a [`LayoutUpdate`]: JSON Patch operations that,
 /// applied in order to the model of the first update, give exactly the model of a fresh render.
-/// A panic in a component's render, effect or handler is caught: that component shows an error
-/// node and the rest of the layout goes on.
+/// A panic in a component's handler or effect is logged and the component keeps its last render;
+/// a panic in its render shows the nearest [`ErrorBoundary`](crate::ErrorBoundary)'s fallback, or
+/// an error node in place of that component alone. The rest of the layout goes on.
 ///
 /// ```
 /// use idom::prelude::*;
