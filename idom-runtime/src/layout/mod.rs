@@ -104,7 +104,9 @@ pub struct Layout {
     /// the shared queue, and the components they queued.
     pub(super) spare_signals: Vec<Arc<ScopeSignal>>,
     pub(super) spare_queued: Vec<NodeId>,
-    /// Set when an error boundary caught a render failure and was queued (cold).
+    /// Set when an error boundary caught a render failure and was queued (cold). Read only while
+    /// the tree is first mounted, so the first update already shows the fallback; later, the
+    /// queued boundary renders in the next pass of the same update as any queued component.
     pub(super) boundary_caught: bool,
 }
 
