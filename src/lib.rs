@@ -14,9 +14,10 @@ pub use idom_runtime::server::ServerConfig;
 #[cfg(feature = "server")]
 pub use idom_runtime::server::{IdomService, PerClientStateServer, Server, SharedClientStateServer};
 pub use idom_runtime::{
-    Callback, Component, Context, Dispatch, Element, Event, HookContext, Key, Layout, LayoutEvent, LayoutUpdate,
-    StateRef, UpdateHandle, UseRef, UseStateSetter, create_context, dispatch, hooks, html, protocol, render_to_html,
-    server, testing, use_callback, use_context, use_effect, use_memo, use_reducer, use_ref, use_state, use_update,
+    BoundaryError, Callback, Component, Context, Dispatch, Element, ErrorBoundary, Event, HookContext, Key, Layout,
+    LayoutEvent, LayoutUpdate, StateRef, UpdateHandle, UseRef, UseStateSetter, create_context, dispatch, hooks, html,
+    protocol, render_to_html, server, testing, use_callback, use_context, use_effect, use_memo, use_reducer, use_ref,
+    use_state, use_update,
 };
 
 pub mod router {
@@ -32,9 +33,9 @@ pub mod router {
 pub mod prelude {
     pub use crate::router::{Router, Routes, use_query};
     pub use crate::{
-        Callback, Context, Dispatch, Element, Event, Key, Layout, LayoutEvent, LayoutUpdate, StateRef, UseRef,
-        UseStateSetter, component, create_context, hook, html, use_callback, use_context, use_effect, use_location,
-        use_memo, use_reducer, use_ref, use_state, use_update,
+        BoundaryError, Callback, Context, Dispatch, Element, ErrorBoundary, Event, Key, Layout, LayoutEvent,
+        LayoutUpdate, StateRef, UseRef, UseStateSetter, component, create_context, hook, html, use_callback,
+        use_context, use_effect, use_location, use_memo, use_reducer, use_ref, use_state, use_update,
     };
     #[cfg(feature = "server")]
     pub use crate::{PerClientStateServer, SharedClientStateServer};

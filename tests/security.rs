@@ -285,6 +285,42 @@ async fn panics_stay_in_their_component() {
     assert_eq!(b.model["children"][0]["children"][1]["tagName"], "button");
 }
 
+#[component]
+fn Clumsy() -> Element {
+    let (count, set_count) = use_state(|| 0);
+    html! {
+        <div>
+            <button class="clumsy" onclick={|_| -> () { panic!("boom in a handler") }}>"Oops"</button>
+            <button onclick={move |_| set_count.update(|c| c + 1)}>"Count: " {count}</button>
+        </div>
+    }
+}
+
+/// A panic in a handler is logged; the component keeps its render and state, and the session
+/// goes on: the next update is the counter's, and nothing else changed.
+#[tokio::test]
+async fn a_handler_panic_keeps_the_page() {
+    let _serial = SERIAL.lock().await;
+    let addr = start(PerClientStateServer::new(Clumsy).into_service()).await;
+    let mut a = Client::connect(addr, "").await;
+    let before = a.model.clone();
+    let target = |model: &serde_json::Value, i: usize| {
+        model["children"][0]["children"][i]["eventHandlers"]["onClick"]["target"].as_str().unwrap().to_owned()
+    };
+    let clumsy = target(&a.model, 0);
+    a.ws.send(Message::Text(json!({"type": "layout-event", "target": clumsy, "data": []}).to_string().into()))
+        .await
+        .unwrap();
+    let counter = target(&a.model, 1);
+    a.ws.send(Message::Text(json!({"type": "layout-event", "target": counter, "data": []}).to_string().into()))
+        .await
+        .unwrap();
+    a.next_update().await;
+    let mut expected = before;
+    expected["children"][0]["children"][1]["children"][0] = json!("Count: 1");
+    assert_eq!(a.model, expected);
+}
+
 /// A client that comes back within the window gets its state back; with an unknown or expired id
 /// it gets a fresh session and is told so.
 #[tokio::test]

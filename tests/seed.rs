@@ -1,6 +1,7 @@
 //! The seed's flow, written with the macros: a `ClickCount` component built on a custom
 //! `use_counter` hook; render; deliver an event to the handler captured with
-//! `StaticEventHandler`; render again; the patch replaces the text with "Click count: 1".
+//! `StaticEventHandler`; render again; the patch replaces the text with "Click count: 1". And the
+//! seed's "Component Layout" example, with the static handler used from `html!`.
 
 use std::sync::LazyLock;
 
@@ -62,6 +63,43 @@ async fn click_count_with_markup() {
     let update = page.fire(&button, "onclick", json!({"type": "click"})).await.expect("an update");
     assert_eq!(update.path, "/children/0");
     assert_eq!(update.changes_json(), json!([{"op": "replace", "path": "/children/0", "value": "Click count: 1"}]));
+}
+
+/// The seed's "Component Layout" example, almost line for line: a static handler, a component
+/// whose button uses it in markup, and a layout that gets an event for the handler's target.
+static COUNTER_HANDLER: LazyLock<StaticEventHandler> = LazyLock::new(StaticEventHandler::new);
+
+#[component]
+fn Counter() -> Element {
+    let (count, set_count) = use_state(|| 0);
+    let handler = COUNTER_HANDLER.use_handler(move |_| set_count.set(count + 1));
+    html! { <button onclick={handler}>{count}</button> }
+}
+
+#[tokio::test]
+async fn component_layout_with_a_static_handler_in_markup() {
+    let mut layout = Layout::new(Counter);
+
+    let update = layout.render().await;
+    assert_eq!(
+        update.changes_json(),
+        json!([{"op": "add", "path": "", "value": {"tagName": "", "children": [{
+            "tagName": "button",
+            "eventHandlers": {"onClick": {"target": &*COUNTER_HANDLER.target()}},
+            "children": ["0"],
+        }]}}])
+    );
+
+    layout.deliver(LayoutEvent::new(&*COUNTER_HANDLER.target(), vec![])).await;
+
+    let update = layout.render().await;
+    assert_eq!(update.path, "/children/0");
+    assert_eq!(update.changes_json(), json!([{"op": "replace", "path": "/children/0", "value": "1"}]));
+
+    // The target stays the same across renders, so a second event works the same way.
+    layout.deliver(LayoutEvent::new(&*COUNTER_HANDLER.target(), vec![])).await;
+    let update = layout.render().await;
+    assert_eq!(update.changes_json(), json!([{"op": "replace", "path": "/children/0", "value": "2"}]));
 }
 
 fn paragraphs(texts: &[&str]) -> Element {

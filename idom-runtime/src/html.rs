@@ -69,6 +69,30 @@ where
     Arc::new(move |e| f(e).into_future())
 }
 
+/// A handler given as a value, as `html!` passes `onclick={handler}` when `handler` is not a
+/// closure written in place: a closure or function taking an [`Event`], or a
+/// [`StaticHandler`](crate::testing::StaticHandler), which also fixes the handler's target.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an event handler",
+    label = "expected a closure or function taking an `Event`, or a `StaticHandler`",
+    note = "write `move |e: Event| {{ ... }}`, or make a `StaticHandler` with `StaticEventHandler::use_handler`"
+)]
+pub trait IntoHandler<M> {
+    /// The type-erased handler and its fixed target, if it has one.
+    #[doc(hidden)]
+    fn into_handler(self) -> (HandlerFn, Option<Arc<str>>);
+}
+
+impl<M, R, F> IntoHandler<M> for F
+where
+    F: Fn(Event) -> R + Send + Sync + 'static,
+    R: HandlerOutput<M>,
+{
+    fn into_handler(self) -> (HandlerFn, Option<Arc<str>>) {
+        (handler(self), None)
+    }
+}
+
 /// Something that can stand as an attribute value. `None` and `false` leave the attribute out.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be used as an attribute value",
@@ -334,6 +358,19 @@ macro_rules! common_methods {
                     target: Some(target.into()),
                     prevent_default: false,
                     stop_propagation: false,
+                })
+            }
+
+            /// Attaches a handler given as a value (see [`IntoHandler`]): what `html!` expands
+            /// `onclick={handler}` to when `handler` is not a closure written in place. A
+            /// [`StaticHandler`](crate::testing::StaticHandler) keeps its fixed target.
+            pub fn on_value<M>(self, event: EventName, options: EventOptions, handler: impl IntoHandler<M>) -> Self {
+                let (func, target) = handler.into_handler();
+                self.on_handler(event, Handler {
+                    func,
+                    target,
+                    prevent_default: options.prevent_default,
+                    stop_propagation: options.stop_propagation,
                 })
             }
 

@@ -26,6 +26,8 @@
 //!                  |
 //! router/      patterns, typed params, the route table and Router, the page's Status, use_query:
 //!   |          components and hooks on use_location; they never see the layout
+//! boundary     ErrorBoundary: a component written with hooks; the layout routes render panics
+//!   |          to it through its first hook slot
 //! hooks/       one file per hook, written with `#[hook]`; they see only the scope handle
 //!   |
 //! vdom/, html, component    what a render builds: Element, Tag, Key, the Component trait,
@@ -38,7 +40,8 @@
 //! a mounted node, `arena.rs`; the order components render in, `layout/scheduler.rs`; the
 //! matching of a list, `diff/children.rs`; the minimal moves, `diff/placement.rs`; a JSON Patch
 //! operation's text, `protocol/patch.rs`; the rules of hooks, `hooks/mod.rs` (the compile-time
-//! checks are in the macros crate); a websocket session, `server/session.rs`.
+//! checks are in the macros crate); where a panic goes (the log, an error boundary or an error
+//! node), `layout/scheduler.rs`; a websocket session, `server/session.rs`.
 //!
 //! # Features
 //!
@@ -56,6 +59,7 @@
 extern crate self as idom;
 
 mod arena;
+mod boundary;
 mod component;
 mod diff;
 pub mod dispatch;
@@ -74,6 +78,7 @@ mod sync;
 pub mod testing;
 mod vdom;
 
+pub use boundary::{BoundaryError, ErrorBoundary};
 pub use component::{Callback, Component};
 pub use event::Event;
 pub use hooks::{

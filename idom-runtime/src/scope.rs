@@ -28,27 +28,20 @@ pub(crate) struct ScopeId {
     pub(crate) generation: u32,
 }
 
-/// What setters and tasks share with the layout: the queue of components to re-render, failures
-/// of async work, and the notification that wakes `render`.
+/// What setters and tasks share with the layout: the queue of components to re-render and the
+/// notification that wakes `render`.
 pub(crate) struct RenderQueue {
     pub(crate) queue: Mutex<Vec<Arc<ScopeSignal>>>,
-    pub(crate) failures: Mutex<Vec<(ScopeId, String)>>,
     pub(crate) notify: Notify,
 }
 
 impl RenderQueue {
     pub(crate) fn new() -> Self {
-        RenderQueue { queue: Mutex::new(Vec::new()), failures: Mutex::new(Vec::new()), notify: Notify::new() }
+        RenderQueue { queue: Mutex::new(Vec::new()), notify: Notify::new() }
     }
 
     pub(crate) fn enqueue(&self, signal: Arc<ScopeSignal>) {
         self.queue.lock().or_poisoned().push(signal);
-        self.notify.notify_one();
-    }
-
-    /// Records that async work of `scope` failed; the layout fails the component when it next renders.
-    pub(crate) fn fail(&self, scope: ScopeId, message: String) {
-        self.failures.lock().or_poisoned().push((scope, message));
         self.notify.notify_one();
     }
 }

@@ -17,6 +17,36 @@
 //! assert!(page.find_by_text("Count: 1").is_some());
 //! # });
 //! ```
+//!
+//! A [`StaticEventHandler`] gives a handler a target known before the first render, so a test
+//! can send an event without reading the model (IDOM's "Component Layout" example):
+//!
+//! ```
+//! use std::sync::LazyLock;
+//!
+//! use idom::prelude::*;
+//! use idom::testing::StaticEventHandler;
+//!
+//! static STATIC_HANDLER: LazyLock<StaticEventHandler> = LazyLock::new(StaticEventHandler::new);
+//!
+//! #[component]
+//! fn Counter() -> Element {
+//!     let (count, set_count) = use_state(|| 0);
+//!     let handler = STATIC_HANDLER.use_handler(move |_| set_count.set(count + 1));
+//!     html! { <button onclick={handler}>{count}</button> }
+//! }
+//!
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! let mut layout = Layout::new(Counter);
+//! layout.render().await;
+//! layout.deliver(LayoutEvent::new(&*STATIC_HANDLER.target(), vec![])).await;
+//! let update = layout.render().await;
+//! assert_eq!(update.path, "/children/0");
+//! assert_eq!(update.changes_json(), serde_json::json!([
+//!     {"op": "replace", "path": "/children/0", "value": "1"}
+//! ]));
+//! # });
+//! ```
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -24,11 +54,15 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::event::HandlerFn;
+use crate::html::{HandlerOutput, IntoHandler};
 use crate::protocol::{LayoutEvent, LayoutUpdate, Op, PatchOp};
-use crate::{Component, Layout};
+use crate::{Component, Event, Layout};
 
 /// An event handler target id that does not change, so a test can deliver an event to it
-/// without reading the model first. Attach a handler under it with the builders' `on_target`:
+/// without reading the model first. In `html!`, make a handler under it with
+/// [`use_handler`](Self::use_handler) (`<button onclick={handler}>`); with the builders, attach
+/// one with `on_target`:
 ///
 /// ```
 /// use idom_runtime::html::{button, events};
@@ -58,6 +92,70 @@ impl StaticEventHandler {
     /// An event for this handler carrying `data`.
     pub fn event(&self, data: Vec<Value>) -> LayoutEvent {
         LayoutEvent::new(&*self.target, data)
+    }
+
+    /// `f` as a handler under this target, for `html!` (`<button onclick={handler}>`) or the
+    /// builders' [`on_value`](crate::html::HtmlElement::on_value). Not a hook: it can be called
+    /// anywhere. The target must still be unique within a layout: use it on one element.
+    ///
+    /// ```
+    /// use std::sync::LazyLock;
+    ///
+    /// use idom::prelude::*;
+    /// use idom::testing::StaticEventHandler;
+    ///
+    /// static CLICK: LazyLock<StaticEventHandler> = LazyLock::new(StaticEventHandler::new);
+    ///
+    /// #[component]
+    /// fn Counter() -> Element {
+    ///     let (count, set_count) = use_state(|| 0);
+    ///     let handler = CLICK.use_handler(move |_| set_count.update(|c| c + 1));
+    ///     html! { <button onclick={handler}>{count}</button> }
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let mut layout = Layout::new(Counter);
+    /// layout.render().await;
+    /// layout.deliver(CLICK.event(vec![])).await;
+    /// let update = layout.render().await;
+    /// assert_eq!(update.path, "/children/0");
+    /// assert_eq!(update.changes_json(), serde_json::json!([
+    ///     {"op": "replace", "path": "/children/0", "value": "1"}
+    /// ]));
+    /// # });
+    /// ```
+    pub fn use_handler<M, R, F>(&self, f: F) -> StaticHandler
+    where
+        F: Fn(Event) -> R + Send + Sync + 'static,
+        R: HandlerOutput<M>,
+    {
+        let (func, _) = f.into_handler();
+        StaticHandler { target: self.target.clone(), func }
+    }
+}
+
+/// A handler with a fixed target, made by [`StaticEventHandler::use_handler`]; `html!` and
+/// [`on_value`](crate::html::HtmlElement::on_value) attach it under that target.
+#[derive(Clone)]
+pub struct StaticHandler {
+    target: Arc<str>,
+    func: HandlerFn,
+}
+
+impl std::fmt::Debug for StaticHandler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StaticHandler").field("target", &self.target).finish_non_exhaustive()
+    }
+}
+
+/// Marker of [`StaticHandler`]'s [`IntoHandler`] impl.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct FixedTarget;
+
+impl IntoHandler<FixedTarget> for StaticHandler {
+    fn into_handler(self) -> (HandlerFn, Option<Arc<str>>) {
+        (self.func, Some(self.target))
     }
 }
 

@@ -1,14 +1,16 @@
-//! Failures are caught per component: a panic in a render, an event handler, an effect, a cleanup
-//! or an async handler shows that component's error node while its siblings keep working; events
-//! for unknown or stale targets are dropped.
+//! Failures are caught per component. A panic in a render shows that component's error node (or,
+//! under an `ErrorBoundary`, the boundary's fallback: see boundaries.rs) while its siblings keep
+//! working; a panic in an event handler, an effect, a cleanup or async work is logged and the
+//! component keeps its last render and its state. Events for unknown or stale targets are dropped.
 
 mod common;
 
-use common::{Counter, Harness, Registry, assert_update};
+use common::{Counter, Harness, Registry, assert_update, warnings};
 use idom_runtime::hooks::{use_effect, use_state};
 use idom_runtime::html::{button, div, events, li, ul};
 use idom_runtime::{Component, Element, HookContext, LayoutEvent, UseStateSetter};
 use serde_json::{Value, json};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 fn boom(message: &'static str) {
     panic!("{message}")
@@ -24,6 +26,9 @@ fn error_node(text: &str) -> Value {
 }
 
 type Setters = Registry<&'static str, UseStateSetter<i32>>;
+
+/// Whether the next click of a `Fault::HandlerOnce` button panics (one test uses it).
+static ARMED: AtomicBool = AtomicBool::new(true);
 
 /// A working counter button.
 #[derive(PartialEq)]
@@ -45,6 +50,7 @@ enum Fault {
     LaterRender,
     Payload,
     Handler,
+    HandlerOnce,
     AsyncHandler,
     Effect,
     AsyncEffect,
@@ -80,6 +86,12 @@ impl Component for Faulty {
         }
         let b = match self.fault {
             Fault::Handler => button().on(events::onclick, |_| boom("handler boom")),
+            Fault::HandlerOnce => button().on(events::onclick, move |_| {
+                if ARMED.swap(false, Ordering::Relaxed) {
+                    boom("handler boom");
+                }
+                set.update(|c| c + 1);
+            }),
             Fault::AsyncHandler => button().on(events::onclick, |_| async {
                 tokio::task::yield_now().await;
                 boom("async boom");
@@ -171,61 +183,117 @@ fn a_panic_with_a_non_string_payload_is_reported() {
     assert_eq!(children(&h), json!([good(0), error_node("Faulty failed: panic with a non-string payload"), "0"]));
 }
 
-#[test]
-fn a_panic_in_an_event_handler_shows_the_error_node() {
-    let setters = Setters::default();
-    let mut h = page(Fault::Handler, &setters);
-    let target = h.target("/children/0/children/1", "onClick");
-    h.layout.deliver_now(LayoutEvent::new(target, vec![json!({"type": "click"})]));
-    let u = h.step().unwrap();
-    shows_error(&u, "Faulty failed: handler boom");
-    siblings_go_on(&mut h, &setters);
-}
-
-#[test]
-fn a_panic_in_an_effect_shows_the_error_node() {
-    let setters = Setters::default();
-    let mut h = page(Fault::Effect, &setters);
-    assert_eq!(children(&h), json!([good(0), faulty(0), "0"]));
-    let u = h.step().expect("the failure is the next update");
-    shows_error(&u, "Faulty failed: effect boom");
-    siblings_go_on(&mut h, &setters);
-}
-
-#[test]
-fn a_panic_in_an_effect_cleanup_shows_the_error_node() {
-    let setters = Setters::default();
-    let mut h = page(Fault::Cleanup, &setters);
-    setters.at(&"faulty").set(1);
-    let u = h.step().unwrap();
+/// A component whose handler or effect panicked kept its last render and its state: nothing was
+/// sent, and its own state still updates it (from 0, so the state survived).
+fn keeps_working(h: &mut Harness<i32>, setters: &Setters) {
+    assert_eq!(children(h), json!([good(0), faulty(0), "0"]));
+    setters.at(&"faulty").update(|c| c + 1);
+    let u = h.step().expect("the component still renders");
     assert_update(
         &u,
         "/children/0/children/1",
         json!([{"op": "replace", "path": "/children/0", "value": "faulty: 1"}]),
     );
-    let u = h.step().expect("the failure is the next update");
-    shows_error(&u, "Faulty failed: cleanup boom");
+}
+
+/// The panic was logged with the component's name and message.
+fn logged(log: &[String], what: &str) {
+    assert!(log.iter().any(|l| l.contains("`Faulty` panicked") && l.contains(what)), "{log:?}");
+}
+
+#[test]
+fn a_panic_in_an_event_handler_keeps_the_components_render_and_state() {
+    let setters = Setters::default();
+    let mut h = page(Fault::Handler, &setters);
+    let target = h.target("/children/0/children/1", "onClick");
+    let ((), log) = warnings(|| h.layout.deliver_now(LayoutEvent::new(target, vec![json!({"type": "click"})])));
+    logged(&log, "handler boom");
+    assert_eq!(h.step(), None);
+    keeps_working(&mut h, &setters);
     siblings_go_on(&mut h, &setters);
 }
 
+#[test]
+fn after_a_handler_panicked_a_later_click_works() {
+    let setters = Setters::default();
+    let mut h = page(Fault::HandlerOnce, &setters);
+    let target = h.target("/children/0/children/1", "onClick");
+    h.layout.deliver_now(LayoutEvent::new(target.clone(), vec![json!({"type": "click"})]));
+    assert_eq!(h.step(), None);
+    assert_eq!(children(&h), json!([good(0), faulty(0), "0"]));
+    h.layout.deliver_now(LayoutEvent::new(target, vec![json!({"type": "click"})]));
+    let u = h.step().expect("the second click works");
+    assert_update(
+        &u,
+        "/children/0/children/1",
+        json!([{"op": "replace", "path": "/children/0", "value": "faulty: 1"}]),
+    );
+    siblings_go_on(&mut h, &setters);
+}
+
+#[test]
+fn a_panic_in_an_effect_keeps_the_components_render_and_state() {
+    let setters = Setters::default();
+    let (mut h, log) = warnings(|| page(Fault::Effect, &setters));
+    logged(&log, "effect boom");
+    assert_eq!(children(&h), json!([good(0), faulty(0), "0"]));
+    assert_eq!(h.step(), None, "the failure sends nothing");
+    keeps_working(&mut h, &setters);
+    siblings_go_on(&mut h, &setters);
+}
+
+#[test]
+fn a_panic_in_an_effect_cleanup_keeps_the_components_render_and_state() {
+    let setters = Setters::default();
+    let mut h = page(Fault::Cleanup, &setters);
+    setters.at(&"faulty").set(1);
+    let (u, log) = warnings(|| h.step().unwrap());
+    logged(&log, "cleanup boom");
+    assert_update(
+        &u,
+        "/children/0/children/1",
+        json!([{"op": "replace", "path": "/children/0", "value": "faulty: 1"}]),
+    );
+    assert_eq!(h.step(), None, "the failure sends nothing");
+    assert_eq!(children(&h), json!([good(0), faulty(1), "0"]));
+    setters.at(&"faulty").set(2);
+    let u = h.step().expect("the component still renders");
+    assert_update(
+        &u,
+        "/children/0/children/1",
+        json!([{"op": "replace", "path": "/children/0", "value": "faulty: 2"}]),
+    );
+    siblings_go_on(&mut h, &setters);
+}
+
+/// Waits for the task of an async handler or effect to run (and panic), then checks that nothing
+/// was sent.
+async fn nothing_sent(h: &mut Harness<i32>) {
+    for _ in 0..10 {
+        tokio::task::yield_now().await;
+    }
+    let waited = tokio::time::timeout(std::time::Duration::from_millis(50), h.layout.render()).await;
+    assert!(waited.is_err(), "the failure sends nothing: {waited:?}");
+}
+
 #[tokio::test]
-async fn a_panic_in_an_async_effect_shows_the_error_node() {
+async fn a_panic_in_an_async_effect_keeps_the_components_render_and_state() {
     let setters = Setters::default();
     let mut h = page(Fault::AsyncEffect, &setters);
     assert_eq!(children(&h), json!([good(0), faulty(0), "0"]));
-    let u = h.next().await;
-    shows_error(&u, "Faulty failed: async effect boom");
+    nothing_sent(&mut h).await;
+    keeps_working(&mut h, &setters);
     siblings_go_on(&mut h, &setters);
 }
 
 #[tokio::test]
-async fn a_panic_in_an_async_handler_shows_the_error_node() {
+async fn a_panic_in_an_async_handler_keeps_the_components_render_and_state() {
     let setters = Setters::default();
     let mut h = page(Fault::AsyncHandler, &setters);
     let target = h.target("/children/0/children/1", "onClick");
     h.layout.deliver(LayoutEvent::new(target, vec![json!({"type": "click"})])).await;
-    let u = h.next().await;
-    shows_error(&u, "Faulty failed: async boom");
+    nothing_sent(&mut h).await;
+    keeps_working(&mut h, &setters);
     siblings_go_on(&mut h, &setters);
 }
 

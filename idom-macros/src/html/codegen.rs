@@ -5,7 +5,9 @@
 //! - element: `::idom::html::div().key(k).attr("class", v).on(::idom::html::events::onclick, h)
 //!   .child(c)...`; a void element the same without children; a custom element starts with
 //!   `::idom::html::custom("my-widget")`; handlers with modifiers use `.on_with(event,
-//!   ::idom::html::EventOptions { .. }, h)`.
+//!   ::idom::html::EventOptions { .. }, h)`; a handler that is a value rather than a closure
+//!   written in place (`onclick={handler}`) uses `.on_value(event, EventOptions::default(), h)`,
+//!   which also takes a `StaticHandler` with its fixed target.
 //! - component: `::idom::__private::component_element(Row::__builder().id(v)...
 //!   .children(e).build()).with_key(k)`; the prop setters are spanned on the attribute names and
 //!   `__builder`/`build` on the component name, so unknown props and missing props are reported
@@ -130,8 +132,8 @@ fn element(e: &ElementNode) -> TokenStream {
 fn listener(l: &Listener) -> TokenStream {
     let span = l.event.span();
     let event = &l.event;
-    let handler = handler(&l.handler);
     if l.prevent_default || l.stop_propagation {
+        let handler = handler(&l.handler);
         let (prevent_default, stop_propagation) = (l.prevent_default, l.stop_propagation);
         quote_spanned!(span=>
             .on_with(
@@ -140,8 +142,14 @@ fn listener(l: &Listener) -> TokenStream {
                 #handler,
             )
         )
-    } else {
+    } else if let syn::Expr::Closure(_) = l.handler {
+        let handler = handler(&l.handler);
         quote_spanned!(span=> .on(::idom::html::events::#event, #handler))
+    } else {
+        // A value (a closure in a variable, a function, a `StaticHandler`): `.on_value` takes
+        // anything `IntoHandler`, so a `StaticHandler` keeps its fixed target.
+        let handler = &l.handler;
+        quote_spanned!(span=> .on_value(::idom::html::events::#event, ::idom::html::EventOptions::default(), #handler))
     }
 }
 

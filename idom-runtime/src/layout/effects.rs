@@ -89,7 +89,7 @@ impl Layout {
                         slot.task = task;
                     }
                 }
-                Err(panic) => self.fail_scope(idx, panic_message(&*panic)),
+                Err(panic) => self.report_panic(idx, "effect", &*panic),
             }
         }
     }

@@ -27,8 +27,14 @@
 //!   children.
 //! - Handler targets are stable for an element instance and event, so re-rendering does not resend
 //!   handlers; a target of an unmounted element is never reused for another.
-//! - A panic in a component's render, effect, cleanup or handler is caught: that component shows an
-//!   error node (with the message in debug builds) and everything else goes on.
+//! - A panic is caught per component, and everything else goes on. A panic in a handler, an
+//!   effect or a cleanup (sync or async) is logged with the component's name; the component keeps
+//!   its last render and its state. A panic in a render goes to the nearest
+//!   [`ErrorBoundary`](crate::ErrorBoundary) above the component, which is queued to show its
+//!   fallback in the same update (the failed component's nodes stay until the boundary replaces
+//!   them, so the patches touch only the boundary's nodes); without a boundary, the failed
+//!   component alone shows an error node (with the message in debug builds). The routing is
+//!   `scheduler.rs`'s `fail_scope`, called from `render.rs`'s `render_scope` on its cold path.
 
 mod effects;
 mod render;
@@ -64,8 +70,9 @@ const MAX_PASSES: usize = 32;
 /// children, and never a component whose props are equal and whose state is clean. Each change
 /// comes out of [`render`](Self::render) as a [`LayoutUpdate`]: JSON Patch operations that,
 /// applied in order to the model of the first update, give exactly the model of a fresh render.
-/// A panic in a component's render, effect or handler is caught: that component shows an error
-/// node and the rest of the layout goes on.
+/// A panic in a component's handler or effect is logged and the component keeps its last render;
+/// a panic in its render shows the nearest [`ErrorBoundary`](crate::ErrorBoundary)'s fallback, or
+/// an error node in place of that component alone. The rest of the layout goes on.
 ///
 /// ```
 /// use idom::prelude::*;
@@ -97,6 +104,10 @@ pub struct Layout {
     /// the shared queue, and the components they queued.
     pub(super) spare_signals: Vec<Arc<ScopeSignal>>,
     pub(super) spare_queued: Vec<NodeId>,
+    /// Set when an error boundary caught a render failure and was queued (cold). Read only while
+    /// the tree is first mounted, so the first update already shows the fallback; later, the
+    /// queued boundary renders in the next pass of the same update as any queued component.
+    pub(super) boundary_caught: bool,
 }
 
 impl Layout {
@@ -117,6 +128,7 @@ impl Layout {
             orphan_tasks: Vec::new(),
             spare_signals: Vec::new(),
             spare_queued: Vec::new(),
+            boundary_caught: false,
         }
     }
 
@@ -197,7 +209,7 @@ impl Layout {
                 self.orphan_tasks.retain(|t| !t.is_finished());
                 self.orphan_tasks.push(handle);
             }
-            (Err(panic), Some(owner)) => self.fail_scope(owner, panic_message(&*panic)),
+            (Err(panic), Some(owner)) => self.report_panic(owner, "event handler", &*panic),
             (Err(panic), None) => {
                 tracing::error!(message = %panic_message(&*panic), "an event handler outside any component panicked");
             }
@@ -236,7 +248,7 @@ impl Layout {
 
     /// Whether a component is queued for re-rendering.
     pub fn has_pending(&self) -> bool {
-        !self.shared.queue.lock().or_poisoned().is_empty() || !self.shared.failures.lock().or_poisoned().is_empty()
+        !self.shared.queue.lock().or_poisoned().is_empty()
     }
 }
 

@@ -9,6 +9,7 @@ use crate::Element;
 use crate::diff::{Diff, PatchSink, Place, Reconciler, warn_duplicate_keys};
 use crate::event::EventName;
 use crate::ids::NodeId;
+use crate::protocol::JsonPatch;
 use crate::scope::{AncestorVisitor, EffectJob, HookContext, HookState, RenderQueue, ScopeHost, ScopeId};
 use crate::vdom::Handler;
 use crate::vdom::{Node, splice, trim_trailing_places};
@@ -23,6 +24,29 @@ impl Layout {
         let len = self.arena.n(root_idx).children_count_sum(&self.arena);
         if let Kind::Element(e) = &mut self.arena.n_mut(root_idx).kind {
             e.len = len;
+        }
+        if self.boundary_caught {
+            self.settle_boundaries();
+        }
+    }
+
+    /// Renders the boundaries that caught a failure while the tree was mounted (and whatever
+    /// else got queued meanwhile), so the first update already shows their fallbacks. The first
+    /// update is the whole model, so the changes themselves are not reported.
+    #[cold]
+    fn settle_boundaries(&mut self) {
+        let mut discard = JsonPatch::new();
+        for _ in 0..super::MAX_PASSES {
+            if !std::mem::take(&mut self.boundary_caught) {
+                break;
+            }
+            let queued = self.take_queued();
+            for &idx in &queued {
+                let still_dirty = matches!(self.arena.node(idx).map(|n| &n.kind), Some(Kind::Component(s)) if s.dirty);
+                if still_dirty {
+                    self.rerender_scope(idx, &mut discard);
+                }
+            }
         }
     }
 
@@ -96,17 +120,21 @@ impl Layout {
                     irregular: 0,
                     kind: Kind::Component(Box::new(scope)),
                 });
-                let (output, effects) = self.render_scope(idx);
-                self.mount_children(idx, output, depth + 1);
-                self.effects.extend(effects);
+                // A component that failed under a boundary mounts nothing: the boundary replaces it.
+                if let Some((output, effects)) = self.render_scope(idx) {
+                    self.mount_children(idx, output, depth + 1);
+                    self.effects.extend(effects);
+                }
                 idx
             }
         }
     }
 
     /// Runs a component's render with its hooks; returns its output as a children list and the
-    /// effects it scheduled. A panic becomes an error node and marks the instance failed.
-    pub(super) fn render_scope(&mut self, idx: NodeId) -> (Vec<Element>, Vec<EffectJob>) {
+    /// effects it scheduled. A panic goes to the nearest error boundary, and then the result is
+    /// `None`: the component's mounted nodes stay as they are until the boundary replaces them.
+    /// Without a boundary the panic becomes an error node and marks the instance failed.
+    pub(super) fn render_scope(&mut self, idx: NodeId) -> Option<(Vec<Element>, Vec<EffectJob>)> {
         let scope_id = ScopeId { idx, generation: self.arena.generation(idx) };
         let scope = self.arena.scope_mut(idx);
         scope.dirty = false;
@@ -114,7 +142,7 @@ impl Layout {
             signal.queued.store(false, Ordering::Release);
         }
         if let Some(message) = &scope.failed {
-            return (vec![error_node(scope.props.name(), message)], Vec::new());
+            return Some((vec![error_node(scope.props.name(), message)], Vec::new()));
         }
         let props = scope.props.clone();
         let mut signal = scope.signal.take();
@@ -136,15 +164,19 @@ impl Layout {
         scope.hooks = hooks;
         scope.signal = signal;
         match result {
-            Ok(element) => (splice(element), effects),
-            Err(panic) => {
-                let message = panic_message(&*panic);
-                tracing::error!(component = props.name(), %message, "component failed to render");
-                let node = error_node(props.name(), &message);
-                self.arena.scope_mut(idx).failed = Some(message);
-                (vec![node], Vec::new())
-            }
+            Ok(element) => Some((splice(element), effects)),
+            Err(panic) => self.render_failed(idx, panic_message(&*panic)),
         }
+    }
+
+    #[cold]
+    fn render_failed(&mut self, idx: NodeId, message: String) -> Option<(Vec<Element>, Vec<EffectJob>)> {
+        if self.fail_scope(idx, message) {
+            return None;
+        }
+        let scope = self.arena.scope(idx);
+        let message = scope.failed.as_deref().unwrap_or_default();
+        Some((vec![error_node(scope.props.name(), message)], Vec::new()))
     }
 
     /// Re-renders a queued component in place and fixes the counts above it.
@@ -179,9 +211,10 @@ impl Reconciler for Layout {
     }
 
     fn render_component<S: PatchSink>(&mut self, id: NodeId, at: &mut Place<'_>, sink: &mut S) {
-        let (output, effects) = self.render_scope(id);
-        Diff { tree: self, sink }.children(id, output, at);
-        self.effects.extend(effects);
+        if let Some((output, effects)) = self.render_scope(id) {
+            Diff { tree: self, sink }.children(id, output, at);
+            self.effects.extend(effects);
+        }
     }
 
     fn handlers_replaced(&mut self, id: NodeId, old: &[(EventName, Handler)]) {

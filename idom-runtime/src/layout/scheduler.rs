@@ -1,14 +1,16 @@
-//! The scheduler: which queued components render, in what order, and the tasks and failures of
-//! their async work.
+//! The scheduler: which queued components render, in what order, the tasks of their async work,
+//! and where failures go (a render panic to the nearest error boundary; a handler or effect panic
+//! to the log).
 
-use std::any::Any;
+use std::any::{Any, TypeId};
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use futures_util::FutureExt as _;
 
-use super::Layout;
+use super::{Kind, Layout};
+use crate::boundary::{self, Catch, ErrorBoundary};
 use crate::event::BoxFuture;
 use crate::ids::NodeId;
 use crate::scope::{ScopeId, ScopeSignal};
@@ -19,12 +21,6 @@ impl Layout {
     // scheduling
 
     pub(super) fn take_queued(&mut self) -> Vec<NodeId> {
-        let failures = std::mem::take(&mut *self.shared.failures.lock().or_poisoned());
-        for (id, message) in failures {
-            if self.arena.scope_alive(id) {
-                self.fail_scope(id.idx, message);
-            }
-        }
         // Swap the queue with an empty buffer that has room, so neither side allocates.
         let mut signals = std::mem::take(&mut self.spare_signals);
         std::mem::swap(&mut signals, &mut *self.shared.queue.lock().or_poisoned());
@@ -43,16 +39,55 @@ impl Layout {
         dirty
     }
 
-    pub(super) fn fail_scope(&mut self, idx: NodeId, message: String) {
-        tracing::error!(component = self.arena.scope(idx).props.name(), %message, "component failed");
-        let generation = self.arena.generation(idx);
-        let shared = Arc::downgrade(&self.shared);
+    /// Routes a render panic of the component at `idx`: the nearest [`ErrorBoundary`] above it
+    /// that is not showing its fallback records the error and is queued to show it; without one,
+    /// the component is marked failed (it shows the error node from now on). Returns whether a
+    /// boundary took it, in which case the component's mounted nodes may stay as they are until
+    /// the boundary replaces them.
+    ///
+    /// [`ErrorBoundary`]: crate::ErrorBoundary
+    pub(super) fn fail_scope(&mut self, idx: NodeId, message: String) -> bool {
+        let component = self.arena.scope(idx).props.name();
+        tracing::error!(component, %message, "component failed to render");
+        let boundary_ty = TypeId::of::<ErrorBoundary>();
+        let mut cur = self.arena.n(idx).parent;
+        while let Some(id) = cur {
+            let node = self.arena.n(id);
+            if let Kind::Component(scope) = &node.kind
+                && scope.ty == boundary_ty
+            {
+                match boundary::catch(&scope.hooks.slots, component, &message) {
+                    Catch::Caught => {
+                        self.queue_scope(id);
+                        self.boundary_caught = true;
+                        return true;
+                    }
+                    Catch::AlreadyCaught => return true,
+                    Catch::InFallback => {}
+                }
+            }
+            cur = node.parent;
+        }
         let scope = self.arena.scope_mut(idx);
         if scope.failed.is_none() {
             scope.failed = Some(message);
         }
-        let id = ScopeId { idx, generation };
-        scope.signal.get_or_insert_with(|| ScopeSignal::new(id, shared)).clone().mark();
+        false
+    }
+
+    /// Queues the component at `idx` for re-rendering, as its own setters would.
+    fn queue_scope(&mut self, idx: NodeId) {
+        let id = ScopeId { idx, generation: self.arena.generation(idx) };
+        let shared = Arc::downgrade(&self.shared);
+        self.arena.scope_mut(idx).signal.get_or_insert_with(|| ScopeSignal::new(id, shared)).clone().mark();
+    }
+
+    /// Logs a panic of an event handler or an effect of the component at `idx`. The component
+    /// keeps its last render and its state; nothing is re-rendered.
+    pub(super) fn report_panic(&self, idx: NodeId, what: &'static str, panic: &(dyn Any + Send)) {
+        let component = self.arena.scope(idx).props.name();
+        let message = panic_message(panic);
+        tracing::error!(component, panic = %message, "{what} of `{component}` panicked ({message}); it keeps its last render and state");
     }
 
     pub(super) fn spawn_owned(&mut self, owner: NodeId, future: BoxFuture) {
@@ -63,14 +98,14 @@ impl Layout {
         tasks.push(handle);
     }
 
-    /// Spawns a task whose panic fails its component instead of vanishing.
+    /// Spawns a task (an async handler or effect) whose panic is logged with its component's
+    /// name instead of vanishing; the component keeps its last render and its state.
     pub(super) fn spawn_guarded(&self, id: ScopeId, future: BoxFuture) -> tokio::task::AbortHandle {
-        let shared = Arc::downgrade(&self.shared);
+        let component = self.arena.scope(id.idx).props.name();
         let task = tokio::spawn(async move {
-            if let Err(panic) = AssertUnwindSafe(future).catch_unwind().await
-                && let Some(shared) = shared.upgrade()
-            {
-                shared.fail(id, panic_message(&*panic));
+            if let Err(panic) = AssertUnwindSafe(future).catch_unwind().await {
+                let message = panic_message(&*panic);
+                tracing::error!(component, panic = %message, "async work of `{component}` panicked ({message}); it keeps its last render and state");
             }
         });
         task.abort_handle()

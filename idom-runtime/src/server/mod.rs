@@ -54,8 +54,10 @@
 //! - Per-connection buffers are small (4 KiB reads) and a session never queues updates: it renders
 //!   the next one only when the previous one was written, so a client that stops reading costs
 //!   one update, and the state changes meanwhile are coalesced.
-//! - A panic in a component is caught by the layout (an error node); a panic anywhere else in a
-//!   session closes that session with 1011 and is logged; other sessions never notice.
+//! - A panic in a component is caught by the layout (a render panic goes to the nearest
+//!   `ErrorBoundary` or shows an error node; a handler or effect panic is logged and the component
+//!   keeps its last render); a panic anywhere else in a session closes that session with 1011 and
+//!   is logged; other sessions never notice.
 //! - A client that reconnects within [`ServerConfig::resume_window`] (60 s) gets its session back
 //!   (at most [`ServerConfig::max_parked_sessions`] are kept); later, it gets a fresh one and is
 //!   told so (`{"type": "session", "resumed": false}`).
