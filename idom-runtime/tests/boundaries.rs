@@ -72,36 +72,14 @@ fn page(fail_at: i32) -> Harness<i32> {
     })
 }
 
-/// A JSON value with handler targets left out.
-fn plain(value: &Value) -> Value {
-    let mut value = value.clone();
-    fn strip(v: &mut Value) {
-        if let Some(object) = v.as_object_mut() {
-            object.remove("eventHandlers");
-            if let Some(children) = object.get_mut("children").and_then(Value::as_array_mut) {
-                children.iter_mut().for_each(strip);
-            }
-        }
-    }
-    strip(&mut value);
-    value
-}
+use common::without_handlers as plain;
 
 /// The `<div>`'s children, without targets.
 fn children(h: &Harness<i32>) -> Value {
     plain(&h.model["children"][0])["children"].clone()
 }
 
-/// An update's changes, without targets in their values.
-fn plain_changes(update: &LayoutUpdate) -> Value {
-    let mut ops = update.changes_json();
-    for op in ops.as_array_mut().unwrap() {
-        if let Some(value) = op.get_mut("value") {
-            *value = plain(value);
-        }
-    }
-    ops
-}
+use common::changes_without_handlers as plain_changes;
 
 fn click(h: &mut Harness<i32>, index: usize) -> Option<LayoutUpdate> {
     let target = h.target(&format!("/children/0/children/{index}"), "onClick");

@@ -28,20 +28,7 @@ fn click<T: Clone + PartialEq + Send + Sync + 'static>(h: &mut Harness<T>, point
     h.step().expect("a click changes the count");
 }
 
-/// The model without handler targets, to compare with plain JSON.
-fn plain(model: &Value) -> Value {
-    let mut model = model.clone();
-    fn strip(v: &mut Value) {
-        if let Some(object) = v.as_object_mut() {
-            object.remove("eventHandlers");
-            if let Some(children) = object.get_mut("children").and_then(Value::as_array_mut) {
-                children.iter_mut().for_each(strip);
-            }
-        }
-    }
-    strip(&mut model);
-    model
-}
+use common::without_handlers as plain;
 
 /// The model's `<div>` (the root component's only node), without targets.
 fn div(h: &Harness<impl Clone + PartialEq + Send + Sync + 'static>) -> Value {
@@ -54,13 +41,7 @@ fn assert_patch(update: &LayoutUpdate, path: &str, changes: Value) {
 
 /// Like [`assert_patch`], with handler targets left out of the values.
 fn assert_plain_patch(update: &LayoutUpdate, path: &str, changes: Value) {
-    let mut ops = update.changes_json();
-    for op in ops.as_array_mut().unwrap() {
-        if let Some(value) = op.get_mut("value") {
-            *value = plain(value);
-        }
-    }
-    assert_eq!((update.path.as_str(), ops), (path, changes));
+    assert_eq!((update.path.as_str(), common::changes_without_handlers(update)), (path, changes));
 }
 
 // ---------------------------------------------------------------------------------------------

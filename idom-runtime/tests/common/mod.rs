@@ -271,3 +271,29 @@ pub(crate) fn warnings<R>(f: impl FnOnce() -> R) -> (R, Vec<String>) {
     let messages = std::mem::take(&mut *capture.0.lock().unwrap());
     (result, messages)
 }
+
+/// A model (or part of one) with handler targets left out, to compare with plain JSON.
+pub(crate) fn without_handlers(value: &Value) -> Value {
+    let mut value = value.clone();
+    fn strip(v: &mut Value) {
+        if let Some(object) = v.as_object_mut() {
+            object.remove("eventHandlers");
+            if let Some(children) = object.get_mut("children").and_then(Value::as_array_mut) {
+                children.iter_mut().for_each(strip);
+            }
+        }
+    }
+    strip(&mut value);
+    value
+}
+
+/// An update's changes, with handler targets left out of their values.
+pub(crate) fn changes_without_handlers(update: &LayoutUpdate) -> Value {
+    let mut ops = update.changes_json();
+    for op in ops.as_array_mut().into_iter().flatten() {
+        if let Some(value) = op.get_mut("value") {
+            *value = without_handlers(value);
+        }
+    }
+    ops
+}
