@@ -264,3 +264,30 @@ async fn graceful_shutdown_waits_for_sessions() {
     assert_eq!(service.active_sessions(), 0, "serve returns after its sessions ended");
     assert!(tokio::net::TcpStream::connect(addr).await.is_err(), "no longer accepting");
 }
+
+#[component]
+fn Pages() -> Element {
+    let routes = Routes::new()
+        .route("/", |()| html! { <h1>"Home"</h1> })
+        .route("/users/:id", |id: u64| html! { <h1>"User " {id}</h1> })
+        .fallback(|| html! { <h1>"Not found"</h1> });
+    html! { <Router routes={routes} /> }
+}
+
+/// The prerendered page carries the router's status: an unknown path, or a parameter that does
+/// not parse, is a real 404 with the fallback's HTML.
+#[tokio::test]
+async fn an_unknown_path_is_a_real_404() {
+    let (addr, _stop, _server) = start(PerClientStateServer::new(Pages).into_service()).await;
+    let (status, page) = http_get(addr, "/", "").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("<h1>Home</h1>"), "{page}");
+    let (status, page) = http_get(addr, "/users/7", "").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("<h1>User 7</h1>"), "{page}");
+    for path in ["/nowhere", "/users/seven"] {
+        let (status, page) = http_get(addr, path, "").await;
+        assert_eq!(status, 404, "{path}");
+        assert!(page.contains("<h1>Not found</h1>"), "{path}: {page}");
+    }
+}

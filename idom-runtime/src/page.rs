@@ -3,6 +3,8 @@
 
 use crate::hooks::{Location, provide_location};
 use crate::prerender::render_to_html;
+#[cfg(feature = "server")]
+use crate::prerender::render_to_html_with;
 use crate::router::Status;
 use crate::{Component, Element};
 
@@ -34,5 +36,13 @@ pub struct Prerendered {
 pub fn prerender_page<C: Component>(root: C, location: Location) -> Prerendered {
     let status = Status::new();
     let html = render_to_html(provide_location(location, status.provide(Element::component(root))));
+    Prerendered { html, status: status.get() }
+}
+
+/// [`prerender_page`] of any root element, keeping script URLs when `trusted` (the server's path).
+#[cfg(feature = "server")]
+pub(crate) fn prerender_element(root: Element, location: Location, trusted: bool) -> Prerendered {
+    let status = Status::new();
+    let html = render_to_html_with(provide_location(location, status.provide(root)), trusted);
     Prerendered { html, status: status.get() }
 }

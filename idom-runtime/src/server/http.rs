@@ -16,7 +16,8 @@ use http_body_util::Full;
 
 use super::service::Mode;
 use super::{CLIENT_JS, IdomService, Location};
-use crate::prerender::{escape_attr, escape_text, render_to_html_with};
+use crate::page::{Prerendered, prerender_element};
+use crate::prerender::{escape_attr, escape_text};
 
 /// The body of every response: the server only ever answers with whole, small bodies.
 pub(super) type Body = Full<Bytes>;
@@ -58,28 +59,34 @@ impl IdomService {
         }
     }
 
-    /// The HTML of the first render at `location`.
-    async fn prerender(&self, location: Location) -> Result<String, PrerenderError> {
+    /// The HTML of the first render at `location`, and the HTTP status it set (a router's
+    /// fallback sets 404; a shared view is one page for everyone, always 200).
+    async fn prerender(&self, location: Location) -> Result<(String, StatusCode), PrerenderError> {
         let inner = &self.inner;
         match &inner.mode {
             Mode::PerClient => {
                 let root = (inner.root)();
                 // Render where panics and slow components cannot block the accept loop.
                 let trusted = inner.config.allow_script_urls;
-                let render = move || render_to_html_with(super::provide_location(location, root), trusted);
-                Ok(tokio::task::spawn_blocking(render).await?)
+                let Prerendered { html, status, .. } =
+                    tokio::task::spawn_blocking(move || prerender_element(root, location, trusted)).await?;
+                let status = StatusCode::from_u16(status).unwrap_or_else(|_| {
+                    tracing::warn!(component = inner.name, status, "a component set an invalid HTTP status; 500 sent");
+                    StatusCode::INTERNAL_SERVER_ERROR
+                });
+                Ok((html, status))
             }
             Mode::Shared(_) => {
                 let view = self.shared_view().ok_or(PrerenderError::ViewStopped)?;
-                view.html().await.ok_or(PrerenderError::ViewStopped)
+                Ok((view.html().await.ok_or(PrerenderError::ViewStopped)?, StatusCode::OK))
             }
         }
     }
 
     async fn page(&self, location: Location) -> Response<Body> {
-        let body_html = self.prerender(location).await.unwrap_or_else(|e| {
+        let (body_html, status) = self.prerender(location).await.unwrap_or_else(|e| {
             tracing::error!(component = self.inner.name, error = %e, "page sent without its prerendered body");
-            String::new()
+            (String::new(), StatusCode::OK)
         });
         let config = &self.inner.config;
         let mut html = String::with_capacity(body_html.len() + 1024);
@@ -99,6 +106,7 @@ impl IdomService {
         html.push_str(&format!("{}_idom/client.js", config.prefix).replace('"', "%22"));
         html.push_str("\"; mount(document.getElementById(\"idom-root\"));</script>\n</body>\n</html>\n");
         let mut res = Response::new(Full::new(Bytes::from(html)));
+        *res.status_mut() = status;
         res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
         res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         res

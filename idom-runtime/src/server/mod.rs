@@ -18,7 +18,7 @@
 //! |---|---|
 //! | `GET {prefix}_idom/client.js` | the JS client (an ES module shipped in this crate) |
 //! | `GET {prefix}_idom/stream` (websocket) | the session: updates out, events in |
-//! | any other `GET` under the prefix | the page, with the first render prerendered as HTML |
+//! | any other `GET` under the prefix | the page, with the first render prerendered as HTML and the status the render set (a [`Router`](crate::router::Router) fallback: 404; a shared view: 200) |
 //!
 //! # Design
 //!
