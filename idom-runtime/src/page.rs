@@ -2,8 +2,6 @@
 //! calls to answer a page request (the router sets the status; see [`crate::router`]).
 
 use crate::hooks::{Location, provide_location};
-use crate::prerender::render_to_html;
-#[cfg(feature = "server")]
 use crate::prerender::render_to_html_with;
 use crate::router::Status;
 use crate::{Component, Element};
@@ -12,7 +10,7 @@ use crate::{Component, Element};
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Prerendered {
-    /// The HTML of the root's first render (see [`render_to_html`]).
+    /// The HTML of the root's first render (see [`render_to_html`](crate::render_to_html)).
     pub html: String,
     /// The status the render set ([`Status`]): 200 unless the router showed its fallback (404)
     /// or a component set another.
@@ -34,13 +32,10 @@ pub struct Prerendered {
 /// assert_eq!((page.html.as_str(), page.status), ("", 404));
 /// ```
 pub fn prerender_page<C: Component>(root: C, location: Location) -> Prerendered {
-    let status = Status::new();
-    let html = render_to_html(provide_location(location, status.provide(Element::component(root))));
-    Prerendered { html, status: status.get() }
+    prerender_element(Element::component(root), location, false)
 }
 
 /// [`prerender_page`] of any root element, keeping script URLs when `trusted` (the server's path).
-#[cfg(feature = "server")]
 pub(crate) fn prerender_element(root: Element, location: Location, trusted: bool) -> Prerendered {
     let status = Status::new();
     let html = render_to_html_with(provide_location(location, status.provide(root)), trusted);

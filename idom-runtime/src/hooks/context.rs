@@ -1,7 +1,6 @@
 //! Context: a value handed down the tree without props, and `use_context` to read it.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::sync::{Arc, Mutex, Weak};
 
 use idom_macros::hook;
@@ -40,23 +39,7 @@ struct ContextInner<T> {
     default: T,
 }
 
-impl<T> Clone for Context<T> {
-    fn clone(&self) -> Self {
-        Context { inner: self.inner.clone() }
-    }
-}
-
-impl<T> PartialEq for Context<T> {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.inner, &other.inner)
-    }
-}
-
-impl<T> fmt::Debug for Context<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Context({:p})", Arc::as_ptr(&self.inner))
-    }
-}
+shared_handle!(Context<T>, inner);
 
 /// Creates a [`Context`] whose readers see `default` when no provider is above them.
 pub fn create_context<T: Clone + PartialEq + Send + Sync + 'static>(default: T) -> Context<T> {

@@ -46,6 +46,31 @@
 //! [`use_location`], [`provide_location`] and the one query-string parser, which the server's
 //! stream URLs use too).
 
+/// `Clone`, `PartialEq` and `Debug` for a handle that is one `Arc`: clones share it, and two
+/// handles are equal only when they share it, so handles can sit in props and deps without
+/// making them unequal on every render.
+macro_rules! shared_handle {
+    ($name:ident<$t:ident>, $field:ident) => {
+        impl<$t> Clone for $name<$t> {
+            fn clone(&self) -> Self {
+                $name { $field: self.$field.clone() }
+            }
+        }
+
+        impl<$t> PartialEq for $name<$t> {
+            fn eq(&self, other: &Self) -> bool {
+                std::sync::Arc::ptr_eq(&self.$field, &other.$field)
+            }
+        }
+
+        impl<$t> std::fmt::Debug for $name<$t> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, concat!(stringify!($name), "({:p})"), std::sync::Arc::as_ptr(&self.$field))
+            }
+        }
+    };
+}
+
 mod context;
 mod effect;
 pub(crate) mod location;

@@ -128,23 +128,7 @@ impl<A> Dispatch<A> {
     }
 }
 
-impl<A> Clone for Dispatch<A> {
-    fn clone(&self) -> Self {
-        Dispatch { send: self.send.clone() }
-    }
-}
-
-impl<A> PartialEq for Dispatch<A> {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.send, &other.send)
-    }
-}
-
-impl<A> fmt::Debug for Dispatch<A> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Dispatch")
-    }
-}
+shared_handle!(Dispatch<A>, send);
 
 /// State managed by a reducer `fn(&state, action) -> state`: returns a [`StateRef`] to the
 /// state (it derefs to the state, which is never copied to be read) and a [`Dispatch`]. An action

@@ -1,6 +1,5 @@
 //! `use_ref`: a value kept across renders that does not trigger them.
 
-use std::fmt;
 use std::sync::{Arc, Mutex};
 
 use idom_macros::hook;
@@ -38,23 +37,7 @@ impl<T: Clone> UseRef<T> {
     }
 }
 
-impl<T> Clone for UseRef<T> {
-    fn clone(&self) -> Self {
-        UseRef { cell: self.cell.clone() }
-    }
-}
-
-impl<T> PartialEq for UseRef<T> {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.cell, &other.cell)
-    }
-}
-
-impl<T> fmt::Debug for UseRef<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("UseRef")
-    }
-}
+shared_handle!(UseRef<T>, cell);
 
 /// A [`UseRef`]: a value kept across renders that does not trigger them.
 #[hook]

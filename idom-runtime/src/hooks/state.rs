@@ -1,6 +1,5 @@
 //! `use_state`: a value of the component instance and its setter.
 
-use std::fmt;
 use std::sync::{Arc, Mutex};
 
 use idom_macros::hook;
@@ -50,23 +49,7 @@ impl<T: Clone> UseStateSetter<T> {
     }
 }
 
-impl<T> Clone for UseStateSetter<T> {
-    fn clone(&self) -> Self {
-        UseStateSetter { cell: self.cell.clone() }
-    }
-}
-
-impl<T> PartialEq for UseStateSetter<T> {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.cell, &other.cell)
-    }
-}
-
-impl<T> fmt::Debug for UseStateSetter<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("UseStateSetter")
-    }
-}
+shared_handle!(UseStateSetter<T>, cell);
 
 /// State of a component instance: returns the current value and a setter. `init` runs on the
 /// first render only.
