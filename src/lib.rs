@@ -9,7 +9,7 @@
 
 pub use idom_macros::{component, hook, html};
 pub use idom_runtime::dispatch::{create_shared_view_dispatcher, dispatch_single_view};
-pub use idom_runtime::hooks::{Location, use_location};
+pub use idom_runtime::hooks::{Location, Navigate, use_location, use_navigate, use_title};
 pub use idom_runtime::server::ServerConfig;
 #[cfg(feature = "server")]
 pub use idom_runtime::server::{IdomService, PerClientStateServer, Server, SharedClientStateServer};
@@ -23,8 +23,8 @@ pub use idom_runtime::{
 pub mod router {
     #![doc = include_str!("../docs/routing.md")]
     pub use idom_runtime::router::{
-        FromParam, FromParams, Params, Pattern, PatternError, QueryError, Router, Routes, Status, parse_query,
-        use_query, use_status,
+        FromParam, FromParams, Params, Pattern, PatternError, QueryError, Router, Routes, SetQuery, Status,
+        parse_query, use_query, use_status,
     };
     pub use idom_runtime::{Prerendered, prerender_page};
 }
@@ -35,7 +35,8 @@ pub mod prelude {
     pub use crate::{
         BoundaryError, Callback, Context, Dispatch, Element, ErrorBoundary, Event, Key, Layout, LayoutEvent,
         LayoutUpdate, StateRef, UseRef, UseStateSetter, component, create_context, hook, html, use_callback,
-        use_context, use_effect, use_location, use_memo, use_reducer, use_ref, use_state, use_update,
+        use_context, use_effect, use_location, use_memo, use_navigate, use_reducer, use_ref, use_state, use_title,
+        use_update,
     };
     #[cfg(feature = "server")]
     pub use crate::{PerClientStateServer, SharedClientStateServer};

@@ -1,7 +1,7 @@
 //! A prerendered page: its HTML and its HTTP status, for a location. This is what the server
 //! calls to answer a page request (the router sets the status; see [`crate::router`]).
 
-use crate::hooks::{Location, provide_location};
+use crate::hooks::{ClientLink, Location, provide_client_link};
 use crate::prerender::render_to_html_with;
 use crate::router::Status;
 use crate::{Component, Element};
@@ -15,10 +15,12 @@ pub struct Prerendered {
     /// The status the render set ([`Status`]): 200 unless the router showed its fallback (404)
     /// or a component set another.
     pub status: u16,
+    /// The title the render set with [`use_title`](crate::hooks::use_title), if any.
+    pub title: Option<String>,
 }
 
-/// Renders the component `root` once at `location` (provided as with [`provide_location`]), with a [`Status`]
-/// cell provided, and returns the HTML and the status the render set.
+/// Renders the component `root` once at `location` (in a [`ClientLink`] of its own), with a
+/// [`Status`] cell provided, and returns the HTML, the status and the title the render set.
 ///
 /// ```
 /// use idom::prelude::*;
@@ -38,6 +40,7 @@ pub fn prerender_page<C: Component>(root: C, location: Location) -> Prerendered 
 /// [`prerender_page`] of any root element, keeping script URLs when `trusted` (the server's path).
 pub(crate) fn prerender_element(root: Element, location: Location, trusted: bool) -> Prerendered {
     let status = Status::new();
-    let html = render_to_html_with(provide_location(location, status.provide(root)), trusted);
-    Prerendered { html, status: status.get() }
+    let link = ClientLink::new("", location);
+    let html = render_to_html_with(provide_client_link(link.clone(), status.provide(root)), trusted);
+    Prerendered { html, status: status.get(), title: link.title() }
 }

@@ -57,7 +57,7 @@ use serde_json::Value;
 use crate::event::HandlerFn;
 use crate::html::{HandlerOutput, IntoHandler};
 use crate::protocol::{LayoutEvent, LayoutUpdate, Op, PatchOp};
-use crate::{Component, Event, Layout};
+use crate::{Component, Element, Event, Layout};
 
 /// An event handler target id that does not change, so a test can deliver an event to it
 /// without reading the model first. In `html!`, make a handler under it with
@@ -207,7 +207,35 @@ pub struct TestLayout {
 impl TestLayout {
     /// Mounts `root` and applies the first update.
     pub async fn new<C: Component>(root: C) -> Self {
-        let mut layout = Layout::new(root);
+        Self::from_element(Element::component(root)).await
+    }
+
+    /// Mounts any root element, e.g. a component under a
+    /// [`ClientLink`](crate::hooks::ClientLink) to test navigation headless:
+    ///
+    /// ```
+    /// use idom::prelude::*;
+    /// use idom::hooks::{ClientLink, provide_client_link};
+    /// use idom::testing::TestLayout;
+    ///
+    /// #[component]
+    /// fn Home() -> Element {
+    ///     let navigate = use_navigate();
+    ///     let here = use_location();
+    ///     html! { <a onclick={move |_| navigate.push("/about")}>{here.path}</a> }
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let link = ClientLink::new("/", idom::Location { path: "/".into(), query: String::new() });
+    /// let mut t = TestLayout::from_element(provide_client_link(link.clone(), html! { <Home /> })).await;
+    /// let a = t.find_all_by_tag("a").remove(0);
+    /// t.fire(&a, "onclick", serde_json::json!({"type": "click"})).await;
+    /// assert_eq!(t.text(), "/about");
+    /// assert_eq!(link.href(), "/about");
+    /// # });
+    /// ```
+    pub async fn from_element(root: Element) -> Self {
+        let mut layout = Layout::from_element(root);
         let first = layout.render().await;
         let mut model = Value::Null;
         apply_update(&mut model, &first).expect("the first update applies");

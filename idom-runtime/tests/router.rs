@@ -125,7 +125,7 @@ struct Filters {
 
 #[component]
 fn List() -> Element {
-    let filters = use_query::<Filters>();
+    let (filters, _) = use_query::<Filters>();
     html! { <p>{filters.tag.unwrap_or_else(|| "all".to_owned())} " " {filters.page}</p> }
 }
 

@@ -5,6 +5,8 @@
 // root, with `tagName: ""`, is the mount container. One websocket carries JSON text frames:
 //   server -> client  {"type":"layout-update","path":"<JSON Pointer>","changes":[<RFC 6902 op>...]}
 //   client -> server  {"type":"layout-event","target":"<target>","data":[<event object>]}
+//   server -> client  {"type":"location","href":"/users/7","how":"push"|"replace","title"?:"..."}
+//   client -> server  {"type":"navigate","href":"/users/7","how":"push"|"pop"}
 // Unknown message types are ignored.
 //
 // Design:
@@ -227,6 +229,12 @@ class Session {
   constructor(container, options) {
     this.container = container;
     this.url = streamUrl(container, options);
+    // The stream URL names the page (`loc`) afresh on every connect, so a reconnect after back or
+    // forward resumes where the browser is.
+    this.sendsLoc = !options.url;
+    // The app's prefix: links under it are the app's pages (see `navigation`).
+    this.base = container.getAttribute("data-idom-base") || "/";
+    this.navigable = false; // true once a per-client server named the session
     // The server's id for this page's session; sent back on reconnect to resume it.
     this.sessionId = null;
     // Set by the server (data-idom-trusted-urls) when the app opted in to script URLs.
@@ -241,6 +249,10 @@ class Session {
     this.srtt = 250; // smoothed round trip of input echoes, ms
     this.onOnline = () => { if (this.timer) { clearTimeout(this.timer); this.connect(); } };
     addEventListener("online", this.onOnline);
+    this.onClick = (e) => this.click(e);
+    this.onPopState = () => this.popState();
+    document.addEventListener("click", this.onClick);
+    addEventListener("popstate", this.onPopState);
     this.connect();
   }
 
@@ -249,6 +261,7 @@ class Session {
     let ws;
     const url = new URL(this.url);
     if (this.sessionId) url.searchParams.set("session", this.sessionId);
+    if (this.sendsLoc) url.searchParams.set("loc", location.pathname + location.search);
     try { ws = new WebSocket(url.href); } catch (err) { console.error("idom:", err); return this.lost(null); }
     this.ws = ws;
     ws.onmessage = (e) => { if (this.ws === ws) this.receive(e.data); };
@@ -280,6 +293,8 @@ class Session {
     this.closed = true;
     clearTimeout(this.timer);
     removeEventListener("online", this.onOnline);
+    document.removeEventListener("click", this.onClick);
+    removeEventListener("popstate", this.onPopState);
     const ws = this.ws;
     this.ws = null;
     ws?.close();
@@ -296,6 +311,7 @@ class Session {
     let msg;
     try { msg = JSON.parse(data); } catch { return console.warn("idom: ignoring a non-JSON frame"); }
     if (msg?.type === "session") return this.session(msg);
+    if (msg?.type === "location") return this.moved(msg);
     if (msg?.type !== "layout-update") return; // unknown message types are ignored
     try {
       this.update(msg.path, msg.changes);
@@ -310,6 +326,58 @@ class Session {
     if (typeof msg.id !== "string") return;
     if (this.sessionId && msg.resumed === false) showNotice("The session expired; the page was reset.");
     this.sessionId = msg.id;
+    this.navigable = true;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Navigation (per-client sessions only; see docs/routing.md). A click on a link to one of the
+  // app's pages becomes a `navigate`; the server renders the page and answers with a `location`,
+  // on which the URL is pushed. Back and forward tell the server where the browser went. Until a
+  // session is live, and in a shared view, links stay ordinary page loads.
+
+  /** The app-relative href of a click the client should take over, or null. */
+  linkOf(e) {
+    if (!this.navigable || !this.live || e.defaultPrevented || e.button !== 0) return null;
+    if (e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return null;
+    const a = (e.composedPath?.() ?? []).find((n) => n?.localName === "a" && n.hasAttribute?.("href"));
+    if (!a || !this.container.contains(a)) return null;
+    if ((a.getAttribute("target") || "_self") !== "_self" || a.hasAttribute("download")) return null;
+    if (a.hasAttribute("data-idom-external") || /(?:^|\s)external(?:\s|$)/i.test(a.getAttribute("rel") || "")) return null;
+    let url;
+    try { url = new URL(a.href, location.href); } catch { return null; }
+    if (url.origin !== location.origin) return null;
+    const base = this.base.replace(/\/$/, "");
+    if (url.pathname !== base && !url.pathname.startsWith(base + "/")) return null;
+    // Same page, another fragment: the browser scrolls, nothing to render.
+    if (url.hash && url.pathname === location.pathname && url.search === location.search) return null;
+    return url.pathname + url.search;
+  }
+
+  click(e) {
+    const href = this.linkOf(e);
+    if (href === null) return;
+    if (this.send({ type: "navigate", href, how: "push" })) e.preventDefault();
+  }
+
+  popState() {
+    this.send({ type: "navigate", href: location.pathname + location.search, how: "pop" });
+  }
+
+  /** The server moved the page: push or replace the URL, and set the title. Never reloads. */
+  moved(msg) {
+    if (typeof msg.title === "string") document.title = msg.title;
+    if (typeof msg.href !== "string") return;
+    let url;
+    try { url = new URL(msg.href, location.href); } catch { return; }
+    if (url.origin !== location.origin) return console.warn("idom: ignoring a location on another origin");
+    const here = location.pathname + location.search;
+    const there = url.pathname + url.search;
+    if (msg.how === "push" && there !== here) {
+      history.pushState(null, "", there);
+      window.scrollTo(0, 0);
+    } else if (there !== here) {
+      history.replaceState(history.state, "", there);
+    }
   }
 
   update(path, changes) {
@@ -656,7 +724,6 @@ function streamUrl(container, options) {
   if (!stream) throw new Error("idom: the container has no data-idom-stream and no options.url was given");
   const url = new URL(stream, location.href);
   url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
-  url.searchParams.set("loc", location.pathname + location.search);
   return url.href;
 }
 

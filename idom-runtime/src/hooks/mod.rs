@@ -50,20 +50,20 @@
 /// handles are equal only when they share it, so handles can sit in props and deps without
 /// making them unequal on every render.
 macro_rules! shared_handle {
-    ($name:ident<$t:ident>, $field:ident) => {
-        impl<$t> Clone for $name<$t> {
+    ($name:ident $(<$t:ident>)?, $field:ident) => {
+        impl$(<$t>)? Clone for $name$(<$t>)? {
             fn clone(&self) -> Self {
                 $name { $field: self.$field.clone() }
             }
         }
 
-        impl<$t> PartialEq for $name<$t> {
+        impl$(<$t>)? PartialEq for $name$(<$t>)? {
             fn eq(&self, other: &Self) -> bool {
                 std::sync::Arc::ptr_eq(&self.$field, &other.$field)
             }
         }
 
-        impl<$t> std::fmt::Debug for $name<$t> {
+        impl$(<$t>)? std::fmt::Debug for $name$(<$t>)? {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 write!(f, concat!(stringify!($name), "({:p})"), std::sync::Arc::as_ptr(&self.$field))
             }
@@ -75,6 +75,7 @@ mod context;
 mod effect;
 pub(crate) mod location;
 mod memo;
+mod navigation;
 mod reducer;
 mod reference;
 mod state;
@@ -131,4 +132,8 @@ where
     unreachable!("{}", OUTSIDE)
 }
 
-pub use location::{Location, provide_location, use_location};
+pub use location::Location;
+pub use navigation::{
+    Arrival, ClientCommand, ClientLink, ForeignHref, History, Navigate, provide_client_link, provide_location,
+    use_client_link, use_location, use_navigate, use_title,
+};

@@ -26,6 +26,8 @@ use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
+use crate::hooks::{Arrival, ClientCommand, History};
+
 /// JSON text, written once by the layout and copied verbatim into messages.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Json(pub(crate) String);
@@ -191,6 +193,13 @@ impl LayoutEvent {
 pub enum ClientMessage {
     /// An event for a handler.
     LayoutEvent(LayoutEvent),
+    /// The browser moved: a link click the client intercepted, or back and forward.
+    Navigate {
+        /// The URL's path and query, the app's prefix included (`/app/users/7?tab=info`).
+        href: String,
+        /// A click (`push`) or back and forward (`pop`).
+        how: Arrival,
+    },
     /// A message of a type this version does not know; ignored.
     Unknown(String),
 }
@@ -205,6 +214,9 @@ pub enum DecodeError {
     /// A `layout-event` whose fields have the wrong shape.
     #[error("malformed layout-event: {0}")]
     BadEvent(serde_json::Error),
+    /// A `navigate` whose fields have the wrong shape.
+    #[error("malformed navigate: {0}")]
+    BadNavigate(serde_json::Error),
 }
 
 impl ClientMessage {
@@ -223,6 +235,25 @@ impl ClientMessage {
                 let event = LayoutEvent::deserialize(Value::Object(envelope.rest)).map_err(DecodeError::BadEvent)?;
                 Ok(ClientMessage::LayoutEvent(event))
             }
+            "navigate" => {
+                #[derive(Deserialize)]
+                #[serde(rename_all = "lowercase")]
+                enum How {
+                    Push,
+                    Pop,
+                }
+                #[derive(Deserialize)]
+                struct Navigate {
+                    href: String,
+                    how: How,
+                }
+                let n = Navigate::deserialize(Value::Object(envelope.rest)).map_err(DecodeError::BadNavigate)?;
+                let how = match n.how {
+                    How::Push => Arrival::Push,
+                    How::Pop => Arrival::Pop,
+                };
+                Ok(ClientMessage::Navigate { href: n.href, how })
+            }
             _ => Ok(ClientMessage::Unknown(envelope.kind)),
         }
     }
@@ -233,9 +264,48 @@ impl ClientMessage {
             ClientMessage::LayoutEvent(e) => {
                 serde_json::json!({"type": "layout-event", "target": e.target, "data": e.data}).to_string()
             }
+            ClientMessage::Navigate { href, how } => {
+                let how = match how {
+                    Arrival::Push => "push",
+                    Arrival::Pop => "pop",
+                };
+                serde_json::json!({"type": "navigate", "href": href, "how": how}).to_string()
+            }
             ClientMessage::Unknown(kind) => serde_json::json!({ "type": kind }).to_string(),
         }
     }
+}
+
+/// The text frame of a [`ClientCommand`]: a `location` message.
+///
+/// ```
+/// use idom::hooks::{ClientCommand, History};
+/// use idom::protocol::encode_command;
+///
+/// let command = ClientCommand::Location { href: "/users/7".into(), how: History::Push, title: Some("User 7".into()) };
+/// assert_eq!(
+///     encode_command(&command),
+///     r#"{"type":"location","href":"/users/7","how":"push","title":"User 7"}"#
+/// );
+/// ```
+pub fn encode_command(command: &ClientCommand) -> String {
+    let mut out = String::with_capacity(64);
+    match command {
+        ClientCommand::Location { href, how, title } => {
+            out.push_str("{\"type\":\"location\",\"href\":");
+            json_str(&mut out, href);
+            out.push_str(match how {
+                History::Push => ",\"how\":\"push\"",
+                History::Replace => ",\"how\":\"replace\"",
+            });
+            if let Some(title) = title {
+                out.push_str(",\"title\":");
+                json_str(&mut out, title);
+            }
+            out.push('}');
+        }
+    }
+    out
 }
 
 /// Decodes a `layout-update` message (as a client would), for tests and tools.
@@ -274,6 +344,11 @@ mod tests {
         assert_eq!(ClientMessage::decode(r#"{"type":"ping"}"#).unwrap(), ClientMessage::Unknown("ping".into()));
         assert!(ClientMessage::decode("[1]").is_err());
         assert!(ClientMessage::decode(r#"{"type":"layout-event","target":3}"#).is_err());
+        let nav = ClientMessage::decode(r#"{"type":"navigate","href":"/a?b=1","how":"pop"}"#).unwrap();
+        assert_eq!(nav, ClientMessage::Navigate { href: "/a?b=1".into(), how: Arrival::Pop });
+        assert_eq!(ClientMessage::decode(&nav.encode()).unwrap(), nav);
+        assert!(ClientMessage::decode(r#"{"type":"navigate","href":"/a","how":"sideways"}"#).is_err());
+        assert!(ClientMessage::decode(r#"{"type":"navigate","how":"push"}"#).is_err());
     }
 
     #[test]

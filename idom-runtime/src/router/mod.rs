@@ -54,5 +54,5 @@ mod router;
 
 pub use params::{FromParam, FromParams, Params};
 pub use pattern::{Pattern, PatternError};
-pub use query::{QueryError, parse_query, use_query};
+pub use query::{QueryError, SetQuery, parse_query, use_query};
 pub use router::{Router, Routes, Status, use_status};

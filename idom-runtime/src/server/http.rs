@@ -53,7 +53,9 @@ impl IdomService {
             "_idom/stream" => self.upgrade(req),
             _ if relative.starts_with("_idom/") => plain(StatusCode::NOT_FOUND, "not found"),
             _ => {
-                let location = Location { path: path.to_owned(), query: req.uri().query().unwrap_or("").to_owned() };
+                // The app sees paths relative to its prefix: `/` is the prefix itself.
+                let location =
+                    Location { path: format!("/{relative}"), query: req.uri().query().unwrap_or("").to_owned() };
                 self.page(location).await
             }
         }
@@ -61,41 +63,43 @@ impl IdomService {
 
     /// The HTML of the first render at `location`, and the HTTP status it set (a router's
     /// fallback sets 404; a shared view is one page for everyone, always 200).
-    async fn prerender(&self, location: Location) -> Result<(String, StatusCode), PrerenderError> {
+    async fn prerender(&self, location: Location) -> Result<(String, StatusCode, Option<String>), PrerenderError> {
         let inner = &self.inner;
         match &inner.mode {
             Mode::PerClient => {
                 let root = (inner.root)();
                 // Render where panics and slow components cannot block the accept loop.
                 let trusted = inner.config.allow_script_urls;
-                let Prerendered { html, status, .. } =
+                let Prerendered { html, status, title, .. } =
                     tokio::task::spawn_blocking(move || prerender_element(root, location, trusted)).await?;
                 let status = StatusCode::from_u16(status).unwrap_or_else(|_| {
                     tracing::warn!(component = inner.name, status, "a component set an invalid HTTP status; 500 sent");
                     StatusCode::INTERNAL_SERVER_ERROR
                 });
-                Ok((html, status))
+                Ok((html, status, title))
             }
             Mode::Shared(_) => {
                 let view = self.shared_view().ok_or(PrerenderError::ViewStopped)?;
-                Ok((view.html().await.ok_or(PrerenderError::ViewStopped)?, StatusCode::OK))
+                Ok((view.html().await.ok_or(PrerenderError::ViewStopped)?, StatusCode::OK, None))
             }
         }
     }
 
     async fn page(&self, location: Location) -> Response<Body> {
-        let (body_html, status) = self.prerender(location).await.unwrap_or_else(|e| {
+        let (body_html, status, title) = self.prerender(location).await.unwrap_or_else(|e| {
             tracing::error!(component = self.inner.name, error = %e, "page sent without its prerendered body");
-            (String::new(), StatusCode::OK)
+            (String::new(), StatusCode::OK, None)
         });
         let config = &self.inner.config;
         let mut html = String::with_capacity(body_html.len() + 1024);
         html.push_str("<!doctype html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
-        escape_text(&config.title, &mut html);
+        escape_text(title.as_deref().unwrap_or(&config.title), &mut html);
         html.push_str("</title>\n");
         html.push_str(&config.head);
         html.push_str("</head>\n<body>\n<div id=\"idom-root\" data-idom-stream=\"");
         escape_attr(&format!("{}_idom/stream", config.prefix), &mut html);
+        html.push_str("\" data-idom-base=\"");
+        escape_attr(&config.prefix, &mut html);
         html.push('"');
         if config.allow_script_urls {
             html.push_str(" data-idom-trusted-urls");

@@ -19,6 +19,7 @@ use tokio::sync::{Notify, watch};
 
 use super::ServerConfig;
 use crate::dispatch::{SharedViewDispatcher, create_shared_view_dispatcher};
+use crate::hooks::ClientLink;
 use crate::{Component, Element, Layout};
 
 /// Makes a fresh root element: once per per-client session and once per prerendered page.
@@ -205,6 +206,7 @@ pub(super) struct Inner {
 /// A per-client layout whose connection dropped, kept for the client to come back to.
 pub(super) struct Parked {
     pub(super) layout: Layout,
+    pub(super) link: ClientLink,
     pub(super) until: Instant,
 }
 

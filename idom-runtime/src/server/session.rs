@@ -23,11 +23,12 @@ use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
+use super::IdomService;
 use super::service::{Mode, Parked};
-use super::{IdomService, Location, provide_location};
 use crate::Layout;
 use crate::dispatch::{DispatchError, dispatch_single_view_on};
-use crate::protocol::{ClientMessage, LayoutEvent, LayoutUpdate};
+use crate::hooks::{Arrival, ClientLink, Location, provide_client_link};
+use crate::protocol::{ClientMessage, LayoutEvent, LayoutUpdate, encode_command};
 use crate::sync::OrPoisoned as _;
 
 /// Why a session's receiving side ended.
@@ -46,8 +47,17 @@ enum SessionEnd {
 impl IdomService {
     /// Runs one websocket session until the client leaves, the transport fails or the server
     /// shuts down.
-    pub(super) async fn session<S>(&self, ws: WebSocketStream<S>, location: Location, resume: Option<String>)
-    where
+    ///
+    /// `href` is the page's URL as the client sent it (`loc`), `location` the app's location in
+    /// it; a resumed session that finds its page moved meanwhile (back or forward while offline)
+    /// follows it.
+    pub(super) async fn session<S>(
+        &self,
+        ws: WebSocketStream<S>,
+        href: String,
+        location: Location,
+        resume: Option<String>,
+    ) where
         S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
     {
         let config = &self.inner.config;
@@ -61,10 +71,51 @@ impl IdomService {
                 async move { sink.lock().await.send(Message::Text(update.to_message().into())).await }
             }
         };
+        // Per-client: this connection's layout and link, resumed if the client brought back a
+        // parked one.
+        let mut own = match &self.inner.mode {
+            Mode::PerClient => Some(match resume.as_deref().and_then(|id| self.unpark(id)) {
+                Some(parked) => {
+                    if parked.link.location() != location && parked.link.arrived(&href, Arrival::Pop).is_err() {
+                        tracing::debug!(href, "resumed at a location outside the app; kept the old one");
+                    }
+                    Own {
+                        id: resume.clone().unwrap_or_default(),
+                        layout: parked.layout,
+                        link: parked.link,
+                        resumed: true,
+                    }
+                }
+                None => {
+                    let link = ClientLink::new(&config.prefix, location);
+                    let root = provide_client_link(link.clone(), (self.inner.root)());
+                    Own { id: new_session_id(), layout: Layout::from_element(root), link, resumed: false }
+                }
+            }),
+            Mode::Shared(_) => None,
+        };
+        let link = own.as_ref().map(|own| own.link.clone());
         let idle = config.idle_timeout;
-        let recv = move || {
-            let stream = stream.clone();
-            async move { next_event(&mut *stream.lock().await, idle).await }
+        let recv = {
+            let link = link.clone();
+            move || {
+                let stream = stream.clone();
+                let link = link.clone();
+                async move { next_event(&mut *stream.lock().await, idle, link.as_ref()).await }
+            }
+        };
+        // What the app asks of the browser besides patches (history, title), as it is queued.
+        let commands = {
+            let sink = sink.clone();
+            async move {
+                let Some(link) = link else { return std::future::pending().await };
+                loop {
+                    let text = encode_command(&link.next_command().await);
+                    if sink.lock().await.send(Message::Text(text.into())).await.is_err() {
+                        return;
+                    }
+                }
+            }
         };
         let pings = {
             let sink = sink.clone();
@@ -81,17 +132,7 @@ impl IdomService {
         };
         let mut shutdown = self.inner.shutdown.clone();
 
-        // Per-client: this connection's layout, resumed if the client brought back a parked one.
-        let mut own = match &self.inner.mode {
-            Mode::PerClient => Some(match resume.as_deref().and_then(|id| self.unpark(id)) {
-                Some(layout) => (resume.clone().unwrap_or_default(), layout, true),
-                None => {
-                    (new_session_id(), Layout::from_element(provide_location(location, (self.inner.root)())), false)
-                }
-            }),
-            Mode::Shared(_) => None,
-        };
-        if let Some((id, _, resumed)) = &own {
+        if let Some(Own { id, resumed, .. }) = &own {
             let hello = serde_json::json!({"type": "session", "id": id, "resumed": resumed}).to_string();
             if sink.lock().await.send(Message::Text(hello.into())).await.is_err() {
                 return;
@@ -100,7 +141,7 @@ impl IdomService {
 
         let dispatch = async {
             match (&mut own, self.shared_view()) {
-                (Some((_, layout, _)), _) => dispatch_single_view_on(layout, send, recv).await,
+                (Some(own), _) => dispatch_single_view_on(&mut own.layout, send, recv).await,
                 (None, Some(view)) => view.join(send, recv).await,
                 (None, None) => Err(DispatchError::ViewStopped),
             }
@@ -108,6 +149,7 @@ impl IdomService {
         let outcome = tokio::select! {
             result = AssertUnwindSafe(dispatch).catch_unwind() => result,
             () = pings => Ok(Err(DispatchError::Send(WsError::ConnectionClosed))),
+            () = commands => Ok(Err(DispatchError::Send(WsError::ConnectionClosed))),
             _ = shutdown.wait_for(|stop| *stop) => Ok(Err(DispatchError::ViewStopped)),
         };
         let shutting_down = *self.inner.shutdown.borrow();
@@ -132,8 +174,8 @@ impl IdomService {
             Ok(Err(DispatchError::ViewStopped)) => (Some((CloseCode::Away, "view stopped")), false),
             Ok(Ok(())) => (None, true),
         };
-        if let (true, Some((id, layout, _))) = (park, own) {
-            self.park(id, layout);
+        if let (true, Some(own)) = (park, own) {
+            self.park(own.id, own.layout, own.link);
         }
         let mut sink = sink.lock().await;
         if let Some((code, reason)) = close {
@@ -144,7 +186,7 @@ impl IdomService {
 
     /// Keeps a dropped session's layout for the resume window, evicting expired and, beyond the
     /// bound, the oldest parked sessions.
-    fn park(&self, id: String, layout: Layout) {
+    fn park(&self, id: String, layout: Layout, link: ClientLink) {
         let config = &self.inner.config;
         if config.max_parked_sessions == 0 || config.resume_window.is_zero() {
             return;
@@ -159,15 +201,15 @@ impl IdomService {
                 let Some(oldest) = parked.iter().min_by_key(|(_, p)| p.until).map(|(k, _)| k.clone()) else { break };
                 evicted.extend(parked.remove(&oldest));
             }
-            parked.insert(id, Parked { layout, until: now + config.resume_window });
+            parked.insert(id, Parked { layout, link, until: now + config.resume_window });
         }
         // Dropping layouts runs their cleanups: outside the lock.
         drop(evicted);
     }
 
-    fn unpark(&self, id: &str) -> Option<Layout> {
+    fn unpark(&self, id: &str) -> Option<Parked> {
         let parked = self.inner.parked.lock().or_poisoned().remove(id)?;
-        (parked.until > Instant::now()).then_some(parked.layout)
+        (parked.until > Instant::now()).then_some(parked)
     }
 
     /// Drops every parked session (on shutdown: nobody can come back to them).
@@ -236,8 +278,17 @@ fn new_session_id() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A per-client session's own layout and link.
+struct Own {
+    id: String,
+    layout: Layout,
+    link: ClientLink,
+    resumed: bool,
+}
+
 /// The next event from the client, skipping frames that are not one (logged at debug level).
-async fn next_event<S>(stream: &mut S, idle: Duration) -> Result<LayoutEvent, SessionEnd>
+/// Navigations move `link` on the way; a session without one (a shared view) ignores them.
+async fn next_event<S>(stream: &mut S, idle: Duration, link: Option<&ClientLink>) -> Result<LayoutEvent, SessionEnd>
 where
     S: futures_util::Stream<Item = Result<Message, WsError>> + Unpin,
 {
@@ -249,6 +300,11 @@ where
         match frame {
             Some(Ok(Message::Text(text))) => match ClientMessage::decode(text.as_str()) {
                 Ok(ClientMessage::LayoutEvent(event)) => return Ok(event),
+                Ok(ClientMessage::Navigate { href, how }) => match link.map(|link| link.arrived(&href, how)) {
+                    Some(Ok(())) => {}
+                    Some(Err(e)) => tracing::debug!(error = %e, "navigation ignored"),
+                    None => tracing::debug!(href, "navigation ignored: a shared view has one location"),
+                },
                 Ok(_) => {}
                 Err(e) => tracing::debug!(error = %e, "undecodable message ignored"),
             },

@@ -17,7 +17,8 @@ use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 
 use super::http::{Body, plain};
 use super::session::SessionSlot;
-use super::{IdomService, Location, query_param};
+use super::{IdomService, query_param};
+use crate::hooks::{ClientLink, Location};
 
 impl IdomService {
     /// Checks and answers a websocket upgrade, then runs the session on the upgraded connection.
@@ -43,7 +44,11 @@ impl IdomService {
         };
         let accept = derive_accept_key(key.as_bytes());
         let query = req.uri().query().unwrap_or("");
-        let location = Location::from_stream_query(query);
+        // Where the page is; a `loc` that is not under the prefix starts the app at its root.
+        let link = ClientLink::new(&config.prefix, Location::default());
+        let href = query_param(query, "loc").unwrap_or_default();
+        let location =
+            link.location_of(&href).unwrap_or_else(|| Location { path: "/".to_owned(), query: String::new() });
         let resume = query_param(query, "session");
         let on_upgrade = hyper::upgrade::on(&mut req);
         let service = self.clone();
@@ -55,7 +60,7 @@ impl IdomService {
                 Ok(Ok(upgraded)) => {
                     let config = socket_config(service.inner.config.max_message_size);
                     let ws = WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, Some(config)).await;
-                    service.session(ws, location, resume).await;
+                    service.session(ws, href, location, resume).await;
                 }
                 Ok(Err(e)) => tracing::debug!(error = %e, "websocket upgrade failed"),
             }
