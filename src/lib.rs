@@ -16,8 +16,8 @@ pub use idom_runtime::server::{IdomService, PerClientStateServer, Server, Shared
 pub use idom_runtime::{
     BoundaryError, Callback, Component, Context, Dispatch, Element, ErrorBoundary, Event, HookContext, Key, Layout,
     LayoutEvent, LayoutUpdate, StateRef, UpdateHandle, UseRef, UseStateSetter, create_context, dispatch, hooks, html,
-    protocol, render_to_html, server, testing, use_callback, use_context, use_effect, use_memo, use_reducer, use_ref,
-    use_state, use_update,
+    protocol, render_to_html, server, testing, upload, use_callback, use_context, use_effect, use_memo, use_reducer,
+    use_ref, use_state, use_update,
 };
 
 pub mod router {

@@ -12,6 +12,8 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use crate::upload::Upload;
+
 /// A boxed future run by an async event handler or effect.
 pub(crate) type BoxFuture = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
 /// A type-erased event handler.
@@ -40,6 +42,8 @@ pub struct EventOptions {
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Event {
     data: Arc<[Value]>,
+    /// The files of a file input's `change`, when there are any.
+    files: Option<Arc<[Upload]>>,
 }
 
 static NULL: Value = Value::Null;
@@ -47,12 +51,25 @@ static NULL: Value = Value::Null;
 impl Event {
     /// An event whose first (main) data object is `data`.
     pub fn new(data: Value) -> Self {
-        Event { data: Arc::from(vec![data]) }
+        Event { data: Arc::from(vec![data]), files: None }
     }
 
     /// An event carrying every data value the client sent.
     pub fn from_data(data: Vec<Value>) -> Self {
-        Event { data: Arc::from(data) }
+        Event { data: Arc::from(data), files: None }
+    }
+
+    /// This event with `files` attached (what [`files`](Self::files) returns).
+    pub fn with_files(mut self, files: Vec<Upload>) -> Self {
+        self.files = (!files.is_empty()).then(|| Arc::from(files));
+        self
+    }
+
+    /// The files a file input's `onchange` got, each an [`Upload`] whose bytes stream in as the
+    /// browser sends them; empty for every other event. See the guide on uploads in
+    /// `docs/html.md`.
+    pub fn files(&self) -> &[Upload] {
+        self.files.as_deref().unwrap_or(&[])
     }
 
     /// Every data value the client sent (usually one event object).

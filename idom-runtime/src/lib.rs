@@ -76,6 +76,7 @@ mod scope;
 pub mod server;
 mod sync;
 pub mod testing;
+pub mod upload;
 mod vdom;
 
 pub use boundary::{BoundaryError, ErrorBoundary};

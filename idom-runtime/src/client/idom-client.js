@@ -7,6 +7,8 @@
 //   client -> server  {"type":"layout-event","target":"<target>","data":[<event object>]}
 //   server -> client  {"type":"location","href":"/users/7","how":"push"|"replace","title"?:"..."}
 //   client -> server  {"type":"navigate","href":"/users/7","how":"push"|"pop"}
+//   client -> server  {"type":"upload-start","upload":"1","target":"<target>","files":[{name,size,mime}]}
+//   server -> client  {"type":"upload-url","upload":"1","urls":["<single-use URL>"|null, ...]}
 // Unknown message types are ignored.
 //
 // Design:
@@ -246,6 +248,8 @@ class Session {
     this.closed = false;
     this.listeners = new WeakMap(); // element -> Map(DOM event type -> {spec, listener})
     this.inputs = new WeakMap(); // input/textarea -> {sent: [{value, at}], server, timer}
+    this.uploads = new Map(); // announced upload id -> the File objects waiting for their URLs
+    this.uploadSeq = 0;
     this.srtt = 250; // smoothed round trip of input echoes, ms
     this.onOnline = () => { if (this.timer) { clearTimeout(this.timer); this.connect(); } };
     addEventListener("online", this.onOnline);
@@ -273,6 +277,7 @@ class Session {
   lost(closeEvent) {
     this.ws = null;
     this.live = false;
+    this.uploads.clear(); // files announced to this connection get no URLs now
     if (this.closed) return;
     const code = closeEvent?.code ?? 0;
     showBanner(code >= 4000 && code <= 4999 ? closeEvent.reason : "");
@@ -312,6 +317,11 @@ class Session {
     try { msg = JSON.parse(data); } catch { return console.warn("idom: ignoring a non-JSON frame"); }
     if (msg?.type === "session") return this.session(msg);
     if (msg?.type === "location") return this.moved(msg);
+    if (msg?.type === "upload-url") return this.uploadTo(msg);
+    if (msg?.type === "upload-refused") {
+      this.uploads.delete(msg.upload);
+      return console.warn(`idom: the server refused the files (${msg.reason})`);
+    }
     if (msg?.type !== "layout-update") return; // unknown message types are ignored
     try {
       this.update(msg.path, msg.changes);
@@ -378,6 +388,37 @@ class Session {
     } else if (there !== here) {
       history.replaceState(history.state, "", there);
     }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Uploads (docs/html.md, "Uploads"). Files never travel on the socket: a file input's change is
+  // announced (`upload-start`: names, sizes, types), the server answers with a single-use URL per
+  // file it takes (`upload-url`), and each file is POSTed to its URL, streamed from disk by the
+  // browser. The server delivers the change to the handler itself, with the files attached.
+
+  announceFiles(event, spec) {
+    const t = event.target;
+    if ((event.type !== "change" && event.type !== "input") || tagOf(t) !== "input" || t.type !== "file") return false;
+    const files = Array.from(t.files ?? []);
+    if (!files.length) return false; // a cleared input is an ordinary event
+    const upload = String(++this.uploadSeq);
+    const described = files.map((f) => ({ name: f.name, size: f.size, mime: f.type }));
+    if (this.send({ type: "upload-start", upload, target: spec.target, files: described })) this.uploads.set(upload, files);
+    return true;
+  }
+
+  uploadTo(msg) {
+    const files = this.uploads.get(msg.upload);
+    this.uploads.delete(msg.upload);
+    if (!files || !Array.isArray(msg.urls)) return;
+    msg.urls.forEach((url, i) => {
+      if (typeof url !== "string" || !files[i]) return; // refused: the component was told why
+      const to = new URL(url, location.href);
+      if (to.origin !== location.origin) return console.warn("idom: refused an upload URL on another origin");
+      fetch(to.href, { method: "POST", body: files[i], credentials: "same-origin", headers: { "content-type": "application/octet-stream" } })
+        .then((r) => { if (!r.ok) console.warn(`idom: the upload of ${files[i].name} ended with ${r.status}`); })
+        .catch((err) => console.warn(`idom: the upload of ${files[i].name} failed`, err));
+    });
   }
 
   update(path, changes) {
@@ -623,6 +664,7 @@ class Session {
   dispatch(event, spec) {
     if (spec.preventDefault) event.preventDefault();
     if (spec.stopPropagation) event.stopPropagation();
+    if (this.announceFiles(event, spec)) return;
     const data = serializeEvent(event);
     if (this.send({ type: "layout-event", target: spec.target, data: [data] })) this.trackInput(event, data);
   }

@@ -67,6 +67,21 @@ pub enum ClientCommand {
         /// The new `document.title`, when it changed.
         title: Option<String>,
     },
+    /// Where to send the files the client announced as `upload`: one URL per file, in order,
+    /// `None` for a file the server refused (its component was told why).
+    UploadUrls {
+        /// The client's id of the announcement.
+        upload: String,
+        /// A single-use URL per file, or `None`.
+        urls: Vec<Option<String>>,
+    },
+    /// The server takes none of the files announced as `upload`.
+    UploadRefused {
+        /// The client's id of the announcement.
+        upload: String,
+        /// A short reason (`too-many`, `no-uploads`...).
+        reason: String,
+    },
 }
 
 /// A URL from the browser that is not a path of this app.
@@ -231,26 +246,34 @@ impl ClientLink {
         }
     }
 
+    /// Queues `command` for the browser.
+    pub fn send(&self, command: ClientCommand) {
+        self.queue(self.inner.state.lock().or_poisoned(), command);
+    }
+
     /// Queues `command`. A location right after another one merges with it: the browser needs
     /// only where it ends up (a push wins over a replace, and a title is kept).
     fn queue(&self, mut state: std::sync::MutexGuard<'_, LinkState>, command: ClientCommand) {
-        let ClientCommand::Location { href, how, title } = command;
-        if let Some(ClientCommand::Location { href: last_href, how: last_how, title: last_title }) =
-            state.outbox.back_mut()
-        {
-            *last_href = href;
-            if how == History::Push {
-                *last_how = History::Push;
+        match (state.outbox.back_mut(), command) {
+            (
+                Some(ClientCommand::Location { href: last_href, how: last_how, title: last_title }),
+                ClientCommand::Location { href, how, title },
+            ) => {
+                *last_href = href;
+                if how == History::Push {
+                    *last_how = History::Push;
+                }
+                if title.is_some() {
+                    *last_title = title;
+                }
             }
-            if title.is_some() {
-                *last_title = title;
+            (_, command) => {
+                if state.outbox.len() >= MAX_QUEUED {
+                    state.outbox.pop_front();
+                    tracing::warn!(limit = MAX_QUEUED, "client commands not sent; dropping the oldest");
+                }
+                state.outbox.push_back(command);
             }
-        } else {
-            if state.outbox.len() >= MAX_QUEUED {
-                state.outbox.pop_front();
-                tracing::warn!(limit = MAX_QUEUED, "client commands not sent; dropping the oldest");
-            }
-            state.outbox.push_back(ClientCommand::Location { href, how, title });
         }
         drop(state);
         self.inner.ready.notify_one();

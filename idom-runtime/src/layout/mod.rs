@@ -199,7 +199,8 @@ impl Layout {
         let Some((_, handler)) = el.handlers.iter().find(|(e, _)| e.wire == wire) else { return };
         let func = handler.func.clone();
         let owner = self.arena.owner_scope(idx);
-        let data = Event::from_data(event.data);
+        let (_, data, files) = event.into_parts();
+        let data = Event::from_data(data).with_files(files);
         match (catch_unwind(AssertUnwindSafe(|| func(data))), owner) {
             (Ok(None), _) => {}
             (Ok(Some(future)), Some(owner)) => self.spawn_owned(owner, future),

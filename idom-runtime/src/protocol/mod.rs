@@ -27,6 +27,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 use crate::hooks::{Arrival, ClientCommand, History};
+use crate::upload::Upload;
 
 /// JSON text, written once by the layout and copied verbatim into messages.
 #[derive(Clone, PartialEq, Eq)]
@@ -178,12 +179,32 @@ pub struct LayoutEvent {
     /// The event data the client sent (usually one event object).
     #[serde(default)]
     pub data: Vec<Value>,
+    /// The files of a file input's change, which never travel in the message itself.
+    #[serde(skip)]
+    files: Vec<Upload>,
 }
 
 impl LayoutEvent {
     /// An event for `target` carrying `data`.
     pub fn new(target: impl Into<String>, data: Vec<Value>) -> Self {
-        LayoutEvent { target: target.into(), data }
+        LayoutEvent { target: target.into(), data, files: Vec::new() }
+    }
+
+    /// This event with `files` attached: the handler gets them from
+    /// [`Event::files`](crate::Event::files).
+    pub fn with_files(mut self, files: Vec<Upload>) -> Self {
+        self.files = files;
+        self
+    }
+
+    /// The files attached to this event.
+    pub fn files(&self) -> &[Upload] {
+        &self.files
+    }
+
+    /// The event's data and files, for the handler.
+    pub(crate) fn into_parts(self) -> (String, Vec<Value>, Vec<Upload>) {
+        (self.target, self.data, self.files)
     }
 }
 
@@ -200,8 +221,30 @@ pub enum ClientMessage {
         /// A click (`push`) or back and forward (`pop`).
         how: Arrival,
     },
+    /// The user picked files in a file input with a handler at `target`: the client waits for
+    /// the URLs to send them to.
+    UploadStart {
+        /// The client's id for this announcement, echoed in the answer.
+        upload: String,
+        /// The input's `onchange` (or `oninput`) target.
+        target: String,
+        /// The files, as the browser describes them.
+        files: Vec<FileInfo>,
+    },
     /// A message of a type this version does not know; ignored.
     Unknown(String),
+}
+
+/// A file as the client announces it in an `upload-start`.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct FileInfo {
+    /// The file's name (no path).
+    pub name: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// Its MIME type (empty when the browser does not know it).
+    #[serde(default)]
+    pub mime: String,
 }
 
 /// Why a client message could not be decoded.
@@ -217,6 +260,9 @@ pub enum DecodeError {
     /// A `navigate` whose fields have the wrong shape.
     #[error("malformed navigate: {0}")]
     BadNavigate(serde_json::Error),
+    /// An `upload-start` whose fields have the wrong shape.
+    #[error("malformed upload-start: {0}")]
+    BadUpload(serde_json::Error),
 }
 
 impl ClientMessage {
@@ -254,6 +300,16 @@ impl ClientMessage {
                 };
                 Ok(ClientMessage::Navigate { href: n.href, how })
             }
+            "upload-start" => {
+                #[derive(Deserialize)]
+                struct Start {
+                    upload: String,
+                    target: String,
+                    files: Vec<FileInfo>,
+                }
+                let start = Start::deserialize(Value::Object(envelope.rest)).map_err(DecodeError::BadUpload)?;
+                Ok(ClientMessage::UploadStart { upload: start.upload, target: start.target, files: start.files })
+            }
             _ => Ok(ClientMessage::Unknown(envelope.kind)),
         }
     }
@@ -270,6 +326,10 @@ impl ClientMessage {
                     Arrival::Pop => "pop",
                 };
                 serde_json::json!({"type": "navigate", "href": href, "how": how}).to_string()
+            }
+            ClientMessage::UploadStart { upload, target, files } => {
+                serde_json::json!({"type": "upload-start", "upload": upload, "target": target, "files": files})
+                    .to_string()
             }
             ClientMessage::Unknown(kind) => serde_json::json!({ "type": kind }).to_string(),
         }
@@ -302,6 +362,28 @@ pub fn encode_command(command: &ClientCommand) -> String {
                 out.push_str(",\"title\":");
                 json_str(&mut out, title);
             }
+            out.push('}');
+        }
+        ClientCommand::UploadUrls { upload, urls } => {
+            out.push_str("{\"type\":\"upload-url\",\"upload\":");
+            json_str(&mut out, upload);
+            out.push_str(",\"urls\":[");
+            for (i, url) in urls.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                match url {
+                    Some(url) => json_str(&mut out, url),
+                    None => out.push_str("null"),
+                }
+            }
+            out.push_str("]}");
+        }
+        ClientCommand::UploadRefused { upload, reason } => {
+            out.push_str("{\"type\":\"upload-refused\",\"upload\":");
+            json_str(&mut out, upload);
+            out.push_str(",\"reason\":");
+            json_str(&mut out, reason);
             out.push('}');
         }
     }
@@ -349,6 +431,17 @@ mod tests {
         assert_eq!(ClientMessage::decode(&nav.encode()).unwrap(), nav);
         assert!(ClientMessage::decode(r#"{"type":"navigate","href":"/a","how":"sideways"}"#).is_err());
         assert!(ClientMessage::decode(r#"{"type":"navigate","how":"push"}"#).is_err());
+        let start = ClientMessage::decode(
+            r#"{"type":"upload-start","upload":"1","target":"t","files":[{"name":"a.csv","size":5,"mime":"text/csv"}]}"#,
+        )
+        .unwrap();
+        let files = vec![FileInfo { name: "a.csv".into(), size: 5, mime: "text/csv".into() }];
+        assert_eq!(start, ClientMessage::UploadStart { upload: "1".into(), target: "t".into(), files });
+        assert_eq!(ClientMessage::decode(&start.encode()).unwrap(), start);
+        assert!(
+            ClientMessage::decode(r#"{"type":"upload-start","upload":"1","target":"t","files":[{"size":-1}]}"#)
+                .is_err()
+        );
     }
 
     #[test]

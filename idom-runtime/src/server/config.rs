@@ -34,6 +34,9 @@ pub struct ServerConfig {
     pub resume_window: Duration,
     /// How many dropped sessions are kept for resuming; the oldest go first.
     pub max_parked_sessions: usize,
+    /// Largest file a file input may upload, in bytes (default 10 MiB). A larger file is refused
+    /// before it is sent, and its component is told why ([`Upload::refusal`](crate::upload::Upload::refusal)).
+    pub max_upload_size: u64,
     /// Keep `javascript:` URLs and `srcdoc` from component data instead of neutralising them.
     /// Only for apps whose attribute values never come from users.
     pub allow_script_urls: bool,
@@ -53,6 +56,7 @@ impl Default for ServerConfig {
             idle_timeout: Duration::from_secs(60),
             resume_window: Duration::from_secs(60),
             max_parked_sessions: 1_000,
+            max_upload_size: 10 * 1024 * 1024,
             allow_script_urls: false,
         }
     }

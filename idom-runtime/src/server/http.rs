@@ -1,9 +1,10 @@
 //! Routes and the page: what an [`IdomService`] answers to a plain HTTP request.
 //!
 //! Under the prefix: `_idom/client.js` is the JS client, `_idom/stream` goes to the websocket
-//! handshake ([`super::ws`]), other `_idom/` paths are 404, and every other `GET` or `HEAD` is the
-//! page, with the first render prerendered so the first paint needs no round trip. The request
-//! body is never read.
+//! handshake ([`super::ws`]), a `POST` to `_idom/upload/<token>` is a file for an upload
+//! ([`super::upload`]), other `_idom/` paths are 404, and every other `GET` or `HEAD` is the page,
+//! with the first render prerendered so the first paint needs no round trip. No other request's
+//! body is read.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -32,13 +33,25 @@ enum PrerenderError {
 }
 
 impl IdomService {
-    /// Answers one request. The request body is never read.
-    pub async fn handle<B>(&self, req: Request<B>) -> Response<Body> {
+    /// Answers one request. Only an upload's `POST` reads its body.
+    pub async fn handle<B>(&self, req: Request<B>) -> Response<Body>
+    where
+        B: http_body::Body + Send + Unpin,
+        B::Data: Send,
+        B::Error: std::fmt::Display,
+    {
         let config = &self.inner.config;
         let path = req.uri().path();
         // Mounted under a router that strips the prefix, or serving the full path ourselves.
         let relative = path.strip_prefix(config.prefix.trim_end_matches('/')).unwrap_or(path);
         let relative = relative.strip_prefix('/').unwrap_or(relative);
+        if let Some(token) = relative.strip_prefix("_idom/upload/") {
+            if req.method() != Method::POST {
+                return plain(StatusCode::METHOD_NOT_ALLOWED, "uploads are sent with POST");
+            }
+            let token = token.to_owned();
+            return self.receive_upload(&token, req).await;
+        }
         if req.method() != Method::GET && req.method() != Method::HEAD {
             return plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed");
         }
@@ -127,7 +140,9 @@ pub(super) fn plain(status: StatusCode, text: &'static str) -> Response<Body> {
 
 impl<B> tower_service::Service<Request<B>> for IdomService
 where
-    B: Send + 'static,
+    B: http_body::Body + Send + Unpin + 'static,
+    B::Data: Send,
+    B::Error: std::fmt::Display,
 {
     type Response = Response<Body>;
     type Error = Infallible;

@@ -18,6 +18,7 @@
 //! |---|---|
 //! | `GET {prefix}_idom/client.js` | the JS client (an ES module shipped in this crate) |
 //! | `GET {prefix}_idom/stream` (websocket) | the session: updates out, events in |
+//! | `POST {prefix}_idom/upload/<token>` | one file of an upload, to its single-use URL |
 //! | any other `GET` under the prefix | the page, with the first render prerendered as HTML and the status the render set (a [`Router`](crate::router::Router) fallback: 404; a shared view: 200) |
 //!
 //! # Design
@@ -31,6 +32,7 @@
 //! | `http.rs` | the routes and the page |
 //! | `ws.rs` | the websocket handshake and the Origin check |
 //! | `session.rs` | the session loop, pings and timeouts, close codes, parking and resuming, ids |
+//! | `upload.rs` | upload URLs for announced files, and the `POST` that streams each file in |
 //! | `serve.rs` | the accept loop, [`serve`], graceful shutdown, [`Server::run`] |
 //!
 //! The mode is looked at in two places only: where a session gets its layout and where the page
@@ -78,6 +80,8 @@ mod service;
 #[cfg(feature = "server")]
 mod session;
 #[cfg(feature = "server")]
+mod upload;
+#[cfg(feature = "server")]
 mod ws;
 
 pub use crate::hooks::{Location, provide_location, use_location};
@@ -86,6 +90,8 @@ pub use config::ServerConfig;
 pub use serve::{SHUTDOWN_GRACE, Serve, WithGracefulShutdown, serve};
 #[cfg(feature = "server")]
 pub use service::{IdomService, PerClientStateServer, Server, SharedClientStateServer};
+#[cfg(feature = "server")]
+pub use upload::{MAX_FILES, START_WITHIN};
 
 #[cfg(feature = "server")]
 use crate::hooks::location::query_param;

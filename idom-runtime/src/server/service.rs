@@ -18,6 +18,7 @@ use std::time::Instant;
 use tokio::sync::{Notify, watch};
 
 use super::ServerConfig;
+use super::upload::Uploads;
 use crate::dispatch::{SharedViewDispatcher, create_shared_view_dispatcher};
 use crate::hooks::ClientLink;
 use crate::{Component, Element, Layout};
@@ -133,6 +134,13 @@ impl Server {
         self
     }
 
+    /// Sets the largest file an upload may bring, in bytes (default 10 MiB); see
+    /// [`ServerConfig::max_upload_size`].
+    pub fn max_upload_size(mut self, bytes: u64) -> Self {
+        self.config.max_upload_size = bytes;
+        self
+    }
+
     /// Replaces the whole configuration.
     pub fn config(mut self, config: ServerConfig) -> Self {
         self.config = config;
@@ -166,6 +174,7 @@ impl Server {
                 sessions: AtomicUsize::new(0),
                 sessions_ended: Notify::new(),
                 parked: Mutex::new(HashMap::new()),
+                uploads: Uploads::default(),
             }),
         }
     }
@@ -201,6 +210,8 @@ pub(super) struct Inner {
     /// Notified whenever the session count drops to zero.
     pub(super) sessions_ended: Notify,
     pub(super) parked: Mutex<HashMap<String, Parked>>,
+    /// Upload URLs waiting for their `POST`.
+    pub(super) uploads: Uploads,
 }
 
 /// A per-client layout whose connection dropped, kept for the client to come back to.

@@ -14,7 +14,7 @@
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use bytes::Bytes;
 use futures_util::{FutureExt as _, SinkExt as _, StreamExt as _};
@@ -87,28 +87,35 @@ impl IdomService {
                     }
                 }
                 None => {
-                    let link = ClientLink::new(&config.prefix, location);
+                    let link = ClientLink::new(&config.prefix, location.clone());
                     let root = provide_client_link(link.clone(), (self.inner.root)());
-                    Own { id: new_session_id(), layout: Layout::from_element(root), link, resumed: false }
+                    Own { id: random_id(), layout: Layout::from_element(root), link, resumed: false }
                 }
             }),
             Mode::Shared(_) => None,
         };
-        let link = own.as_ref().map(|own| own.link.clone());
-        let idle = config.idle_timeout;
+        // A shared view's client has a link of its own too, only to be answered (uploads): it is
+        // not provided to the layout, and navigation is refused.
+        let navigable = own.is_some();
+        let (link, key) = match &own {
+            Some(own) => (own.link.clone(), own.id.clone()),
+            None => (ClientLink::new(&config.prefix, location), random_id()),
+        };
         let recv = {
-            let link = link.clone();
+            let (link, service, key) = (link.clone(), self.clone(), key.clone());
             move || {
                 let stream = stream.clone();
-                let link = link.clone();
-                async move { next_event(&mut *stream.lock().await, idle, link.as_ref()).await }
+                let (link, service, key) = (link.clone(), service.clone(), key.clone());
+                async move {
+                    let from = Receiving { service: &service, link: &link, session: &key, navigable };
+                    next_event(&mut *stream.lock().await, &from).await
+                }
             }
         };
         // What the app asks of the browser besides patches (history, title), as it is queued.
         let commands = {
             let sink = sink.clone();
             async move {
-                let Some(link) = link else { return std::future::pending().await };
                 loop {
                     let text = encode_command(&link.next_command().await);
                     if sink.lock().await.send(Message::Text(text.into())).await.is_err() {
@@ -174,8 +181,13 @@ impl IdomService {
             Ok(Err(DispatchError::ViewStopped)) => (Some((CloseCode::Away, "view stopped")), false),
             Ok(Ok(())) => (None, true),
         };
-        if let (true, Some(own)) = (park, own) {
-            self.park(own.id, own.layout, own.link);
+        let parked = match (park, own) {
+            (true, Some(own)) => self.park(own.id, own.layout, own.link),
+            _ => false,
+        };
+        if !parked {
+            // The layout, and with it every upload's reader, has gone.
+            self.forget_uploads(&key);
         }
         let mut sink = sink.lock().await;
         if let Some((code, reason)) = close {
@@ -185,11 +197,11 @@ impl IdomService {
     }
 
     /// Keeps a dropped session's layout for the resume window, evicting expired and, beyond the
-    /// bound, the oldest parked sessions.
-    fn park(&self, id: String, layout: Layout, link: ClientLink) {
+    /// bound, the oldest parked sessions. Returns whether it was kept.
+    fn park(&self, id: String, layout: Layout, link: ClientLink) -> bool {
         let config = &self.inner.config;
         if config.max_parked_sessions == 0 || config.resume_window.is_zero() {
-            return;
+            return false;
         }
         let mut evicted = Vec::new();
         {
@@ -205,6 +217,7 @@ impl IdomService {
         }
         // Dropping layouts runs their cleanups: outside the lock.
         drop(evicted);
+        true
     }
 
     fn unpark(&self, id: &str) -> Option<Parked> {
@@ -265,8 +278,8 @@ impl Drop for SessionSlot {
     }
 }
 
-/// A random, unguessable session id (128 bits, hex).
-fn new_session_id() -> String {
+/// A random, unguessable id (128 bits, hex): of sessions and of upload URLs.
+pub(super) fn random_id() -> String {
     let mut bytes = [0u8; 16];
     if getrandom::fill(&mut bytes).is_err() {
         // Without OS randomness the id is only unique; such a session is still never accepted
@@ -286,13 +299,25 @@ struct Own {
     resumed: bool,
 }
 
+/// What a session's receiving side answers to: the service (uploads), the session's link
+/// (navigation and answers) and whether it may navigate (per-client sessions only).
+struct Receiving<'a> {
+    service: &'a IdomService,
+    link: &'a ClientLink,
+    /// The session's key for its uploads (its id).
+    session: &'a str,
+    navigable: bool,
+}
+
 /// The next event from the client, skipping frames that are not one (logged at debug level).
-/// Navigations move `link` on the way; a session without one (a shared view) ignores them.
-async fn next_event<S>(stream: &mut S, idle: Duration, link: Option<&ClientLink>) -> Result<LayoutEvent, SessionEnd>
+/// Navigations move the link on the way (per-client sessions only); an upload announcement is
+/// answered through the link and becomes the `onchange` event with its files.
+async fn next_event<S>(stream: &mut S, from: &Receiving<'_>) -> Result<LayoutEvent, SessionEnd>
 where
     S: futures_util::Stream<Item = Result<Message, WsError>> + Unpin,
 {
     use tokio_tungstenite::tungstenite::error::CapacityError;
+    let idle = from.service.inner.config.idle_timeout;
     loop {
         let Ok(frame) = tokio::time::timeout(idle, stream.next()).await else {
             return Err(SessionEnd::Idle);
@@ -300,11 +325,19 @@ where
         match frame {
             Some(Ok(Message::Text(text))) => match ClientMessage::decode(text.as_str()) {
                 Ok(ClientMessage::LayoutEvent(event)) => return Ok(event),
-                Ok(ClientMessage::Navigate { href, how }) => match link.map(|link| link.arrived(&href, how)) {
-                    Some(Ok(())) => {}
-                    Some(Err(e)) => tracing::debug!(error = %e, "navigation ignored"),
-                    None => tracing::debug!(href, "navigation ignored: a shared view has one location"),
-                },
+                Ok(ClientMessage::Navigate { href, how }) if from.navigable => {
+                    if let Err(e) = from.link.arrived(&href, how) {
+                        tracing::debug!(error = %e, "navigation ignored");
+                    }
+                }
+                Ok(ClientMessage::Navigate { href, .. }) => {
+                    tracing::debug!(href, "navigation ignored: a shared view has one location");
+                }
+                Ok(ClientMessage::UploadStart { upload, target, files }) => {
+                    let (event, answer) = from.service.start_upload(from.session, upload, target, files);
+                    from.link.send(answer);
+                    return Ok(event);
+                }
                 Ok(_) => {}
                 Err(e) => tracing::debug!(error = %e, "undecodable message ignored"),
             },
