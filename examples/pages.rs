@@ -102,12 +102,14 @@ fn UserList() -> Element {
 #[component]
 fn UserPage(id: u64) -> Element {
     let navigate = use_navigate();
-    let Some((_, name, role)) = USERS.iter().find(|(i, _, _)| *i == id) else {
+    let status = idom::router::use_status();
+    let user = USERS.iter().find(|(i, _, _)| *i == id);
+    use_title(user.map_or("Not found", |(_, name, _)| name));
+    let Some((_, name, role)) = user else {
         // A well-formed id of nobody: the 404 page, with its status.
-        idom::router::use_status().set(404);
+        status.set(404);
         return html! { <NotFound /> };
     };
-    use_title(name);
     layout(
         name,
         html! {
