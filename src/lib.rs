@@ -22,6 +22,7 @@ pub use idom_runtime::{
 
 pub mod router {
     #![doc = include_str!("../docs/routing.md")]
+    pub use idom_runtime::hooks::{Navigate, use_location, use_navigate, use_title};
     pub use idom_runtime::router::{
         FromParam, FromParams, Params, Pattern, PatternError, QueryError, Router, Routes, SetQuery, Status,
         parse_query, use_query, use_status,

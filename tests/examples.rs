@@ -32,7 +32,7 @@ async fn smoke(name: &str, page_path: &str, expect: &str) {
             .unwrap()
             .unwrap();
         let Message::Text(text) = frame else { panic!("{name}: expected a text frame") };
-        if !text.contains("\"type\":\"session\"") {
+        if text.contains("\"type\":\"layout-update\"") {
             break text;
         }
     };
@@ -82,4 +82,14 @@ async fn mounted_axum() {
 #[tokio::test]
 async fn table() {
     smoke("table", "/", "Create 1,000 rows").await;
+}
+
+#[tokio::test]
+async fn pages() {
+    smoke("pages", "/", "Pick a page above.").await;
+}
+
+#[tokio::test]
+async fn upload() {
+    smoke("upload", "/", "Clicks: 0").await;
 }

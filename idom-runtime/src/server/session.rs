@@ -334,7 +334,7 @@ where
                     tracing::debug!(href, "navigation ignored: a shared view has one location");
                 }
                 Ok(ClientMessage::UploadStart { upload, target, files }) => {
-                    let (event, answer) = from.service.start_upload(from.session, upload, target, files);
+                    let (event, answer) = from.service.start_upload(from.session, upload, &target, &files);
                     from.link.send(answer);
                     return Ok(event);
                 }

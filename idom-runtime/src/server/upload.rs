@@ -71,14 +71,14 @@ impl IdomService {
         &self,
         session: &str,
         upload: String,
-        target: String,
-        files: Vec<FileInfo>,
+        target: &str,
+        files: &[FileInfo],
     ) -> (LayoutEvent, ClientCommand) {
         let limit = self.inner.config.max_upload_size;
         let described: Vec<_> =
             files.iter().map(|f| serde_json::json!({"name": f.name, "size": f.size, "mime": f.mime})).collect();
         let event = |uploads| {
-            LayoutEvent::new(target.clone(), vec![serde_json::json!({"type": "change", "files": described})])
+            LayoutEvent::new(target, vec![serde_json::json!({"type": "change", "files": described})])
                 .with_files(uploads)
         };
         if files.len() > MAX_FILES {
@@ -90,7 +90,7 @@ impl IdomService {
         Uploads::purge(&mut pending);
         let mut uploads = Vec::with_capacity(files.len());
         let mut urls = Vec::with_capacity(files.len());
-        for file in &files {
+        for file in files {
             if file.size > limit {
                 uploads.push(Upload::refused(&file.name, file.size, mime(file), UploadError::TooLarge { limit }));
                 urls.push(None);
