@@ -359,8 +359,8 @@ pub fn use_client_link() -> Option<ClientLink> {
 /// let mut layout = Layout::from_element(provide_client_link(link.clone(), html! { <Here /> }));
 /// layout.render().await;
 /// link.push("/b");
-/// let update = layout.render().await;
-/// assert_eq!(update.changes[0].value.as_ref().unwrap().0, "/b");
+/// layout.render().await;
+/// assert_eq!(layout.model()["children"][0]["children"][0], "/b");
 /// # });
 /// ```
 #[hook]
