@@ -17,7 +17,7 @@ pub use idom_runtime::{
     BoundaryError, Callback, Component, Context, Dispatch, Element, ErrorBoundary, Event, HookContext, Key, Layout,
     LayoutEvent, LayoutUpdate, StateRef, UpdateHandle, UseRef, UseStateSetter, create_context, dispatch, hooks, html,
     protocol, render_to_html, server, testing, upload, use_callback, use_context, use_effect, use_memo, use_reducer,
-    use_ref, use_state, use_update,
+    use_ref, use_state, use_update, widget,
 };
 
 pub mod router {

@@ -65,6 +65,17 @@ impl Event {
         self
     }
 
+    /// The name a widget's `emit(name, value)` gave (a `JsComponent`'s `on_event`), if this is
+    /// such an event.
+    pub fn emit_name(&self) -> Option<&str> {
+        (self.event_type() == Some("emit")).then(|| self.str_field("name")).flatten()
+    }
+
+    /// The value a widget's `emit(name, value)` gave (`null` when it gave none).
+    pub fn emit_value(&self) -> Option<&Value> {
+        self.emit_name().map(|_| self.get("value").unwrap_or(&NULL))
+    }
+
     /// The files a file input's `onchange` got, each an [`Upload`] whose bytes stream in as the
     /// browser sends them; empty for every other event. See the guide on uploads in
     /// `docs/html.md`.

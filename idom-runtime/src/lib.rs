@@ -78,6 +78,7 @@ mod sync;
 pub mod testing;
 pub mod upload;
 mod vdom;
+pub mod widget;
 
 pub use boundary::{BoundaryError, ErrorBoundary};
 pub use component::{Callback, Component};

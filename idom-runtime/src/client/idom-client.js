@@ -9,6 +9,8 @@
 //   client -> server  {"type":"navigate","href":"/users/7","how":"push"|"pop"}
 //   client -> server  {"type":"upload-start","upload":"1","target":"<target>","files":[{name,size,mime}]}
 //   server -> client  {"type":"upload-url","upload":"1","urls":["<single-use URL>"|null, ...]}
+//   server -> client  {"type":"widget-call","widget":"w3","method":"append","args":<JSON>}
+//   server -> client  {"type":"action","action":"focus"|"scroll-into-view"|"copy"|"download"|"eval",...}
 // Unknown message types are ignored.
 //
 // Design:
@@ -249,6 +251,13 @@ class Session {
     this.listeners = new WeakMap(); // element -> Map(DOM event type -> {spec, listener})
     this.inputs = new WeakMap(); // input/textarea -> {sent: [{value, at}], server, timer}
     this.uploads = new Map(); // announced upload id -> the File objects waiting for their URLs
+    this.widgets = new Map(); // <idom-widget> element -> its widget (see "Widgets")
+    this.widgetIds = new Map(); // widget id (the `widget` attribute) -> its widget
+    this.earlyCalls = new Map(); // widget id -> calls that came before its element
+    this.modules = new Map(); // module URL -> the promise of its import (once per page)
+    // A widget whose element left the page is unmounted, however it left (a patch, a rebuild).
+    this.gone = new MutationObserver((records) => this.sweepWidgets(records));
+    this.gone.observe(container, { childList: true, subtree: true });
     this.uploadSeq = 0;
     this.srtt = 250; // smoothed round trip of input echoes, ms
     this.onOnline = () => { if (this.timer) { clearTimeout(this.timer); this.connect(); } };
@@ -300,6 +309,8 @@ class Session {
     removeEventListener("online", this.onOnline);
     document.removeEventListener("click", this.onClick);
     removeEventListener("popstate", this.onPopState);
+    this.gone.disconnect();
+    for (const el of [...this.widgets.keys()]) this.unmountWidget(el);
     const ws = this.ws;
     this.ws = null;
     ws?.close();
@@ -318,6 +329,8 @@ class Session {
     if (msg?.type === "session") return this.session(msg);
     if (msg?.type === "location") return this.moved(msg);
     if (msg?.type === "upload-url") return this.uploadTo(msg);
+    if (msg?.type === "widget-call") return this.callWidget(msg);
+    if (msg?.type === "action") return this.act(msg);
     if (msg?.type === "upload-refused") {
       this.uploads.delete(msg.upload);
       return console.warn(`idom: the server refused the files (${msg.reason})`);
@@ -421,6 +434,157 @@ class Session {
     });
   }
 
+  // -------------------------------------------------------------------------------------------
+  // Widgets (docs/js.md). An <idom-widget> element names a registered module by
+  // "<hash>/<file>" (the URL is built here, under this page's prefix, so no model value can make
+  // the page load a script from elsewhere) and an export: an object with `mount(element, props,
+  // emit)` (or that function itself), which returns the instance, `{update(props), unmount(),
+  // ...methods}`. Props are the element's `prop:<name>` attributes, JSON each. A widget that
+  // throws, or whose module fails to load, shows the error inside its own element and is left
+  // alone from then on; the page goes on.
+
+  mountWidget(el, m) {
+    const w = { el, id: el.getAttribute("widget"), instance: null, failed: false, dead: false, calls: [], props: widgetProps(m.attributes) };
+    this.widgets.set(el, w);
+    if (w.id) {
+      this.widgetIds.set(w.id, w);
+      w.calls = this.earlyCalls.get(w.id) ?? [];
+      this.earlyCalls.delete(w.id);
+    }
+    const exportName = el.getAttribute("export") || "";
+    const emit = (name, value) => this.emitFrom(w, name, value);
+    this.loadModule(el.getAttribute("module"))
+      .then((module) => {
+        if (w.dead) return;
+        const exp = module[exportName];
+        const mount = typeof exp === "function" ? exp : exp?.mount;
+        if (typeof mount !== "function") throw new Error(`the module has no export "${exportName}" with a mount()`);
+        w.instance = mount.call(exp, el, { ...w.props }, emit) ?? {};
+        const calls = w.calls;
+        w.calls = [];
+        for (const c of calls) this.runCall(w, c);
+      })
+      .catch((err) => this.widgetFailed(w, `mount of "${exportName}"`, err));
+  }
+
+  loadModule(path) {
+    if (typeof path !== "string" || !/^[0-9a-f]{16}\/[A-Za-z0-9_-][A-Za-z0-9_.-]*\.m?js$/.test(path)) {
+      return Promise.reject(new Error(`"${path}" does not name a registered module`));
+    }
+    const url = new URL(`${this.base.replace(/\/?$/, "/")}_idom/modules/${path}`, location.href).href;
+    if (!this.modules.has(url)) this.modules.set(url, import(url));
+    return this.modules.get(url);
+  }
+
+  updateWidget(el, attributes) {
+    const w = this.widgets.get(el);
+    if (!w) return; // not mounted yet: mountWidget reads the props
+    const props = widgetProps(attributes);
+    if (JSON.stringify(props) === JSON.stringify(w.props)) return;
+    w.props = props;
+    if (!w.instance || w.failed || w.dead || typeof w.instance.update !== "function") return;
+    try { w.instance.update({ ...props }); } catch (err) { this.widgetFailed(w, "update", err); }
+  }
+
+  emitFrom(w, name, value) {
+    if (w.dead) return;
+    const spec = this.listeners.get(w.el)?.get("emit")?.spec;
+    if (!spec) return console.debug(`idom: widget event "${name}" has no handler`);
+    let data;
+    try { data = JSON.parse(JSON.stringify(value ?? null)); } catch (err) { return console.warn("idom: widget event data is not JSON", err); }
+    this.send({ type: "layout-event", target: spec.target, data: [{ type: "emit", name: String(name), value: data }] });
+  }
+
+  callWidget(msg) {
+    const call = { method: String(msg.method), args: msg.args };
+    const w = this.widgetIds.get(msg.widget);
+    if (!w) {
+      // Its element is not built yet (the update that makes it is on its way): keep a few.
+      const early = this.earlyCalls.get(msg.widget) ?? [];
+      if (early.length >= 100 || this.earlyCalls.size >= 100) return console.debug("idom: widget call dropped (no such widget)", msg.widget);
+      early.push(call);
+      return this.earlyCalls.set(msg.widget, early);
+    }
+    if (!w.instance) return void w.calls.push(call); // still loading: after the mount
+    this.runCall(w, call);
+  }
+
+  runCall(w, call) {
+    if (w.failed || w.dead) return console.debug(`idom: widget call "${call.method}" dropped`);
+    const f = w.instance[call.method];
+    if (typeof f !== "function") return this.widgetFailed(w, `call of "${call.method}"`, new Error("no such method"));
+    try { f.call(w.instance, call.args); } catch (err) { this.widgetFailed(w, `call of "${call.method}"`, err); }
+  }
+
+  widgetFailed(w, what, err) {
+    if (w.dead) return;
+    w.failed = true;
+    console.error(`idom: widget ${what} failed`, err);
+    const box = document.createElement("div");
+    box.setAttribute("role", "alert");
+    box.className = "idom-widget-error";
+    box.style.cssText = "border:1px solid #c33;color:#c33;padding:4px 8px;font:13px/1.4 system-ui,sans-serif";
+    box.textContent = `This widget failed (${what}): ${err?.message ?? err}`;
+    try { w.el.replaceChildren(box); } catch { /* the element is gone */ }
+  }
+
+  sweepWidgets(records) {
+    for (const r of records) {
+      for (const n of r.removedNodes) {
+        if (n.nodeType !== 1 || n.isConnected) continue;
+        if (n.localName === "idom-widget") this.unmountWidget(n);
+        for (const el of n.querySelectorAll?.("idom-widget") ?? []) this.unmountWidget(el);
+      }
+    }
+  }
+
+  unmountWidget(el) {
+    const w = this.widgets.get(el);
+    if (!w) return;
+    this.widgets.delete(el);
+    if (w.id && this.widgetIds.get(w.id) === w) this.widgetIds.delete(w.id);
+    w.dead = true;
+    if (w.instance && !w.failed && typeof w.instance.unmount === "function") {
+      try { w.instance.unmount(); } catch (err) { console.error("idom: widget unmount failed", err); }
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Browser actions: what the server asks of the page without app JS.
+
+  act(msg) {
+    const target = () => {
+      const id = msg.element;
+      const el = typeof id === "string" ? this.container.querySelector(`[data-idom-ref="${CSS.escape(id)}"]`) : null;
+      if (!el) console.debug(`idom: no element for action ${msg.action}`, id);
+      return el;
+    };
+    switch (msg.action) {
+      case "focus": return target()?.focus();
+      case "scroll-into-view": return target()?.scrollIntoView({ block: "nearest" });
+      case "copy": return copyText(String(msg.text ?? ""));
+      case "download": {
+        if (typeof msg.url !== "string") return;
+        const url = new URL(msg.url, location.href);
+        if (url.origin !== location.origin || !url.pathname.includes("/_idom/download/")) return console.warn("idom: refused a download URL");
+        const a = document.createElement("a");
+        a.href = url.href;
+        a.download = String(msg.name ?? "");
+        a.style.display = "none";
+        document.body.appendChild(a);
+        a.click();
+        return a.remove();
+      }
+      case "eval": {
+        if (!this.container.hasAttribute("data-idom-eval")) return console.warn("idom: eval refused (the app did not allow it)");
+        const el = msg.element == null ? null : target();
+        try { new Function("element", String(msg.code))(el); } catch (err) { console.error("idom: eval failed", err); }
+        return;
+      }
+      default: return console.debug("idom: unknown action", msg.action);
+    }
+  }
+
   update(path, changes) {
     const base = parsePointer(path);
     if (!Array.isArray(changes)) throw new Error("idom: changes is not an array");
@@ -450,6 +614,7 @@ class Session {
     let el = this.container, node = this.model, i = 0;
     const check = () => {
       if (!isObject(node) || el.nodeType !== 1) throw new Error("not an element");
+      if (el.localName === "idom-widget") return; // a leaf of the model: its DOM is the widget's
       if (el.childNodes.length !== (Array.isArray(node.children) ? node.children.length : 0)) throw new Error("length mismatch");
     };
     check();
@@ -539,14 +704,20 @@ class Session {
     el.appendChild(this.fragment(m.children, el));
     this.syncAttributes(el, {}, isObject(m.attributes) ? m.attributes : {});
     this.syncHandlers(el, m.eventHandlers);
+    if (el.localName === "idom-widget") this.mountWidget(el, m);
     return el;
   }
 
   syncAttributes(el, prev, next) {
-    for (const name of Object.keys(prev)) if (!Object.hasOwn(next, name)) this.setAttribute(el, name, undefined, prev[name]);
-    for (const name of Object.keys(next).sort((a, b) => rank(a) - rank(b))) {
-      if (prev[name] !== next[name] || isObject(next[name])) this.setAttribute(el, name, next[name], prev[name]);
+    const widget = el.localName === "idom-widget";
+    const dom = (name) => !(widget && name.startsWith("prop:")); // props go to the widget, not the DOM
+    for (const name of Object.keys(prev)) {
+      if (!Object.hasOwn(next, name) && dom(name)) this.setAttribute(el, name, undefined, prev[name]);
     }
+    for (const name of Object.keys(next).sort((a, b) => rank(a) - rank(b))) {
+      if ((prev[name] !== next[name] || isObject(next[name])) && dom(name)) this.setAttribute(el, name, next[name], prev[name]);
+    }
+    if (widget) this.updateWidget(el, next);
   }
 
   setAttribute(el, name, value, old) {
@@ -672,6 +843,31 @@ class Session {
 
 // ---------------------------------------------------------------------------------------------
 // Small DOM helpers.
+
+/** A widget's props from its element's attributes: `prop:<name>` holds the prop's JSON. */
+function widgetProps(attributes) {
+  const props = {};
+  for (const [name, value] of Object.entries(isObject(attributes) ? attributes : {})) {
+    if (!name.startsWith("prop:")) continue;
+    try { props[name.slice(5)] = JSON.parse(value); } catch { console.warn(`idom: widget prop ${name} is not JSON`); }
+  }
+  return props;
+}
+
+/** Copies `text`: the Clipboard API where the page may use it, else a hidden textarea. */
+function copyText(text) {
+  const fallback = () => {
+    const t = document.createElement("textarea");
+    t.value = text;
+    t.style.cssText = "position:fixed;opacity:0";
+    document.body.appendChild(t);
+    t.select();
+    try { document.execCommand("copy"); } catch (err) { console.warn("idom: copy failed", err); }
+    t.remove();
+  };
+  if (navigator.clipboard?.writeText) navigator.clipboard.writeText(text).catch(fallback);
+  else fallback();
+}
 
 // Caret of a text field ([start, end], or null: not a text field), and putting it back.
 function caretOf(el) {

@@ -75,6 +75,17 @@ pub enum ClientCommand {
         /// A single-use URL per file, or `None`.
         urls: Vec<Option<String>>,
     },
+    /// Call `method` of the mounted widget `widget` with `args`.
+    WidgetCall {
+        /// The widget's id ([`Widget::id`](crate::widget::Widget::id)).
+        widget: String,
+        /// The instance's method.
+        method: String,
+        /// Its argument.
+        args: serde_json::Value,
+    },
+    /// A browser action (focus, scroll, copy, download, eval).
+    Action(crate::widget::BrowserAction),
     /// The server takes none of the files announced as `upload`.
     UploadRefused {
         /// The client's id of the announcement.

@@ -28,6 +28,7 @@ use serde_json::Value;
 
 use crate::hooks::{Arrival, ClientCommand, History};
 use crate::upload::Upload;
+use crate::widget::BrowserAction;
 
 /// JSON text, written once by the layout and copied verbatim into messages.
 #[derive(Clone, PartialEq, Eq)]
@@ -379,6 +380,14 @@ pub fn encode_command(command: &ClientCommand) -> String {
             }
             out.push_str("]}");
         }
+        ClientCommand::WidgetCall { widget, method, args } => {
+            out.push_str("{\"type\":\"widget-call\",\"widget\":");
+            json_str(&mut out, widget);
+            out.push_str(",\"method\":");
+            json_str(&mut out, method);
+            let _ = write!(out, ",\"args\":{args}}}");
+        }
+        ClientCommand::Action(action) => write_action(&mut out, action, None),
         ClientCommand::UploadRefused { upload, reason } => {
             out.push_str("{\"type\":\"upload-refused\",\"upload\":");
             json_str(&mut out, upload);
@@ -388,6 +397,52 @@ pub fn encode_command(command: &ClientCommand) -> String {
         }
     }
     out
+}
+
+/// The text frame of a browser action; a download needs `url`, where the server serves its bytes
+/// (without one the client is told nothing to fetch and ignores it).
+pub fn encode_action(action: &BrowserAction, url: Option<&str>) -> String {
+    let mut out = String::with_capacity(64);
+    write_action(&mut out, action, url);
+    out
+}
+
+fn write_action(out: &mut String, action: &BrowserAction, url: Option<&str>) {
+    out.push_str("{\"type\":\"action\",\"action\":");
+    let element = |out: &mut String, id: &str| {
+        out.push_str(",\"element\":");
+        json_str(out, id);
+    };
+    match action {
+        BrowserAction::Focus { element: id } => {
+            out.push_str("\"focus\"");
+            element(out, id);
+        }
+        BrowserAction::ScrollIntoView { element: id } => {
+            out.push_str("\"scroll-into-view\"");
+            element(out, id);
+        }
+        BrowserAction::Copy { text } => {
+            out.push_str("\"copy\",\"text\":");
+            json_str(out, text);
+        }
+        BrowserAction::Download { name, .. } => {
+            out.push_str("\"download\",\"name\":");
+            json_str(out, name);
+            if let Some(url) = url {
+                out.push_str(",\"url\":");
+                json_str(out, url);
+            }
+        }
+        BrowserAction::Eval { code, element: id } => {
+            out.push_str("\"eval\",\"code\":");
+            json_str(out, code);
+            if let Some(id) = id {
+                element(out, id);
+            }
+        }
+    }
+    out.push('}');
 }
 
 /// Decodes a `layout-update` message (as a client would), for tests and tools.

@@ -37,6 +37,9 @@ pub struct ServerConfig {
     /// Largest file a file input may upload, in bytes (default 10 MiB). A larger file is refused
     /// before it is sent, and its component is told why ([`Upload::refusal`](crate::upload::Upload::refusal)).
     pub max_upload_size: u64,
+    /// Let [`Browser::eval`](crate::widget::Browser::eval) run code in the browser (default off;
+    /// refused with an error log otherwise).
+    pub allow_eval: bool,
     /// Keep `javascript:` URLs and `srcdoc` from component data instead of neutralising them.
     /// Only for apps whose attribute values never come from users.
     pub allow_script_urls: bool,
@@ -57,6 +60,7 @@ impl Default for ServerConfig {
             resume_window: Duration::from_secs(60),
             max_parked_sessions: 1_000,
             max_upload_size: 10 * 1024 * 1024,
+            allow_eval: false,
             allow_script_urls: false,
         }
     }

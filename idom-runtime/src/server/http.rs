@@ -64,6 +64,8 @@ impl IdomService {
                 res
             }
             "_idom/stream" => self.upgrade(req),
+            _ if relative.starts_with("_idom/modules/") => self.module(&relative["_idom/modules/".len()..]),
+            _ if relative.starts_with("_idom/download/") => self.download(&relative["_idom/download/".len()..]),
             _ if relative.starts_with("_idom/") => plain(StatusCode::NOT_FOUND, "not found"),
             _ => {
                 // The app sees paths relative to its prefix: `/` is the prefix itself.
@@ -116,6 +118,9 @@ impl IdomService {
         html.push('"');
         if config.allow_script_urls {
             html.push_str(" data-idom-trusted-urls");
+        }
+        if config.allow_eval {
+            html.push_str(" data-idom-eval");
         }
         html.push('>');
         html.push_str(&body_html);

@@ -19,6 +19,8 @@
 //! | `GET {prefix}_idom/client.js` | the JS client (an ES module shipped in this crate) |
 //! | `GET {prefix}_idom/stream` (websocket) | the session: updates out, events in |
 //! | `POST {prefix}_idom/upload/<token>` | one file of an upload, to its single-use URL |
+//! | `GET {prefix}_idom/modules/<hash>/<file>` | a file of a registered JS module (immutable) |
+//! | `GET {prefix}_idom/download/<token>` | the bytes of a browser download, once |
 //! | any other `GET` under the prefix | the page, with the first render prerendered as HTML and the status the render set (a [`Router`](crate::router::Router) fallback: 404; a shared view: 200) |
 //!
 //! # Design
@@ -33,6 +35,7 @@
 //! | `ws.rs` | the websocket handshake and the Origin check |
 //! | `session.rs` | the session loop, pings and timeouts, close codes, parking and resuming, ids |
 //! | `upload.rs` | upload URLs for announced files, and the `POST` that streams each file in |
+//! | `assets.rs` | registered JS modules, and single-use downloads |
 //! | `serve.rs` | the accept loop, [`serve`], graceful shutdown, [`Server::run`] |
 //!
 //! The mode is looked at in two places only: where a session gets its layout and where the page
@@ -70,6 +73,8 @@
 // link to do not exist.
 #![cfg_attr(not(feature = "server"), allow(rustdoc::broken_intra_doc_links))]
 
+#[cfg(feature = "server")]
+mod assets;
 mod config;
 #[cfg(feature = "server")]
 mod http;
@@ -85,6 +90,8 @@ mod upload;
 mod ws;
 
 pub use crate::hooks::{Location, provide_location, use_location};
+#[cfg(feature = "server")]
+pub use assets::DOWNLOAD_WITHIN;
 pub use config::ServerConfig;
 #[cfg(feature = "server")]
 pub use serve::{SHUTDOWN_GRACE, Serve, WithGracefulShutdown, serve};

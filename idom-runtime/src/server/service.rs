@@ -18,6 +18,7 @@ use std::time::Instant;
 use tokio::sync::{Notify, watch};
 
 use super::ServerConfig;
+use super::assets::Downloads;
 use super::upload::Uploads;
 use crate::dispatch::{SharedViewDispatcher, create_shared_view_dispatcher};
 use crate::hooks::ClientLink;
@@ -141,6 +142,14 @@ impl Server {
         self
     }
 
+    /// Lets components run code in the browser with
+    /// [`Browser::eval`](crate::widget::Browser::eval) (off by default: code sent to a browser is
+    /// code that runs there, so turn it on only when no part of that code comes from users).
+    pub fn allow_eval(mut self, allow: bool) -> Self {
+        self.config.allow_eval = allow;
+        self
+    }
+
     /// Replaces the whole configuration.
     pub fn config(mut self, config: ServerConfig) -> Self {
         self.config = config;
@@ -175,6 +184,7 @@ impl Server {
                 sessions_ended: Notify::new(),
                 parked: Mutex::new(HashMap::new()),
                 uploads: Uploads::default(),
+                downloads: Downloads::default(),
             }),
         }
     }
@@ -212,6 +222,8 @@ pub(super) struct Inner {
     pub(super) parked: Mutex<HashMap<String, Parked>>,
     /// Upload URLs waiting for their `POST`.
     pub(super) uploads: Uploads,
+    /// Downloads offered by browser actions and not fetched yet.
+    pub(super) downloads: Downloads,
 }
 
 /// A per-client layout whose connection dropped, kept for the client to come back to.

@@ -27,9 +27,10 @@ use super::IdomService;
 use super::service::{Mode, Parked};
 use crate::Layout;
 use crate::dispatch::{DispatchError, dispatch_single_view_on};
-use crate::hooks::{Arrival, ClientLink, Location, provide_client_link};
-use crate::protocol::{ClientMessage, LayoutEvent, LayoutUpdate, encode_command};
+use crate::hooks::{Arrival, ClientCommand, ClientLink, Location, provide_client_link};
+use crate::protocol::{ClientMessage, LayoutEvent, LayoutUpdate, encode_action, encode_command};
 use crate::sync::OrPoisoned as _;
+use crate::widget::BrowserAction;
 
 /// Why a session's receiving side ended.
 #[derive(Debug, thiserror::Error)]
@@ -117,7 +118,7 @@ impl IdomService {
             let sink = sink.clone();
             async move {
                 loop {
-                    let text = encode_command(&link.next_command().await);
+                    let Some(text) = self.command_text(link.next_command().await) else { continue };
                     if sink.lock().await.send(Message::Text(text.into())).await.is_err() {
                         return;
                     }
@@ -194,6 +195,22 @@ impl IdomService {
             let _ = sink.send(Message::Close(Some(CloseFrame { code, reason: reason.into() }))).await;
         }
         let _ = sink.close().await;
+    }
+
+    /// The frame of a command for the browser: a download is offered first, and an eval the app
+    /// did not allow is dropped (`None`) with an error log.
+    fn command_text(&self, command: ClientCommand) -> Option<String> {
+        match command {
+            ClientCommand::Action(BrowserAction::Download { name, mime, bytes }) => {
+                let url = self.offer_download(&name, &mime, bytes.clone());
+                Some(encode_action(&BrowserAction::Download { name, mime, bytes }, Some(&url)))
+            }
+            ClientCommand::Action(BrowserAction::Eval { .. }) if !self.inner.config.allow_eval => {
+                tracing::error!(component = self.inner.name, "eval refused: the app did not opt in with `allow_eval`");
+                None
+            }
+            other => Some(encode_command(&other)),
+        }
     }
 
     /// Keeps a dropped session's layout for the resume window, evicting expired and, beyond the
