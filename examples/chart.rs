@@ -36,7 +36,7 @@ fn LineChart(title: String, color: String, widget: Widget, on_pick: Callback<(f6
 /// The value at tick `t`: a slow wave with a little wobble.
 fn sample(t: u64) -> f64 {
     let t = t as f64 / 4.0;
-    50.0 + 30.0 * (t / 3.0).sin() + 8.0 * (t * 1.7).sin()
+    8.0f64.mul_add((t * 1.7).sin(), 30.0f64.mul_add((t / 3.0).sin(), 50.0))
 }
 
 #[component]
@@ -67,7 +67,7 @@ fn Dashboard() -> Element {
     let csv = move || (0..=last.0).map(|t| format!("{},{:.3}\n", t as f64 / 4.0, sample(t))).collect::<String>();
     html! {
         <h1>"Live chart"</h1>
-        <LineChart title="A wave, four points a second" color={color} widget={chart.clone()}
+        <LineChart title="A wave, four points a second" color={color} widget={chart}
             on_pick={move |p| set_picked.set(Some(p))} />
         <p class="picked">{picked.map_or("Click the chart to pick a point".to_owned(), |(x, y)| format!("Picked t={x:.2}: {y:.2}"))}</p>
         <button class="color" onclick={move |_| set_red.update(|r| !r)}>"Change colour"</button>

@@ -5,6 +5,7 @@
 //! - [`guide::html`]: the `html!` markup.
 //! - [`guide::hooks`]: hooks and their rules.
 //! - [`guide::protocol`]: the model and the wire protocol.
+//! - [`guide::js`]: JavaScript widgets and browser actions.
 //! - [`router`]: pages, typed path parameters, layouts, the fallback and its status, query state.
 
 pub use idom_macros::{component, hook, html};
@@ -51,6 +52,8 @@ pub mod guide {
     pub mod hooks {}
     #[doc = include_str!("../docs/protocol.md")]
     pub mod protocol {}
+    #[doc = include_str!("../docs/js.md")]
+    pub mod js {}
 }
 
 #[doc(hidden)]

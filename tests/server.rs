@@ -291,3 +291,95 @@ async fn an_unknown_path_is_a_real_404() {
         assert!(page.contains("<h1>Not found</h1>"), "{path}: {page}");
     }
 }
+
+mod widgets {
+    use std::sync::LazyLock;
+
+    use idom::prelude::*;
+    use idom::widget::{JsModule, use_browser};
+
+    pub(super) static MODULE: LazyLock<JsModule> = LazyLock::new(|| {
+        JsModule::files(
+            "main.js",
+            [
+                (
+                    "main.js".to_owned(),
+                    "import { two } from \"./util.js\"; export const W = { mount() { two(); } };".to_owned(),
+                ),
+                ("util.js".to_owned(), "export const two = () => 2;".to_owned()),
+            ],
+        )
+    });
+
+    #[component]
+    pub(super) fn Evaluator() -> Element {
+        let browser = use_browser();
+        html! { <button onclick={move |_| browser.eval("element", None)}>"Eval"</button> }
+    }
+}
+
+/// Registered modules (and the files beside them) are served immutable; nothing else is.
+#[tokio::test]
+async fn registered_modules_are_served_with_immutable_caching() {
+    let (addr, _stop, _server) = start(PerClientStateServer::new(Counter).into_service()).await;
+    let path = widgets::MODULE.path();
+    let hash = path.split('/').next().unwrap();
+    let raw = |path: String| async move {
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).await.unwrap();
+        response
+    };
+    let main = raw(format!("/_idom/modules/{path}")).await;
+    assert!(main.starts_with("HTTP/1.1 200"), "{main}");
+    assert!(main.contains("cache-control: public, max-age=31536000, immutable"), "{main}");
+    assert!(main.contains("content-type: text/javascript"), "{main}");
+    assert!(main.ends_with("export const W = { mount() { two(); } };"), "{main}");
+    let util = raw(format!("/_idom/modules/{hash}/util.js")).await;
+    assert!(util.starts_with("HTTP/1.1 200") && util.ends_with("export const two = () => 2;"), "{util}");
+    for missing in [
+        format!("/_idom/modules/{hash}/other.js"),
+        format!("/_idom/modules/{hash}/../{hash}/util.js"),
+        "/_idom/modules/0000000000000000/main.js".to_owned(),
+        "/_idom/modules/".to_owned(),
+        "/_idom/download/nothing".to_owned(),
+    ] {
+        assert_eq!(http_get(addr, &missing, "").await.0, 404, "{missing}");
+    }
+}
+
+/// `Browser::eval` reaches the client only when the app opted in.
+#[tokio::test]
+async fn eval_is_refused_unless_allowed() {
+    for allowed in [false, true] {
+        let server = PerClientStateServer::new(widgets::Evaluator).allow_eval(allowed);
+        let (addr, _stop, _server) = start(server.into_service()).await;
+        let (_, page) = http_get(addr, "/", "").await;
+        assert_eq!(page.contains("data-idom-eval"), allowed);
+        let mut ws = connect(addr, "/", "%2F").await;
+        let mut model = Value::Null;
+        next_update(&mut ws, &mut model).await;
+        let target = model["children"][0]["eventHandlers"]["onClick"]["target"].as_str().unwrap();
+        let click = json!({"type": "layout-event", "target": target, "data": [{"type": "click"}]});
+        ws.send(Message::Text(click.to_string().into())).await.unwrap();
+        let answer = tokio::time::timeout(Duration::from_millis(500), async {
+            loop {
+                if let Some(Ok(Message::Text(text))) = ws.next().await {
+                    if text.contains("\"action\"") {
+                        return text.as_str().to_owned();
+                    }
+                }
+            }
+        })
+        .await;
+        match answer {
+            Ok(text) => {
+                assert!(allowed, "an eval was sent without allow_eval: {text}");
+                assert_eq!(text, r#"{"type":"action","action":"eval","code":"element"}"#);
+            }
+            Err(_) => assert!(!allowed, "no eval arrived although allowed"),
+        }
+    }
+}

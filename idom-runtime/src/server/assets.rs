@@ -82,17 +82,17 @@ impl IdomService {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         res
     }
+}
 
-    /// Answers `GET _idom/modules/<hash>/<file>`.
-    pub(super) fn module(&self, rest: &str) -> Response<Body> {
-        let Some(bytes) = rest.split_once('/').and_then(|(hash, file)| module_file(hash, file)) else {
-            return plain(StatusCode::NOT_FOUND, "no such registered module");
-        };
-        let mut res = Response::new(Full::new(bytes));
-        let h = res.headers_mut();
-        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8"));
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
-        h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-        res
-    }
+/// Answers `GET _idom/modules/<hash>/<file>`.
+pub(super) fn module(rest: &str) -> Response<Body> {
+    let Some(bytes) = rest.split_once('/').and_then(|(hash, file)| module_file(hash, file)) else {
+        return plain(StatusCode::NOT_FOUND, "no such registered module");
+    };
+    let mut res = Response::new(Full::new(bytes));
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    res
 }

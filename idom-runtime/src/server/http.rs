@@ -64,7 +64,7 @@ impl IdomService {
                 res
             }
             "_idom/stream" => self.upgrade(req),
-            _ if relative.starts_with("_idom/modules/") => self.module(&relative["_idom/modules/".len()..]),
+            _ if relative.starts_with("_idom/modules/") => super::assets::module(&relative["_idom/modules/".len()..]),
             _ if relative.starts_with("_idom/download/") => self.download(&relative["_idom/download/".len()..]),
             _ if relative.starts_with("_idom/") => plain(StatusCode::NOT_FOUND, "not found"),
             _ => {
