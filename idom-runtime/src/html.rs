@@ -23,7 +23,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use crate::event::{BoxFuture, Event, HandlerFn};
-pub use crate::event::{EventName, EventOptions};
+pub use crate::event::{EventName, EventOptions, Rate};
 pub use crate::vdom::{AttrValue, Style};
 use crate::vdom::{Handler, Node, Tag, push_child};
 use crate::{Element, Key};
@@ -340,8 +340,7 @@ macro_rules! common_methods {
                 self.on_handler(event, Handler {
                     func: self::handler(handler),
                     target: None,
-                    prevent_default: options.prevent_default,
-                    stop_propagation: options.stop_propagation,
+                    options,
                 })
             }
 
@@ -356,8 +355,7 @@ macro_rules! common_methods {
                 self.on_handler(event, Handler {
                     func: self::handler(handler),
                     target: Some(target.into()),
-                    prevent_default: false,
-                    stop_propagation: false,
+                    options: EventOptions::new(),
                 })
             }
 
@@ -369,8 +367,7 @@ macro_rules! common_methods {
                 self.on_handler(event, Handler {
                     func,
                     target,
-                    prevent_default: options.prevent_default,
-                    stop_propagation: options.stop_propagation,
+                    options,
                 })
             }
 
