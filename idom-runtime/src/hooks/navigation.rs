@@ -337,7 +337,7 @@ pub fn use_client_link() -> Option<ClientLink> {
 /// layout.render().await;
 /// link.push("/b");
 /// let update = layout.render().await;
-/// assert_eq!(update.changes[0].value.as_ref().unwrap().0, "/b");
+/// assert_eq!(update.changes_json()[0]["value"], "/b");
 /// # });
 /// ```
 #[hook]
