@@ -30,11 +30,7 @@ fn layout() -> Layout {
         .child(input().attr("name", "name").oninput(|e: Event| observe(&e)))
         .child(
             form()
-                .on_with(
-                    events::onsubmit,
-                    EventOptions { prevent_default: true, stop_propagation: false },
-                    |e: Event| observe(&e),
-                )
+                .on_with(events::onsubmit, EventOptions::new().prevent_default(), |e: Event| observe(&e))
                 .child(p().child("form")),
         )
         .child(button().on_target(events::onclick, "fixed-click", |e: Event| observe(&e)).child("Fixed"));

@@ -8,8 +8,12 @@
 
 use idom_names::{ELEMENTS, EVENTS, ElementKind};
 
-/// Handler modifiers: `onsubmit|prevent_default={...}`.
-pub(crate) const MODIFIERS: &[&str] = &["prevent_default", "stop_propagation"];
+/// Handler modifiers: `onsubmit|prevent_default={...}`, `oninput|debounce(300)={...}`.
+pub(crate) const MODIFIERS: &[&str] = &["prevent_default", "stop_propagation", "debounce", "throttle"];
+
+/// The modifiers as a help line lists them.
+pub(crate) const MODIFIERS_HELP: &str =
+    "the modifiers are `prevent_default`, `stop_propagation`, `debounce(ms)` and `throttle(ms)`";
 
 /// What a lower-case tag name is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -9,6 +9,7 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -22,13 +23,101 @@ pub(crate) type HandlerFn = Arc<dyn Fn(Event) -> Option<BoxFuture> + Send + Sync
 // Defined with the list of events in idom-names, which the macros read too.
 pub use idom_names::EventName;
 
-/// Browser-side options of an event handler, applied synchronously by the client.
+/// Browser-side options of an event handler, applied by the client before (or instead of) sending
+/// each event.
+///
+/// Start from [`EventOptions::new`] (or `Default`) and chain the setters; the struct is
+/// `#[non_exhaustive]`, so new options can be added without breaking code that builds it this
+/// way. `html!` writes the same options as handler modifiers
+/// (`oninput|debounce(300)|prevent_default={...}`).
+///
+/// ```
+/// use std::time::Duration;
+/// use idom_runtime::html::{EventOptions, Rate};
+///
+/// let options = EventOptions::new().prevent_default().debounce(Duration::from_millis(300));
+/// assert!(options.prevent_default && !options.stop_propagation);
+/// assert_eq!(options.rate, Some(Rate::Debounce(Duration::from_millis(300))));
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+#[non_exhaustive]
 pub struct EventOptions {
-    /// Call `event.preventDefault()` in the browser before the event is sent.
+    /// Call `event.preventDefault()` in the browser, synchronously, as the event fires.
     pub prevent_default: bool,
-    /// Call `event.stopPropagation()` in the browser.
+    /// Call `event.stopPropagation()` in the browser, synchronously, as the event fires.
     pub stop_propagation: bool,
+    /// Send the events at a limited rate (see [`Rate`]); `None` sends each one at once.
+    pub rate: Option<Rate>,
+}
+
+impl EventOptions {
+    /// No options: every event is sent at once, and the browser's default action happens.
+    pub const fn new() -> Self {
+        EventOptions { prevent_default: false, stop_propagation: false, rate: None }
+    }
+
+    /// Calls `event.preventDefault()` in the browser (a form that should not reload the page).
+    #[must_use]
+    pub const fn prevent_default(mut self) -> Self {
+        self.prevent_default = true;
+        self
+    }
+
+    /// Calls `event.stopPropagation()` in the browser.
+    #[must_use]
+    pub const fn stop_propagation(mut self) -> Self {
+        self.stop_propagation = true;
+        self
+    }
+
+    /// Sends an event only once the events have paused for `delay` (see [`Rate::Debounce`]).
+    #[must_use]
+    pub const fn debounce(mut self, delay: Duration) -> Self {
+        self.rate = Some(Rate::Debounce(delay));
+        self
+    }
+
+    /// Sends at most one event per `period` (see [`Rate::Throttle`]).
+    #[must_use]
+    pub const fn throttle(mut self, period: Duration) -> Self {
+        self.rate = Some(Rate::Throttle(period));
+        self
+    }
+}
+
+/// How often the browser sends the events of one handler. Both kinds run in the client, per
+/// element and event; both always deliver the last event, so the server never misses a final
+/// value (the last keystroke, where the scroll stopped).
+///
+/// - The event is read when it fires (an input's value is the one of that moment), and only the
+///   latest one waits; those it replaces are never sent.
+/// - An event of the same page without a rate (a click, a submit) first sends every waiting one,
+///   in the order they fired, so a handler of that click already saw the final text.
+/// - Waiting events are dropped if the connection drops, like events fired while disconnected.
+///
+/// On the wire the duration is whole milliseconds (rounded down, at most `i32::MAX`, about 24
+/// days, which is what browsers' timers take).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum Rate {
+    /// Wait until no event has fired for this long, then send the last one (search-as-you-type).
+    Debounce(Duration),
+    /// Send the first event at once, then at most one per this period: the latest event of a
+    /// period is sent when it ends (scroll and pointer positions).
+    Throttle(Duration),
+}
+
+impl Rate {
+    /// The longest duration sent, in milliseconds (browsers' timers take at most this).
+    const MAX_MS: u64 = i32::MAX as u64;
+
+    /// The model's field (`debounce` / `throttle`) and its milliseconds.
+    pub(crate) fn wire(self) -> (&'static str, u64) {
+        let (field, duration) = match self {
+            Rate::Debounce(d) => ("debounce", d),
+            Rate::Throttle(d) => ("throttle", d),
+        };
+        (field, u64::try_from(duration.as_millis()).unwrap_or(u64::MAX).min(Self::MAX_MS))
+    }
 }
 
 /// An event delivered to a handler: the data the client sent, with typed accessors.

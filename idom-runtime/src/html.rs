@@ -23,7 +23,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use crate::event::{BoxFuture, Event, HandlerFn};
-pub use crate::event::{EventName, EventOptions};
+pub use crate::event::{EventName, EventOptions, Rate};
 pub use crate::vdom::{AttrValue, Style};
 use crate::vdom::{Handler, Node, Tag, push_child};
 use crate::{Element, Key};
@@ -331,7 +331,20 @@ macro_rules! common_methods {
                 self.on_with(event, EventOptions::default(), handler)
             }
 
-            /// Attaches an event handler with browser-side [`EventOptions`].
+            /// Attaches an event handler with browser-side [`EventOptions`]: `preventDefault`,
+            /// `stopPropagation`, and a [`Rate`] limit (what `html!` writes as
+            /// `oninput|debounce(300)`).
+            ///
+            /// ```
+            /// use std::time::Duration;
+            /// use idom_runtime::html::{EventOptions, events, input};
+            ///
+            /// let debounced = EventOptions::new().debounce(Duration::from_millis(300));
+            /// let search = input().on_with(events::oninput, debounced, |e| println!("{:?}", e.value()));
+            /// let mut layout = idom_runtime::Layout::from_element(search);
+            /// layout.try_render();
+            /// assert_eq!(layout.model()["children"][0]["eventHandlers"]["onInput"]["debounce"], 300);
+            /// ```
             pub fn on_with<M, R, F>(self, event: EventName, options: EventOptions, handler: F) -> Self
             where
                 F: Fn(Event) -> R + Send + Sync + 'static,
@@ -340,8 +353,7 @@ macro_rules! common_methods {
                 self.on_handler(event, Handler {
                     func: self::handler(handler),
                     target: None,
-                    prevent_default: options.prevent_default,
-                    stop_propagation: options.stop_propagation,
+                    options,
                 })
             }
 
@@ -356,21 +368,20 @@ macro_rules! common_methods {
                 self.on_handler(event, Handler {
                     func: self::handler(handler),
                     target: Some(target.into()),
-                    prevent_default: false,
-                    stop_propagation: false,
+                    options: EventOptions::new(),
                 })
             }
 
             /// Attaches a handler given as a value (see [`IntoHandler`]): what `html!` expands
-            /// `onclick={handler}` to when `handler` is not a closure written in place. A
+            /// `onclick={handler}` (and `onclick|prevent_default={handler}`) to when `handler` is
+            /// not a closure written in place. A
             /// [`StaticHandler`](crate::testing::StaticHandler) keeps its fixed target.
             pub fn on_value<M>(self, event: EventName, options: EventOptions, handler: impl IntoHandler<M>) -> Self {
                 let (func, target) = handler.into_handler();
                 self.on_handler(event, Handler {
                     func,
                     target,
-                    prevent_default: options.prevent_default,
-                    stop_propagation: options.stop_propagation,
+                    options,
                 })
             }
 

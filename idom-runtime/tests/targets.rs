@@ -36,7 +36,10 @@ fn rerendering_with_a_new_closure_sends_no_handler_op_and_calls_the_new_closure(
 #[test]
 fn changing_handler_options_replaces_the_handler_entry() {
     let mut h = Harness::new((false, false), |&(prevent_default, stop_propagation): &(bool, bool)| {
-        button().on_with(events::onsubmit, EventOptions { prevent_default, stop_propagation }, |_| {}).into()
+        let mut options = EventOptions::new();
+        options.prevent_default = prevent_default;
+        options.stop_propagation = stop_propagation;
+        button().on_with(events::onsubmit, options, |_| {}).into()
     });
     let t = h.target("/children/0", "onSubmit");
     assert_eq!(h.model["children"][0], json!({"tagName": "button", "eventHandlers": {"onSubmit": {"target": t}}}));

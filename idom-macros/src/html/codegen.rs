@@ -5,9 +5,10 @@
 //! - element: `::idom::html::div().key(k).attr("class", v).on(::idom::html::events::onclick, h)
 //!   .child(c)...`; a void element the same without children; a custom element starts with
 //!   `::idom::html::custom("my-widget")`; handlers with modifiers use `.on_with(event,
-//!   ::idom::html::EventOptions { .. }, h)`; a handler that is a value rather than a closure
-//!   written in place (`onclick={handler}`) uses `.on_value(event, EventOptions::default(), h)`,
-//!   which also takes a `StaticHandler` with its fixed target.
+//!   ::idom::html::EventOptions::new().prevent_default().debounce(Duration::from_millis(300)), h)`
+//!   (the options are built by their setters: the struct is `#[non_exhaustive]`); a handler that
+//!   is a value rather than a closure written in place (`onclick={handler}`) uses
+//!   `.on_value(event, options, h)`, which also takes a `StaticHandler` with its fixed target.
 //! - component: `::idom::__private::component_element(Row::__builder().id(v)...
 //!   .children(e).build()).with_key(k)`; the prop setters are spanned on the attribute names and
 //!   `__builder`/`build` on the component name, so unknown props and missing props are reported
@@ -22,7 +23,7 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use super::{
-    AttrValue, ComponentNode, ElementKind, ElementNode, Else, ForNode, IfNode, Listener, Markup, MatchNode, Node,
+    AttrValue, ComponentNode, Delay, ElementKind, ElementNode, Else, ForNode, IfNode, Listener, Markup, MatchNode, Node,
 };
 use crate::names;
 
@@ -132,25 +133,39 @@ fn element(e: &ElementNode) -> TokenStream {
 fn listener(l: &Listener) -> TokenStream {
     let span = l.event.span();
     let event = &l.event;
-    if l.prevent_default || l.stop_propagation {
+    if let syn::Expr::Closure(_) = l.handler {
         let handler = handler(&l.handler);
-        let (prevent_default, stop_propagation) = (l.prevent_default, l.stop_propagation);
-        quote_spanned!(span=>
-            .on_with(
-                ::idom::html::events::#event,
-                ::idom::html::EventOptions { prevent_default: #prevent_default, stop_propagation: #stop_propagation },
-                #handler,
-            )
-        )
-    } else if let syn::Expr::Closure(_) = l.handler {
-        let handler = handler(&l.handler);
-        quote_spanned!(span=> .on(::idom::html::events::#event, #handler))
+        if l.has_modifiers() {
+            let options = options(l);
+            quote_spanned!(span=> .on_with(::idom::html::events::#event, #options, #handler))
+        } else {
+            quote_spanned!(span=> .on(::idom::html::events::#event, #handler))
+        }
     } else {
         // A value (a closure in a variable, a function, a `StaticHandler`): `.on_value` takes
         // anything `IntoHandler`, so a `StaticHandler` keeps its fixed target.
         let handler = &l.handler;
-        quote_spanned!(span=> .on_value(::idom::html::events::#event, ::idom::html::EventOptions::default(), #handler))
+        let options = options(l);
+        quote_spanned!(span=> .on_value(::idom::html::events::#event, #options, #handler))
     }
+}
+
+/// The `EventOptions` of a handler's modifiers: `EventOptions::new()` and one setter each, the
+/// rate's spanned on the user's modifier (and a braced delay left as written, so a value that is
+/// not a `Duration` is reported there).
+fn options(l: &Listener) -> TokenStream {
+    let span = l.event.span();
+    let prevent_default = l.prevent_default.then(|| quote_spanned!(span=> .prevent_default()));
+    let stop_propagation = l.stop_propagation.then(|| quote_spanned!(span=> .stop_propagation()));
+    let rate = l.rate.as_ref().map(|rate| {
+        let setter = &rate.name;
+        let delay = match &rate.delay {
+            Delay::Millis(ms, at) => quote_spanned!(*at=> ::core::time::Duration::from_millis(#ms)),
+            Delay::Expr(expr) => quote!(#expr),
+        };
+        quote_spanned!(setter.span()=> .#setter(#delay))
+    });
+    quote_spanned!(span=> ::idom::html::EventOptions::new() #prevent_default #stop_propagation #rate)
 }
 
 /// A handler as `.on` takes it. An async closure (`async move |e| ...`) is only `AsyncFn`, so it
@@ -285,19 +300,48 @@ mod tests {
     }
 
     #[test]
-    fn modifiers_use_on_with() {
+    fn modifiers_build_event_options_with_setters() {
+        let code = expand_str(quote! { <form onsubmit|prevent_default|stop_propagation={move |_| ()}></form> });
+        let expected = quote!(.on_with(
+            ::idom::html::events::onsubmit,
+            ::idom::html::EventOptions::new().prevent_default().stop_propagation(),
+            move |_| ()
+        ));
+        assert!(code.contains(&crate::squash(&expected.to_string())), "{code}");
+        // A handler value takes the same options through `on_value`.
         let code = expand_str(quote! { <form onsubmit|prevent_default={h}></form> });
-        assert!(
-            code.contains(&crate::squash(
-                &quote!(.on_with(
-                    ::idom::html::events::onsubmit,
-                    ::idom::html::EventOptions { prevent_default: true, stop_propagation: false },
-                    h,
-                ))
-                .to_string()
-            )),
-            "{code}"
-        );
+        let expected =
+            quote!(.on_value(::idom::html::events::onsubmit, ::idom::html::EventOptions::new().prevent_default(), h));
+        assert!(code.contains(&crate::squash(&expected.to_string())), "{code}");
+        let code = expand_str(quote! { <button onclick={h}></button> });
+        let expected = quote!(.on_value(::idom::html::events::onclick, ::idom::html::EventOptions::new(), h));
+        assert!(code.contains(&crate::squash(&expected.to_string())), "{code}");
+    }
+
+    #[test]
+    fn rate_modifiers_set_a_duration() {
+        let code = expand_str(quote! { <input oninput|debounce(300)|prevent_default={move |e| f(e)} /> });
+        let expected = quote!(.on_with(
+            ::idom::html::events::oninput,
+            ::idom::html::EventOptions::new().prevent_default().debounce(::core::time::Duration::from_millis(300u64)),
+            move |e| f(e)
+        ));
+        assert!(code.contains(&crate::squash(&expected.to_string())), "{code}");
+        // A braced delay is a `Duration` expression, passed as written.
+        let code = expand_str(quote! { <div onscroll|throttle({period * 2})={move |_| ()}></div> });
+        let expected = quote!(.on_with(
+            ::idom::html::events::onscroll,
+            ::idom::html::EventOptions::new().throttle(period * 2),
+            move |_| ()
+        ));
+        assert!(code.contains(&crate::squash(&expected.to_string())), "{code}");
+        let code = expand_str(quote! { <div onscroll|throttle(0)={h}></div> });
+        let expected = quote!(.on_value(
+            ::idom::html::events::onscroll,
+            ::idom::html::EventOptions::new().throttle(::core::time::Duration::from_millis(0u64)),
+            h
+        ));
+        assert!(code.contains(&crate::squash(&expected.to_string())), "{code}");
     }
 
     #[test]

@@ -86,13 +86,38 @@ pub(crate) enum AttrValue {
     Flag,
 }
 
-/// An event handler: `onclick={...}`, `onsubmit|prevent_default={...}`.
+/// An event handler: `onclick={...}`, `onsubmit|prevent_default={...}`,
+/// `oninput|debounce(300)={...}`.
 pub(crate) struct Listener {
     /// The event, as written (`onclick`), with the span of the attribute name.
     pub(crate) event: Ident,
     pub(crate) prevent_default: bool,
     pub(crate) stop_propagation: bool,
+    pub(crate) rate: Option<RateModifier>,
     pub(crate) handler: Expr,
+}
+
+impl Listener {
+    /// Whether any modifier was given (the handler then needs its `EventOptions`).
+    pub(crate) fn has_modifiers(&self) -> bool {
+        self.prevent_default || self.stop_propagation || self.rate.is_some()
+    }
+}
+
+/// `debounce(ms)` or `throttle(ms)` on a handler.
+pub(crate) struct RateModifier {
+    /// The modifier as written: `debounce` or `throttle` (also the name of the `EventOptions`
+    /// setter it becomes).
+    pub(crate) name: Ident,
+    pub(crate) delay: Delay,
+}
+
+/// The argument of a rate modifier.
+pub(crate) enum Delay {
+    /// `debounce(300)`: whole milliseconds, checked to fit a browser timer.
+    Millis(u64, Span),
+    /// `debounce({delay})`: an expression of type `Duration`.
+    Expr(Box<Expr>),
 }
 
 /// A component.

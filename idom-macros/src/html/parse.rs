@@ -8,11 +8,11 @@ use quote::ToTokens;
 use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
-use syn::{Expr, Ident, Lit, LitStr, Pat, Path, Result, Token, braced, token};
+use syn::{Expr, Ident, Lit, LitStr, Pat, Path, Result, Token, braced, parenthesized, token};
 
 use super::{
-    Attr, AttrValue, ComponentNode, ElementKind, ElementNode, Else, ForNode, FragmentNode, IfNode, Listener, Markup,
-    MatchArm, MatchNode, Node, TagName,
+    Attr, AttrValue, ComponentNode, Delay, ElementKind, ElementNode, Else, ForNode, FragmentNode, IfNode, Listener,
+    Markup, MatchArm, MatchNode, Node, RateModifier, TagName,
 };
 use crate::diag::{error, error_between, error_spanned, line_of};
 use crate::names::{self, TagKind};
@@ -558,8 +558,14 @@ struct ParsedAttr {
     name: String,
     span: Span,
     tokens: TokenStream,
-    modifiers: Vec<Ident>,
+    modifiers: Vec<ParsedModifier>,
     value: AttrValue,
+}
+
+/// A modifier after `|`: its name and, if it has parentheses, their span and contents.
+struct ParsedModifier {
+    name: Ident,
+    args: Option<(Span, TokenStream)>,
 }
 
 fn parse_attr(input: ParseStream<'_>, tag: &str) -> Result<ParsedAttr> {
@@ -604,10 +610,18 @@ fn parse_attr(input: ParseStream<'_>, tag: &str) -> Result<ParsedAttr> {
             return Err(error(
                 input.span(),
                 format_args!("expected a modifier after `{name}|`"),
-                "modifiers are `prevent_default` and `stop_propagation`: `onsubmit|prevent_default={...}`",
+                format_args!("{}: `onsubmit|prevent_default={{...}}`", names::MODIFIERS_HELP),
             ));
         }
-        modifiers.push(input.call(Ident::parse_any)?);
+        let modifier = input.call(Ident::parse_any)?;
+        let args = if input.peek(token::Paren) {
+            let content;
+            let parens = parenthesized!(content in input);
+            Some((parens.span.join(), content.parse()?))
+        } else {
+            None
+        };
+        modifiers.push(ParsedModifier { name: modifier, args });
     }
     let value = if input.peek(Token![=]) && !input.peek(Token![==]) && !input.peek(Token![=>]) {
         input.parse::<Token![=]>()?;
@@ -665,7 +679,7 @@ fn element_node(name: TagName, kind: ElementKind, parsed: Vec<ParsedAttr>, child
         let is_event = attr.name.len() > 2 && attr.name.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("on"));
         if let (false, Some(modifier)) = (is_event, attr.modifiers.first()) {
             return Err(error(
-                modifier.span(),
+                modifier.name.span(),
                 format_args!("`{}` is not an event handler, so it takes no modifiers", attr.name),
                 "modifiers go on event handlers: `onsubmit|prevent_default={...}`",
             ));
@@ -697,25 +711,44 @@ fn listener(attr: ParsedAttr, tag: &str) -> Result<Listener> {
     }
     let mut prevent_default = false;
     let mut stop_propagation = false;
-    for modifier in &attr.modifiers {
-        match modifier.to_string().as_str() {
-            "prevent_default" if !prevent_default => prevent_default = true,
-            "stop_propagation" if !stop_propagation => stop_propagation = true,
-            "prevent_default" | "stop_propagation" => {
-                return Err(error(
-                    modifier.span(),
-                    format_args!("modifier `{modifier}` is given twice"),
-                    "remove one of them",
-                ));
+    let mut rate: Option<RateModifier> = None;
+    for (i, modifier) in attr.modifiers.iter().enumerate() {
+        let name = &modifier.name;
+        let text = name.to_string();
+        if !names::MODIFIERS.contains(&text.as_str()) {
+            let help = match names::suggest(&text, names::MODIFIERS.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`? ({})", names::MODIFIERS_HELP),
+                None => names::MODIFIERS_HELP.to_owned(),
+            };
+            return Err(error(name.span(), format_args!("unknown event modifier `{text}`"), help));
+        }
+        if attr.modifiers[..i].iter().any(|earlier| earlier.name == text) {
+            return Err(error(name.span(), format_args!("modifier `{text}` is given twice"), "remove one of them"));
+        }
+        match text.as_str() {
+            "debounce" | "throttle" => {
+                if let Some(first) = &rate {
+                    return Err(error(
+                        name.span(),
+                        format_args!("`{}` and `{text}` cannot both limit one handler", first.name),
+                        "keep one: `debounce` sends once the events pause, `throttle` at most one per period",
+                    ));
+                }
+                rate = Some(RateModifier { name: name.clone(), delay: delay(modifier)? });
             }
-            other => {
-                let help = match names::suggest(other, names::MODIFIERS.iter().copied()) {
-                    Some(near) => {
-                        format!("did you mean `{near}`? (the modifiers are `prevent_default` and `stop_propagation`)")
-                    }
-                    None => "the modifiers are `prevent_default` and `stop_propagation`".to_owned(),
-                };
-                return Err(error(modifier.span(), format_args!("unknown event modifier `{other}`"), help));
+            _ => {
+                if let Some((parens, _)) = &modifier.args {
+                    return Err(error(
+                        *parens,
+                        format_args!("modifier `{text}` takes no argument"),
+                        format_args!("write it alone: `{}|{text}`", attr.name),
+                    ));
+                }
+                if text == "prevent_default" {
+                    prevent_default = true;
+                } else {
+                    stop_propagation = true;
+                }
             }
         }
     }
@@ -729,7 +762,83 @@ fn listener(attr: ParsedAttr, tag: &str) -> Result<Listener> {
             ));
         }
     };
-    Ok(Listener { event: Ident::new(&attr.name, attr.span), prevent_default, stop_propagation, handler })
+    Ok(Listener { event: Ident::new(&attr.name, attr.span), prevent_default, stop_propagation, rate, handler })
+}
+
+/// The longest delay of `debounce`/`throttle`, in milliseconds: what a browser timer can wait.
+const MAX_DELAY_MS: u64 = i32::MAX as u64;
+
+/// The argument of `debounce(..)` or `throttle(..)`: whole milliseconds, or a `Duration` in braces.
+fn delay(modifier: &ParsedModifier) -> Result<Delay> {
+    let name = &modifier.name;
+    let help =
+        format!("write the milliseconds to wait, like `{name}(300)`, or a `Duration` in braces: `{name}({{delay}})`");
+    let Some((parens, args)) = &modifier.args else {
+        return Err(error(name.span(), format_args!("modifier `{name}` needs a delay"), help));
+    };
+    if args.is_empty() {
+        return Err(error(*parens, format_args!("modifier `{name}` needs a delay"), help));
+    }
+    let parse = |input: ParseStream<'_>| {
+        let delay = if input.peek(token::Brace) {
+            let content;
+            let braces = braced!(content in input);
+            if content.is_empty() {
+                return Err(error(braces.span.join(), format_args!("`{name}` has an empty delay"), help));
+            }
+            Delay::Expr(Box::new(parse_expr_in_braces(&content)?))
+        } else if input.peek(Token![-]) {
+            let rest: TokenStream = input.parse()?;
+            return Err(error_spanned(
+                &rest,
+                "a delay cannot be negative",
+                format_args!("write how many milliseconds to wait, 0 or more: `{name}(300)`"),
+            ));
+        } else if input.peek(syn::LitInt) {
+            let lit: syn::LitInt = input.parse()?;
+            if !lit.suffix().is_empty() {
+                return Err(error(
+                    lit.span(),
+                    format_args!("the delay of `{name}` is a plain number of milliseconds"),
+                    format_args!("leave out the suffix: `{name}({})`", lit.base10_digits()),
+                ));
+            }
+            match lit.base10_parse::<u64>() {
+                Ok(ms) if ms <= MAX_DELAY_MS => Delay::Millis(ms, lit.span()),
+                _ => {
+                    return Err(error(
+                        lit.span(),
+                        format_args!("`{name}({lit})` is longer than a browser timer can wait"),
+                        format_args!("the longest delay is {MAX_DELAY_MS} ms (about 24 days)"),
+                    ));
+                }
+            }
+        } else {
+            let rest: TokenStream = input.parse()?;
+            let shown = rest.to_string();
+            let help = match syn::parse2::<Ident>(rest.clone()) {
+                Ok(ident) => format!(
+                    "write an integer of milliseconds (`{name}(300)`), or a `Duration` value in braces: `{name}({{{ident}}})`"
+                ),
+                Err(_) => help.clone(),
+            };
+            return Err(error_spanned(
+                &rest,
+                format_args!("the delay of `{name}` is whole milliseconds, not `{shown}`"),
+                help,
+            ));
+        };
+        if !input.is_empty() {
+            let rest: TokenStream = input.parse()?;
+            return Err(error_spanned(
+                &rest,
+                format_args!("modifier `{name}` takes one delay"),
+                format_args!("write one number of milliseconds: `{name}(300)`"),
+            ));
+        }
+        Ok(delay)
+    };
+    syn::parse::Parser::parse2(parse, args.clone())
 }
 
 fn component_node(
@@ -744,7 +853,7 @@ fn component_node(
     for attr in parsed {
         if let Some(modifier) = attr.modifiers.first() {
             return Err(error(
-                modifier.span(),
+                modifier.name.span(),
                 format_args!("`{}` is a prop of `<{name}>`, so it takes no modifiers", attr.name),
                 "modifiers apply to event handlers on HTML elements; set the options inside the component",
             ));
@@ -856,6 +965,81 @@ mod tests {
         assert!(form.listeners[0].prevent_default && form.listeners[0].stop_propagation);
         assert!(!form.listeners[1].prevent_default);
         assert_eq!(form.listeners[1].event.to_string(), "onclick");
+    }
+
+    #[test]
+    fn parses_rate_modifiers() {
+        let m = parse(quote! {
+            <input oninput|debounce(300)|prevent_default={move |_| ()}
+                   onkeydown|throttle({Duration::from_millis(50)})={f}
+                   onchange|stop_propagation|throttle(0)={f} />
+        })
+        .unwrap();
+        let Node::Element(input) = &m.roots[0] else { panic!() };
+        let [input, keydown, change] = &input.listeners[..] else { panic!() };
+        assert!(input.prevent_default && !input.stop_propagation);
+        let rate = input.rate.as_ref().unwrap();
+        assert_eq!(rate.name.to_string(), "debounce");
+        assert!(matches!(rate.delay, Delay::Millis(300, _)));
+        let rate = keydown.rate.as_ref().unwrap();
+        assert_eq!(rate.name.to_string(), "throttle");
+        assert!(matches!(&rate.delay, Delay::Expr(e) if matches!(**e, Expr::Call(_))));
+        assert!(change.stop_propagation && matches!(change.rate.as_ref().unwrap().delay, Delay::Millis(0, _)));
+    }
+
+    #[test]
+    fn bad_rate_modifiers() {
+        let e = err(quote! { <input oninput|debounce={f} /> });
+        assert!(
+            e.starts_with(
+                "modifier `debounce` needs a delay\nhelp: write the milliseconds to wait, like `debounce(300)`"
+            ),
+            "{e}"
+        );
+        let e = err(quote! { <input oninput|throttle()={f} /> });
+        assert!(e.starts_with("modifier `throttle` needs a delay"), "{e}");
+        let e = err(quote! { <input oninput|debounce(-5)={f} /> });
+        assert!(e.starts_with("a delay cannot be negative"), "{e}");
+        let e = err(quote! { <input oninput|debounce(0.5)={f} /> });
+        assert!(e.starts_with("the delay of `debounce` is whole milliseconds, not `0.5`"), "{e}");
+        let e = err(quote! { <input oninput|debounce("300")={f} /> });
+        assert!(e.starts_with("the delay of `debounce` is whole milliseconds, not `\"300\"`"), "{e}");
+        let e = err(quote! { <input oninput|debounce(delay)={f} /> });
+        assert!(e.ends_with("or a `Duration` value in braces: `debounce({delay})`"), "{e}");
+        let e = err(quote! { <input oninput|debounce(300ms)={f} /> });
+        assert!(
+            e.starts_with(
+                "the delay of `debounce` is a plain number of milliseconds\nhelp: leave out the suffix: `debounce(300)`"
+            ),
+            "{e}"
+        );
+        let e = err(quote! { <input oninput|debounce(300, 5)={f} /> });
+        assert!(e.starts_with("modifier `debounce` takes one delay"), "{e}");
+        let e = err(quote! { <input oninput|debounce(99999999999)={f} /> });
+        assert!(e.starts_with("`debounce(99999999999)` is longer than a browser timer can wait"), "{e}");
+        assert!(parse(quote! { <input oninput|debounce(2147483647)={f} /> }).is_ok());
+        let e = err(quote! { <input oninput|debounce({})={f} /> });
+        assert!(e.starts_with("`debounce` has an empty delay"), "{e}");
+        let e = err(quote! { <input oninput|debounce({use_delay()})={f} /> });
+        assert!(e.starts_with("hooks cannot be called inside html!"), "{e}");
+        let e = err(quote! { <input oninput|debounce(300)|throttle(100)={f} /> });
+        assert!(e.starts_with("`debounce` and `throttle` cannot both limit one handler"), "{e}");
+        let e = err(quote! { <input oninput|debounce(300)|debounce(200)={f} /> });
+        assert!(e.starts_with("modifier `debounce` is given twice"), "{e}");
+        let e = err(quote! { <form onsubmit|prevent_default(true)={f}></form> });
+        assert!(
+            e.starts_with(
+                "modifier `prevent_default` takes no argument\nhelp: write it alone: `onsubmit|prevent_default`"
+            ),
+            "{e}"
+        );
+        let e = err(quote! { <input oninput|debounse(300)={f} /> });
+        assert!(e.starts_with("unknown event modifier `debounse`\nhelp: did you mean `debounce`?"), "{e}");
+        let e = err(quote! { <input oninput|lazy={f} /> });
+        assert_eq!(
+            e,
+            "unknown event modifier `lazy`\nhelp: the modifiers are `prevent_default`, `stop_propagation`, `debounce(ms)` and `throttle(ms)`"
+        );
     }
 
     #[test]

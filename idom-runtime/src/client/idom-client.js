@@ -379,10 +379,12 @@ class Session {
   click(e) {
     const href = this.linkOf(e);
     if (href === null) return;
+    this.flushRated(); // what was typed reaches the page before it is left
     if (this.send({ type: "navigate", href, how: "push" })) e.preventDefault();
   }
 
   popState() {
+    this.flushRated();
     this.send({ type: "navigate", href: location.pathname + location.search, how: "pop" });
   }
 
@@ -414,6 +416,7 @@ class Session {
     if ((event.type !== "change" && event.type !== "input") || tagOf(t) !== "input" || t.type !== "file") return false;
     const files = Array.from(t.files ?? []);
     if (!files.length) return false; // a cleared input is an ordinary event
+    this.flushRated();
     const upload = String(++this.uploadSeq);
     const described = files.map((f) => ({ name: f.name, size: f.size, mime: f.type }));
     if (this.send({ type: "upload-start", upload, target: spec.target, files: described })) this.uploads.set(upload, files);
@@ -832,12 +835,61 @@ class Session {
     }
   }
 
+  // Rate limits: `debounce` / `throttle` in a handler's spec, in ms (preventDefault and
+  // stopPropagation stay synchronous). An event is serialised as it fires, so it carries the value
+  // of that moment; per target (element and event) only the latest one waits. Debounce sends it
+  // `ms` after the last event. Throttle sends at once when nothing went for `ms`, else at the end
+  // of the window (trailing edge), so the last value always arrives. An event without a rate first
+  // sends every waiting one, in the order they last fired: the server sees the final text before
+  // the click or submit that follows it. A waiting event belongs to its socket: after a disconnect
+  // it is dropped, like any event fired while disconnected.
   dispatch(event, spec) {
     if (spec.preventDefault) event.preventDefault();
     if (spec.stopPropagation) event.stopPropagation();
     if (this.announceFiles(event, spec)) return;
-    const data = serializeEvent(event);
-    if (this.send({ type: "layout-event", target: spec.target, data: [data] })) this.trackInput(event, data);
+    const item = { el: event.target, target: spec.target, data: serializeEvent(event), ws: this.ws };
+    const ms = (v) => (typeof v === "number" && v >= 0 ? v : null);
+    const debounce = ms(spec.debounce), throttle = ms(spec.throttle);
+    if (debounce === null && throttle === null) {
+      this.flushRated();
+      return this.sendEvent(item);
+    }
+    const rated = (this.rated ??= new Map()); // target -> {item: waiting or null, timer}
+    const slot = rated.get(item.target) ?? { item: null, timer: 0 };
+    rated.delete(item.target);
+    rated.set(item.target, slot); // the Map's order is the order targets last fired
+    if (debounce !== null) {
+      clearTimeout(slot.timer);
+      slot.item = item;
+      slot.timer = setTimeout(() => { rated.delete(item.target); this.sendEvent(slot.item); }, debounce);
+    } else if (slot.timer) slot.item = item; // inside the window: waits for its end
+    else this.throttleSend(slot, item, throttle);
+  }
+
+  /** Sends `item` and opens a throttle window of `ms`; what waits at its end is sent likewise. */
+  throttleSend(slot, item, ms) {
+    slot.item = null;
+    this.sendEvent(item);
+    slot.timer = setTimeout(() => {
+      slot.timer = 0;
+      if (slot.item) this.throttleSend(slot, slot.item, ms);
+      else if (this.rated.get(item.target) === slot) this.rated.delete(item.target);
+    }, ms);
+  }
+
+  /** Sends every waiting rate-limited event now, in order, and closes their windows. */
+  flushRated() {
+    const slots = [...(this.rated?.values() ?? [])];
+    this.rated?.clear();
+    for (const slot of slots) {
+      clearTimeout(slot.timer);
+      if (slot.item) this.sendEvent(slot.item);
+    }
+  }
+
+  sendEvent({ el, target, data, ws }) {
+    if (ws !== this.ws) return; // its connection is gone
+    if (this.send({ type: "layout-event", target, data: [data] })) this.trackInput({ target: el }, data);
   }
 }
 

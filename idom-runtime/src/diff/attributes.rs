@@ -4,7 +4,7 @@
 use super::{Diff, ElementRef, PatchSink, Reconciler};
 use crate::Key;
 use crate::arena::Kind;
-use crate::event::EventName;
+use crate::event::{EventName, Rate};
 use crate::ids::NodeId;
 use crate::vdom::{AttrValue, Handler, OneOrMany, Str};
 
@@ -52,9 +52,14 @@ fn diff_named<'a, T, N: AsRef<str> + ?Sized>(
     }
 }
 
-/// Whether two handlers look the same to the client (same target, same options).
+/// Whether two handlers look the same to the client (same target, same options as written in the
+/// model: two rates that round to the same milliseconds are the same).
 fn same_on_the_wire(a: &Handler, b: &Handler) -> bool {
-    a.target == b.target && a.prevent_default == b.prevent_default && a.stop_propagation == b.stop_propagation
+    let (a_options, b_options) = (&a.options, &b.options);
+    a.target == b.target
+        && a_options.prevent_default == b_options.prevent_default
+        && a_options.stop_propagation == b_options.stop_propagation
+        && a_options.rate.map(Rate::wire) == b_options.rate.map(Rate::wire)
 }
 
 impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {

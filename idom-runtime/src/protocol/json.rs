@@ -66,7 +66,8 @@ pub(crate) fn write_attr_value(value: &AttrValue, out: &mut String) {
     }
 }
 
-/// Writes a handler: its target (the fixed one, or the element's `target`) and its options.
+/// Writes a handler: its target (the fixed one, or the element's `target`) and its options
+/// (`preventDefault`, `stopPropagation`, and `debounce` or `throttle` in milliseconds).
 pub(crate) fn write_handler(target: TargetId<'_>, handler: &Handler, out: &mut String) {
     out.push_str("{\"target\":");
     match &handler.target {
@@ -77,11 +78,19 @@ pub(crate) fn write_handler(target: TargetId<'_>, handler: &Handler, out: &mut S
             out.push('"');
         }
     }
-    if handler.prevent_default {
+    let options = &handler.options;
+    if options.prevent_default {
         out.push_str(",\"preventDefault\":true");
     }
-    if handler.stop_propagation {
+    if options.stop_propagation {
         out.push_str(",\"stopPropagation\":true");
+    }
+    if let Some(rate) = options.rate {
+        let (field, ms) = rate.wire();
+        out.push_str(",\"");
+        out.push_str(field);
+        out.push_str("\":");
+        push_int(out, i128::from(ms));
     }
     out.push('}');
 }

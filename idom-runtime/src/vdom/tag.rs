@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use super::{Element, Key, OneOrMany, Str};
-use crate::event::{EventName, HandlerFn};
+use crate::event::{EventName, EventOptions, HandlerFn};
 use crate::ids::NodeId;
 
 /// An HTML element: tag name, key, attributes, handlers and children.
@@ -46,16 +46,12 @@ pub(crate) struct Handler {
     pub(crate) func: HandlerFn,
     /// A fixed target id chosen by the user (see `testing::StaticEventHandler`).
     pub(crate) target: Option<Arc<str>>,
-    pub(crate) prevent_default: bool,
-    pub(crate) stop_propagation: bool,
+    pub(crate) options: EventOptions,
 }
 
 impl PartialEq for Handler {
     fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.func, &other.func)
-            && self.target == other.target
-            && self.prevent_default == other.prevent_default
-            && self.stop_propagation == other.stop_propagation
+        Arc::ptr_eq(&self.func, &other.func) && self.target == other.target && self.options == other.options
     }
 }
 

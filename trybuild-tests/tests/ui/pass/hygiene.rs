@@ -38,7 +38,10 @@ fn Page(
 
 #[component]
 fn Inner(#[prop(default = 7)] n: i32) -> Element {
-    html! { <b>{n}</b> }
+    let delay = ::core::time::Duration::from_millis(5);
+    html! {
+        <b onclick|debounce(300)|prevent_default={move |_| ()} onmousemove|throttle({delay})={move |_| ()}>{n}</b>
+    }
 }
 
 #[component]
