@@ -10,12 +10,12 @@
 
 pub use idom_macros::{component, hook, html};
 pub use idom_runtime::dispatch::{create_shared_view_dispatcher, dispatch_single_view};
-pub use idom_runtime::hooks::{Location, Navigate, use_location, use_navigate, use_title};
+pub use idom_runtime::hooks::{Location, Navigate, use_location, use_navigate, use_persisted_state, use_title};
 pub use idom_runtime::server::ServerConfig;
 #[cfg(feature = "server")]
 pub use idom_runtime::server::{IdomService, PerClientStateServer, Server, SharedClientStateServer};
 pub use idom_runtime::{
-    BoundaryError, Callback, Component, Context, Dispatch, Element, ErrorBoundary, Event, HookContext, Key, Layout,
+    BoundaryError, Callback, Component, Context, cluster, Dispatch, Element, ErrorBoundary, Event, HookContext, Key, Layout,
     LayoutEvent, LayoutUpdate, StateRef, UpdateHandle, UseRef, UseStateSetter, create_context, dispatch, hooks, html,
     protocol, render_to_html, server, testing, upload, use_callback, use_context, use_effect, use_memo, use_reducer,
     use_ref, use_state, use_update, widget,
@@ -37,8 +37,8 @@ pub mod prelude {
     pub use crate::{
         BoundaryError, Callback, Context, Dispatch, Element, ErrorBoundary, Event, Key, Layout, LayoutEvent,
         LayoutUpdate, StateRef, UseRef, UseStateSetter, component, create_context, hook, html, use_callback,
-        use_context, use_effect, use_location, use_memo, use_navigate, use_reducer, use_ref, use_state, use_title,
-        use_update,
+        use_context, use_effect, use_location, use_memo, use_navigate, use_persisted_state, use_reducer, use_ref,
+        use_state, use_title, use_update,
     };
     #[cfg(feature = "server")]
     pub use crate::{PerClientStateServer, SharedClientStateServer};

@@ -60,6 +60,7 @@ extern crate self as idom;
 
 mod arena;
 mod boundary;
+pub mod cluster;
 mod component;
 mod diff;
 pub mod dispatch;

@@ -3,6 +3,7 @@
 #![allow(dead_code, unreachable_pub)]
 
 pub mod browser;
+pub mod cluster;
 
 use std::io::{BufRead as _, BufReader};
 use std::path::PathBuf;

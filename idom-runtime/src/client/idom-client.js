@@ -347,7 +347,8 @@ class Session {
   /** The server names this page's session; `resumed: false` after a reconnect means our old one expired. */
   session(msg) {
     if (typeof msg.id !== "string") return;
-    if (this.sessionId && msg.resumed === false) showNotice("The session expired; the page was reset.");
+    // Back on another server with its persisted state (`restored`), or not back at all.
+    if (this.sessionId && msg.resumed === false && msg.restored !== true) showNotice("The session expired; the page was reset.");
     this.sessionId = msg.id;
     this.navigable = true;
   }

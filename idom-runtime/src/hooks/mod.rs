@@ -76,6 +76,7 @@ mod effect;
 pub(crate) mod location;
 mod memo;
 mod navigation;
+mod persisted;
 mod reducer;
 mod reference;
 mod state;
@@ -86,6 +87,7 @@ pub use effect::{AsyncEffect, EffectOutput, NoCleanup, WithCleanup, use_effect};
 pub use memo::{use_callback, use_memo};
 pub use reducer::{Dispatch, StateRef, use_reducer};
 pub use reference::{UseRef, use_ref};
+pub use persisted::{PersistedSetter, provide_session_store, use_persisted_state};
 pub use state::{UseStateSetter, use_state};
 pub use update::{UpdateHandle, use_update};
 

@@ -37,6 +37,11 @@ pub struct ServerConfig {
     /// Largest file a file input may upload, in bytes (default 10 MiB). A larger file is refused
     /// before it is sent, and its component is told why ([`Upload::refusal`](crate::upload::Upload::refusal)).
     pub max_upload_size: u64,
+    /// A cookie, named so, that the page sets to a random value for the load balancer to route a
+    /// browser's requests by (`hash $cookie_<name> consistent` in nginx), so that a reconnect
+    /// reaches the process holding its session. Off by default; `.redis(url)` turns it on as
+    /// `idom_sticky`.
+    pub sticky_cookie: Option<String>,
     /// Let [`Browser::eval`](crate::widget::Browser::eval) run code in the browser (default off;
     /// refused with an error log otherwise).
     pub allow_eval: bool,
@@ -61,6 +66,7 @@ impl Default for ServerConfig {
             max_parked_sessions: 1_000,
             max_upload_size: 10 * 1024 * 1024,
             allow_eval: false,
+            sticky_cookie: None,
             allow_script_urls: false,
         }
     }

@@ -71,9 +71,32 @@ impl IdomService {
                 // The app sees paths relative to its prefix: `/` is the prefix itself.
                 let location =
                     Location { path: format!("/{relative}"), query: req.uri().query().unwrap_or("").to_owned() };
-                self.page(location).await
+                let sticky = self.sticky_cookie(&req);
+                let mut page = self.page(location).await;
+                if let Some(cookie) = sticky {
+                    page.headers_mut().insert(header::SET_COOKIE, cookie);
+                }
+                page
             }
         }
+    }
+
+    /// The `Set-Cookie` of the sticky cookie for a browser that has none yet (when configured).
+    fn sticky_cookie<B>(&self, req: &Request<B>) -> Option<HeaderValue> {
+        let config = &self.inner.config;
+        let name = config.sticky_cookie.as_deref()?;
+        let has = req
+            .headers()
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .any(|pair| pair.trim().split_once('=').is_some_and(|(k, _)| k == name));
+        if has {
+            return None;
+        }
+        let cookie = format!("{name}={}; Path={}; HttpOnly; SameSite=Lax", super::session::random_id(), config.prefix);
+        HeaderValue::from_str(&cookie).ok()
     }
 
     /// The HTML of the first render at `location`, and the HTTP status it set (a router's

@@ -198,10 +198,11 @@ impl Server {
     /// The address is logged with `tracing` at info level; to show it to a person, print it from
     /// [`on_listening`](Self::on_listening).
     pub async fn run(mut self, addr: impl ToSocketAddrs) -> io::Result<()> {
-        let listener = TcpListener::bind(addr).await?;
-        let local = listener.local_addr()?;
         let on_listening = self.on_listening.take();
         let service = self.into_service();
+        service.check_backend().await?;
+        let listener = TcpListener::bind(addr).await?;
+        let local = listener.local_addr()?;
         tracing::info!(
             component = service.inner.name,
             url = %format_args!("http://{local}{}", service.inner.config.prefix),

@@ -21,6 +21,7 @@ use super::ServerConfig;
 use super::assets::Downloads;
 use super::upload::Uploads;
 use crate::dispatch::{SharedViewDispatcher, create_shared_view_dispatcher};
+use crate::cluster::{Backend, BackendError, BackendFuture, MemoryBackend};
 use crate::hooks::ClientLink;
 use crate::{Component, Element, Layout};
 
@@ -56,6 +57,7 @@ pub struct Server {
     name: &'static str,
     config: ServerConfig,
     mode: Mode,
+    backend: Arc<dyn Backend>,
     pub(super) on_listening: Option<OnListening>,
 }
 
@@ -113,7 +115,8 @@ impl Server {
     fn with_mode<C: Component + Clone>(root: C, mode: Mode) -> Server {
         let name = root.name();
         let root: RootFactory = Arc::new(move || Element::component(root.clone()));
-        Server { root, name, config: ServerConfig::default(), mode, on_listening: None }
+        let backend: Arc<dyn Backend> = Arc::new(MemoryBackend::new());
+        Server { root, name, config: ServerConfig::default(), mode, backend, on_listening: None }
     }
 
     /// Serves under `prefix` (e.g. `/app`): the page at `/app/`, the rest below it.
@@ -150,6 +153,29 @@ impl Server {
         self
     }
 
+    /// Keeps sessions' persisted state ([`use_persisted_state`](crate::hooks::use_persisted_state))
+    /// in `backend` instead of this process's memory.
+    pub fn backend(mut self, backend: impl Backend) -> Self {
+        self.backend = Arc::new(backend);
+        self
+    }
+
+    /// Runs as one of several processes behind a load balancer, with sessions' persisted state
+    /// in the Redis at `url` (`redis://127.0.0.1:6379/`): a session whose process went away comes
+    /// back on another with that state. Also sets the sticky cookie
+    /// ([`ServerConfig::sticky_cookie`]) the load balancer routes by (see `docs/deploy.md`).
+    /// [`run`](Self::run) fails with a clear error when Redis cannot be reached at start, or when
+    /// `url` is malformed.
+    #[cfg(feature = "redis")]
+    pub fn redis(mut self, url: &str) -> Self {
+        match crate::cluster::RedisBackend::new(url) {
+            Ok(backend) => self.backend = Arc::new(backend),
+            Err(e) => self.backend = Arc::new(Unusable(e.to_string())),
+        }
+        self.config.sticky_cookie.get_or_insert_with(|| "idom_sticky".to_owned());
+        self
+    }
+
     /// Replaces the whole configuration.
     pub fn config(mut self, config: ServerConfig) -> Self {
         self.config = config;
@@ -183,6 +209,7 @@ impl Server {
                 sessions: AtomicUsize::new(0),
                 sessions_ended: Notify::new(),
                 parked: Mutex::new(HashMap::new()),
+                backend: self.backend,
                 uploads: Uploads::default(),
                 downloads: Downloads::default(),
             }),
@@ -220,6 +247,8 @@ pub(super) struct Inner {
     /// Notified whenever the session count drops to zero.
     pub(super) sessions_ended: Notify,
     pub(super) parked: Mutex<HashMap<String, Parked>>,
+    /// Where sessions' persisted state is kept.
+    pub(super) backend: Arc<dyn Backend>,
     /// Upload URLs waiting for their `POST`.
     pub(super) uploads: Uploads,
     /// Downloads offered by browser actions and not fetched yet.
@@ -253,6 +282,12 @@ impl std::fmt::Debug for IdomService {
 }
 
 impl IdomService {
+    /// Checks that the session backend answers: [`Server::run`] does before it listens; call it
+    /// before serving a mounted service too, to fail early.
+    pub async fn check_backend(&self) -> std::io::Result<()> {
+        self.inner.backend.check().await.map_err(|e| std::io::Error::other(format!("cannot start: {e}")))
+    }
+
     /// The layout every connection of a shared server joins, made (and its driver spawned) on
     /// first use; `None` for a per-client server.
     pub(super) fn shared_view(&self) -> Option<&SharedViewDispatcher> {
@@ -264,5 +299,25 @@ impl IdomService {
             })),
             Mode::PerClient => None,
         }
+    }
+}
+
+/// A backend that was misconfigured (a malformed Redis URL): its check fails with why, so that
+/// [`Server::run`] refuses to start.
+#[derive(Debug)]
+#[cfg_attr(not(feature = "redis"), allow(dead_code))]
+struct Unusable(String);
+
+impl Backend for Unusable {
+    fn check(&self) -> BackendFuture<'_, ()> {
+        Box::pin(async { Err(BackendError::Unavailable(self.0.clone())) })
+    }
+
+    fn save<'a>(&'a self, _: &'a str, _: String, _: std::time::Duration) -> BackendFuture<'a, ()> {
+        self.check()
+    }
+
+    fn claim<'a>(&'a self, _: &'a str) -> BackendFuture<'a, Option<String>> {
+        Box::pin(async { Err(BackendError::Unavailable(self.0.clone())) })
     }
 }

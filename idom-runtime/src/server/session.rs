@@ -27,7 +27,8 @@ use super::IdomService;
 use super::service::{Mode, Parked};
 use crate::Layout;
 use crate::dispatch::{DispatchError, dispatch_single_view_on};
-use crate::hooks::{Arrival, ClientCommand, ClientLink, Location, provide_client_link};
+use crate::cluster::SessionStore;
+use crate::hooks::{Arrival, ClientCommand, ClientLink, Location, provide_client_link, provide_session_store};
 use crate::protocol::{ClientMessage, LayoutEvent, LayoutUpdate, encode_action, encode_command};
 use crate::sync::OrPoisoned as _;
 use crate::widget::BrowserAction;
@@ -75,24 +76,7 @@ impl IdomService {
         // Per-client: this connection's layout and link, resumed if the client brought back a
         // parked one.
         let mut own = match &self.inner.mode {
-            Mode::PerClient => Some(match resume.as_deref().and_then(|id| self.unpark(id)) {
-                Some(parked) => {
-                    if parked.link.location() != location && parked.link.arrived(&href, Arrival::Pop).is_err() {
-                        tracing::debug!(href, "resumed at a location outside the app; kept the old one");
-                    }
-                    Own {
-                        id: resume.clone().unwrap_or_default(),
-                        layout: parked.layout,
-                        link: parked.link,
-                        resumed: true,
-                    }
-                }
-                None => {
-                    let link = ClientLink::new(&config.prefix, location.clone());
-                    let root = provide_client_link(link.clone(), (self.inner.root)());
-                    Own { id: random_id(), layout: Layout::from_element(root), link, resumed: false }
-                }
-            }),
+            Mode::PerClient => Some(self.own_session(resume.as_deref(), &href, location.clone()).await),
             Mode::Shared(_) => None,
         };
         // A shared view's client has a link of its own too, only to be answered (uploads): it is
@@ -140,8 +124,9 @@ impl IdomService {
         };
         let mut shutdown = self.inner.shutdown.clone();
 
-        if let Some(Own { id, resumed, .. }) = &own {
-            let hello = serde_json::json!({"type": "session", "id": id, "resumed": resumed}).to_string();
+        if let Some(Own { id, resumed, restored, .. }) = &own {
+            let hello =
+                serde_json::json!({"type": "session", "id": id, "resumed": resumed, "restored": restored}).to_string();
             if sink.lock().await.send(Message::Text(hello.into())).await.is_err() {
                 return;
             }
@@ -195,6 +180,38 @@ impl IdomService {
             let _ = sink.send(Message::Close(Some(CloseFrame { code, reason: reason.into() }))).await;
         }
         let _ = sink.close().await;
+    }
+
+    /// The layout of a per-client session: the parked one the client came back to, or one
+    /// mounted afresh, with the session's persisted state when another process (or an expired
+    /// park of this one) left it in the backend.
+    async fn own_session(&self, resume: Option<&str>, href: &str, location: Location) -> Own {
+        if let Some(id) = resume {
+            if let Some(parked) = self.unpark(id) {
+                if parked.link.location() != location && parked.link.arrived(href, Arrival::Pop).is_err() {
+                    tracing::debug!(href, "resumed at a location outside the app; kept the old one");
+                }
+                return Own { id: id.to_owned(), layout: parked.layout, link: parked.link, resumed: true, restored: false };
+            }
+            match self.inner.backend.claim(id).await {
+                Ok(Some(state)) => return self.mount_session(id.to_owned(), location, Some(&state)),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "could not claim a session's persisted state; starting afresh"),
+            }
+        }
+        self.mount_session(random_id(), location, None)
+    }
+
+    fn mount_session(&self, id: String, location: Location, restored: Option<&str>) -> Own {
+        let config = &self.inner.config;
+        let link = ClientLink::new(&config.prefix, location);
+        let store = SessionStore::new(&id, self.inner.backend.clone(), config.resume_window, restored);
+        if restored.is_some() {
+            // Claiming took the state out of the backend: put it back, for the next move.
+            store.save_soon();
+        }
+        let root = provide_session_store(store, provide_client_link(link.clone(), (self.inner.root)()));
+        Own { id, layout: Layout::from_element(root), link, resumed: false, restored: restored.is_some() }
     }
 
     /// The frame of a command for the browser: a download is offered first, and an eval the app
@@ -313,7 +330,10 @@ struct Own {
     id: String,
     layout: Layout,
     link: ClientLink,
+    /// Its layout was parked here and is back as it was.
     resumed: bool,
+    /// Mounted afresh with the persisted state the session left in the backend.
+    restored: bool,
 }
 
 /// What a session's receiving side answers to: the service (uploads), the session's link
