@@ -6,6 +6,7 @@
 //! - [`guide::hooks`]: hooks and their rules.
 //! - [`guide::protocol`]: the model and the wire protocol.
 //! - [`guide::js`]: JavaScript widgets and browser actions.
+//! - [`guide::deploy`]: several processes behind nginx, with sessions' state in Redis.
 //! - [`router`]: pages, typed path parameters, layouts, the fallback and its status, query state.
 
 pub use idom_macros::{component, hook, html};
@@ -15,10 +16,10 @@ pub use idom_runtime::server::ServerConfig;
 #[cfg(feature = "server")]
 pub use idom_runtime::server::{IdomService, PerClientStateServer, Server, SharedClientStateServer};
 pub use idom_runtime::{
-    BoundaryError, Callback, Component, Context, cluster, Dispatch, Element, ErrorBoundary, Event, HookContext, Key, Layout,
-    LayoutEvent, LayoutUpdate, StateRef, UpdateHandle, UseRef, UseStateSetter, create_context, dispatch, hooks, html,
-    protocol, render_to_html, server, testing, upload, use_callback, use_context, use_effect, use_memo, use_reducer,
-    use_ref, use_state, use_update, widget,
+    BoundaryError, Callback, Component, Context, Dispatch, Element, ErrorBoundary, Event, HookContext, Key, Layout,
+    LayoutEvent, LayoutUpdate, StateRef, UpdateHandle, UseRef, UseStateSetter, cluster, create_context, dispatch,
+    hooks, html, protocol, render_to_html, server, testing, upload, use_callback, use_context, use_effect, use_memo,
+    use_reducer, use_ref, use_state, use_update, widget,
 };
 
 pub mod router {
@@ -54,6 +55,8 @@ pub mod guide {
     pub mod protocol {}
     #[doc = include_str!("../docs/js.md")]
     pub mod js {}
+    #[doc = include_str!("../docs/deploy.md")]
+    pub mod deploy {}
 }
 
 #[doc(hidden)]

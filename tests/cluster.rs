@@ -104,7 +104,11 @@ impl Client {
     /// The port of the process that serves this client (the page says it).
     fn port(&self) -> u16 {
         let text = self.model["children"][1]["children"][0].as_str().unwrap().to_owned();
-        text.split("port ").nth(1).and_then(|t| t.split(' ').next()).and_then(|p| p.parse().ok()).unwrap_or_else(|| panic!("{text}"))
+        text.split("port ")
+            .nth(1)
+            .and_then(|t| t.split(' ').next())
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("{text}"))
     }
 
     fn texts(&self) -> (String, String, String) {
@@ -217,7 +221,12 @@ async fn redis_unreachable_at_start_stops_run_with_a_clear_error() {
         .expect("the example runs");
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains(&format!("cannot start: the session backend failed: Redis at redis://127.0.0.1:{port}/ is unreachable")), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "cannot start: the session backend failed: Redis at redis://127.0.0.1:{port}/ is unreachable"
+        )),
+        "{stderr}"
+    );
     let bad = std::process::Command::new(example_path("cluster"))
         .args([format!("127.0.0.1:{}", free_port()), "redis://[bad".to_owned()])
         .output()

@@ -10,7 +10,8 @@
 //! core imports the server:
 //!
 //! ```text
-//! server/      config, http (routes, page), ws (handshake, origin), session (loop, parking), serve
+//! server/      config, http (routes, page), ws (handshake, origin), session (loop, parking), serve,
+//!   |          upload (single-use POST URLs), assets (JS modules, downloads)
 //!   |          (feature `server`: the only code that knows hyper and tungstenite)
 //! dispatch     one view per client, or one shared view, over any transport
 //!   |
@@ -26,14 +27,20 @@
 //!                  |
 //! router/      patterns, typed params, the route table and Router, the page's Status, use_query:
 //!   |          components and hooks on use_location; they never see the layout
+//! widget       JsModule, JsComponent, use_widget, use_browser: JS widgets and browser actions
 //! boundary     ErrorBoundary: a component written with hooks; the layout routes render panics
 //!   |          to it through its first hook slot
 //! hooks/       one file per hook, written with `#[hook]`; they see only the scope handle
+//!   |          (navigation and use_persisted_state read the session's link and store by context)
+//! browser/     Location, the ClientLink (the session's browser: location, title, commands),
+//!   |          BrowserAction
+//! cluster/     the session Backend (memory; Redis with feature `redis`) and the SessionStore
 //!   |
 //! vdom/, html, component    what a render builds: Element, Tag, Key, the Component trait,
 //!   |                       the builders, Callback
 //! scope        the scope handle (HookContext) and the render queue setters push to
-//! event, ids, sync          Event and handler types; NodeId; the poisoned-lock helper
+//! event, upload, ids, sync  Event and handler types; Upload (a file's bytes as a bounded
+//!                           stream); NodeId; the poisoned-lock helper
 //! ```
 //!
 //! Where each concept lives: an [`Element`] and how children keep their place, `vdom/mod.rs`;
@@ -58,8 +65,34 @@
 // the runtime itself.
 extern crate self as idom;
 
+/// `Clone`, `PartialEq` and `Debug` for a handle that is one `Arc`: clones share it, and two
+/// handles are equal only when they share it, so handles can sit in props and deps without
+/// making them unequal on every render.
+macro_rules! shared_handle {
+    ($name:ident $(<$t:ident>)?, $field:ident) => {
+        impl$(<$t>)? Clone for $name$(<$t>)? {
+            fn clone(&self) -> Self {
+                $name { $field: self.$field.clone() }
+            }
+        }
+
+        impl$(<$t>)? PartialEq for $name$(<$t>)? {
+            fn eq(&self, other: &Self) -> bool {
+                std::sync::Arc::ptr_eq(&self.$field, &other.$field)
+            }
+        }
+
+        impl$(<$t>)? std::fmt::Debug for $name$(<$t>)? {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, concat!(stringify!($name), "({:p})"), std::sync::Arc::as_ptr(&self.$field))
+            }
+        }
+    };
+}
+
 mod arena;
 mod boundary;
+pub mod browser;
 pub mod cluster;
 mod component;
 mod diff;

@@ -36,9 +36,11 @@ use bytes::Bytes;
 use idom_macros::{component, hook};
 use serde_json::Value;
 
+pub use crate::browser::BrowserAction;
+use crate::browser::{ClientCommand, ClientLink};
 use crate::component::Callback;
 use crate::event::{Event, EventName};
-use crate::hooks::{ClientCommand, ClientLink, use_client_link, use_memo};
+use crate::hooks::{use_client_link, use_memo};
 use crate::html;
 use crate::sync::OrPoisoned as _;
 use crate::vdom::Element;
@@ -326,44 +328,6 @@ impl ElementRef {
 #[hook]
 pub fn use_element_ref() -> ElementRef {
     use_memo(|| ElementRef { id: next_id('r') }, ())
-}
-
-/// Something the browser does that the app's own JS would otherwise do.
-#[derive(Clone, PartialEq, Eq, Debug)]
-#[non_exhaustive]
-pub enum BrowserAction {
-    /// Focus the element.
-    Focus {
-        /// Its [`ElementRef::id`].
-        element: String,
-    },
-    /// Scroll the element into view.
-    ScrollIntoView {
-        /// Its [`ElementRef::id`].
-        element: String,
-    },
-    /// Copy `text` to the clipboard.
-    Copy {
-        /// The text.
-        text: String,
-    },
-    /// Save bytes the server made as a file (served once, from a single-use URL).
-    Download {
-        /// The file name the browser suggests.
-        name: String,
-        /// Its MIME type.
-        mime: String,
-        /// The content.
-        bytes: Bytes,
-    },
-    /// Run `code` as the body of a function of `element` (the referenced element, or `null`).
-    /// Only where the app opted in (`Server::allow_eval`); refused otherwise.
-    Eval {
-        /// The function body.
-        code: String,
-        /// The element's [`ElementRef::id`], if any.
-        element: Option<String>,
-    },
 }
 
 /// Browser actions for handlers and effects, from [`use_browser`]. Cheap to clone. Per-client

@@ -4,7 +4,7 @@
 //! # Design
 //!
 //! - **One trait, two backends.** [`MemoryBackend`] (this process only) is the default; with
-//!   the `redis` feature, [`RedisBackend`] keeps state in Redis, so a session whose process died
+//!   the `redis` feature, `RedisBackend` keeps state in Redis, so a session whose process died
 //!   comes back on another. The app picks one with one builder call (`.redis(url)`); nothing else
 //!   changes, and one process without Redis stays exactly as simple as before.
 //! - **What survives.** Only what components keep in
@@ -43,7 +43,7 @@ pub enum BackendError {
 }
 
 /// Where sessions keep their persisted state between processes. Implemented by
-/// [`MemoryBackend`] and, with the `redis` feature, [`RedisBackend`].
+/// [`MemoryBackend`] and, with the `redis` feature, `RedisBackend`.
 pub trait Backend: Send + Sync + std::fmt::Debug + 'static {
     /// Checks that the backend answers (the server calls it before it listens).
     fn check(&self) -> BackendFuture<'_, ()>;

@@ -23,7 +23,7 @@ impl std::fmt::Debug for RedisBackend {
     }
 }
 
-fn failed(e: redis::RedisError) -> BackendError {
+fn failed(e: &redis::RedisError) -> BackendError {
     BackendError::Unavailable(e.to_string())
 }
 
@@ -35,7 +35,8 @@ impl RedisBackend {
     /// A backend on the Redis at `url` (`redis://127.0.0.1:6379/`, `redis+unix:///run/redis.sock`).
     /// Fails only on a malformed URL: it connects on first use.
     pub fn new(url: &str) -> Result<RedisBackend, BackendError> {
-        let client = redis::Client::open(url).map_err(|e| BackendError::Unavailable(format!("bad Redis URL `{url}`: {e}")))?;
+        let client =
+            redis::Client::open(url).map_err(|e| BackendError::Unavailable(format!("bad Redis URL `{url}`: {e}")))?;
         Ok(RedisBackend { url: url.to_owned(), client, connection: OnceCell::new() })
     }
 
@@ -59,7 +60,7 @@ impl Backend for RedisBackend {
     fn check(&self) -> BackendFuture<'_, ()> {
         Box::pin(async move {
             let mut connection = self.connection().await?;
-            let pong: String = redis::cmd("PING").query_async(&mut connection).await.map_err(failed)?;
+            let pong: String = redis::cmd("PING").query_async(&mut connection).await.map_err(|e| failed(&e))?;
             if pong == "PONG" { Ok(()) } else { Err(BackendError::Unavailable(format!("PING answered {pong:?}"))) }
         })
     }
@@ -75,14 +76,14 @@ impl Backend for RedisBackend {
                 .arg(ms)
                 .query_async::<()>(&mut connection)
                 .await
-                .map_err(failed)
+                .map_err(|e| failed(&e))
         })
     }
 
     fn claim<'a>(&'a self, session: &'a str) -> BackendFuture<'a, Option<String>> {
         Box::pin(async move {
             let mut connection = self.connection().await?;
-            redis::cmd("GETDEL").arg(key(session)).query_async(&mut connection).await.map_err(failed)
+            redis::cmd("GETDEL").arg(key(session)).query_async(&mut connection).await.map_err(|e| failed(&e))
         })
     }
 }

@@ -46,34 +46,8 @@
 //! [`use_location`], [`provide_location`] and the one query-string parser, which the server's
 //! stream URLs use too).
 
-/// `Clone`, `PartialEq` and `Debug` for a handle that is one `Arc`: clones share it, and two
-/// handles are equal only when they share it, so handles can sit in props and deps without
-/// making them unequal on every render.
-macro_rules! shared_handle {
-    ($name:ident $(<$t:ident>)?, $field:ident) => {
-        impl$(<$t>)? Clone for $name$(<$t>)? {
-            fn clone(&self) -> Self {
-                $name { $field: self.$field.clone() }
-            }
-        }
-
-        impl$(<$t>)? PartialEq for $name$(<$t>)? {
-            fn eq(&self, other: &Self) -> bool {
-                std::sync::Arc::ptr_eq(&self.$field, &other.$field)
-            }
-        }
-
-        impl$(<$t>)? std::fmt::Debug for $name$(<$t>)? {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(f, concat!(stringify!($name), "({:p})"), std::sync::Arc::as_ptr(&self.$field))
-            }
-        }
-    };
-}
-
 mod context;
 mod effect;
-pub(crate) mod location;
 mod memo;
 mod navigation;
 mod persisted;
@@ -85,9 +59,9 @@ mod update;
 pub use context::{Context, create_context, use_context};
 pub use effect::{AsyncEffect, EffectOutput, NoCleanup, WithCleanup, use_effect};
 pub use memo::{use_callback, use_memo};
+pub use persisted::{PersistedSetter, provide_session_store, use_persisted_state};
 pub use reducer::{Dispatch, StateRef, use_reducer};
 pub use reference::{UseRef, use_ref};
-pub use persisted::{PersistedSetter, provide_session_store, use_persisted_state};
 pub use state::{UseStateSetter, use_state};
 pub use update::{UpdateHandle, use_update};
 
@@ -134,8 +108,7 @@ where
     unreachable!("{}", OUTSIDE)
 }
 
-pub use location::Location;
+pub use crate::browser::{Arrival, ClientCommand, ClientLink, ForeignHref, History, Location};
 pub use navigation::{
-    Arrival, ClientCommand, ClientLink, ForeignHref, History, Navigate, provide_client_link, provide_location,
-    use_client_link, use_location, use_navigate, use_title,
+    Navigate, provide_client_link, provide_location, use_client_link, use_location, use_navigate, use_title,
 };

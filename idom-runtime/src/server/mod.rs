@@ -101,7 +101,7 @@ pub use service::{IdomService, PerClientStateServer, Server, SharedClientStateSe
 pub use upload::{MAX_FILES, START_WITHIN};
 
 #[cfg(feature = "server")]
-use crate::hooks::location::query_param;
+use crate::browser::query_param;
 
 /// The JS client (an ES module with no dependencies), served at `{prefix}_idom/client.js`.
 pub const CLIENT_JS: &str = include_str!("../client/idom-client.js");

@@ -20,8 +20,8 @@ use tokio::sync::{Notify, watch};
 use super::ServerConfig;
 use super::assets::Downloads;
 use super::upload::Uploads;
-use crate::dispatch::{SharedViewDispatcher, create_shared_view_dispatcher};
 use crate::cluster::{Backend, BackendError, BackendFuture, MemoryBackend};
+use crate::dispatch::{SharedViewDispatcher, create_shared_view_dispatcher};
 use crate::hooks::ClientLink;
 use crate::{Component, Element, Layout};
 

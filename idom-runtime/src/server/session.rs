@@ -26,8 +26,8 @@ use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use super::IdomService;
 use super::service::{Mode, Parked};
 use crate::Layout;
-use crate::dispatch::{DispatchError, dispatch_single_view_on};
 use crate::cluster::SessionStore;
+use crate::dispatch::{DispatchError, dispatch_single_view_on};
 use crate::hooks::{Arrival, ClientCommand, ClientLink, Location, provide_client_link, provide_session_store};
 use crate::protocol::{ClientMessage, LayoutEvent, LayoutUpdate, encode_action, encode_command};
 use crate::sync::OrPoisoned as _;
@@ -191,7 +191,13 @@ impl IdomService {
                 if parked.link.location() != location && parked.link.arrived(href, Arrival::Pop).is_err() {
                     tracing::debug!(href, "resumed at a location outside the app; kept the old one");
                 }
-                return Own { id: id.to_owned(), layout: parked.layout, link: parked.link, resumed: true, restored: false };
+                return Own {
+                    id: id.to_owned(),
+                    layout: parked.layout,
+                    link: parked.link,
+                    resumed: true,
+                    restored: false,
+                };
             }
             match self.inner.backend.claim(id).await {
                 Ok(Some(state)) => return self.mount_session(id.to_owned(), location, Some(&state)),

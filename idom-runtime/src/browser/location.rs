@@ -2,7 +2,7 @@
 //!
 //! The client opens its stream as `{prefix}_idom/stream?loc=<the page's path and query>`; the
 //! session turns that into a [`Location`] and keeps it in the session's
-//! [`ClientLink`](super::ClientLink), where [`use_location`](super::use_location) reads it. This
+//! [`ClientLink`](super::ClientLink), where [`use_location`](crate::hooks::use_location) reads it. This
 //! part is plain data and needs no transport: it compiles without the `server` feature.
 //!
 //! Every query string is decoded by one parser, [`query_param`], built on `form_urlencoded`:
