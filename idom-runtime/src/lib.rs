@@ -74,6 +74,7 @@ pub mod protocol;
 pub mod router;
 mod scope;
 pub mod server;
+mod suspense;
 mod sync;
 pub mod testing;
 mod vdom;
@@ -87,8 +88,9 @@ pub use hooks::{
 };
 pub use layout::Layout;
 pub use page::{Prerendered, prerender_page};
-pub use prerender::render_to_html;
+pub use prerender::{render_to_html, render_to_html_within};
 pub use protocol::{LayoutEvent, LayoutUpdate};
+pub use suspense::Suspense;
 pub use vdom::{Element, Key};
 
 /// Items the macros expand to. Not part of the public API.
@@ -96,4 +98,5 @@ pub use vdom::{Element, Key};
 pub mod __private {
     pub use crate::component::{Component, component_element};
     pub use crate::hooks::{HookContext, InsideComponent};
+    pub use crate::suspense::{RenderResult, suspend};
 }
