@@ -37,6 +37,10 @@ pub struct ServerConfig {
     /// Keep `javascript:` URLs and `srcdoc` from component data instead of neutralising them.
     /// Only for apps whose attribute values never come from users.
     pub allow_script_urls: bool,
+    /// How long the prerender of a page waits for its async components (default 100 ms). One that
+    /// finishes in time is in the first paint; one still loading is sent as its fallback, and its
+    /// content follows over the websocket. `Duration::ZERO` sends every fallback at once.
+    pub prerender_budget: Duration,
 }
 
 impl Default for ServerConfig {
@@ -54,6 +58,7 @@ impl Default for ServerConfig {
             resume_window: Duration::from_secs(60),
             max_parked_sessions: 1_000,
             allow_script_urls: false,
+            prerender_budget: Duration::from_millis(100),
         }
     }
 }
