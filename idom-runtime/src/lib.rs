@@ -83,8 +83,8 @@ pub use boundary::{BoundaryError, ErrorBoundary};
 pub use component::{Callback, Component};
 pub use event::Event;
 pub use hooks::{
-    Context, Dispatch, HookContext, StateRef, UpdateHandle, UseRef, UseStateSetter, create_context, use_callback,
-    use_context, use_effect, use_memo, use_reducer, use_ref, use_state, use_update,
+    Context, Dispatch, HookContext, Resource, StateRef, UpdateHandle, UseRef, UseStateSetter, create_context,
+    use_callback, use_context, use_effect, use_memo, use_reducer, use_ref, use_resource, use_state, use_update,
 };
 pub use layout::Layout;
 pub use page::{Prerendered, prerender_page};

@@ -42,9 +42,9 @@
 //! # Files
 //! One file per hook: `state` ([`use_state`]), `reducer` ([`use_reducer`]), `effect`
 //! ([`use_effect`]), `memo` ([`use_memo`], [`use_callback`]), `reference` ([`use_ref`]), `update`
-//! ([`use_update`]), `context` ([`create_context`], [`use_context`]), `location` ([`Location`],
-//! [`use_location`], [`provide_location`] and the one query-string parser, which the server's
-//! stream URLs use too).
+//! ([`use_update`]), `resource` ([`use_resource`], an async effect and a cell), `context`
+//! ([`create_context`], [`use_context`]), `location` ([`Location`], [`use_location`],
+//! [`provide_location`] and the one query-string parser, which the server's stream URLs use too).
 
 /// `Clone`, `PartialEq` and `Debug` for a handle that is one `Arc`: clones share it, and two
 /// handles are equal only when they share it, so handles can sit in props and deps without
@@ -77,6 +77,7 @@ pub(crate) mod location;
 mod memo;
 mod reducer;
 mod reference;
+mod resource;
 mod state;
 mod update;
 
@@ -85,6 +86,7 @@ pub use effect::{AsyncEffect, EffectOutput, NoCleanup, WithCleanup, use_effect};
 pub use memo::{use_callback, use_memo};
 pub use reducer::{Dispatch, StateRef, use_reducer};
 pub use reference::{UseRef, use_ref};
+pub use resource::{Resource, use_resource};
 pub use state::{UseStateSetter, use_state};
 pub use update::{UpdateHandle, use_update};
 
