@@ -17,7 +17,8 @@
 //! page         a prerendered page at a location: its HTML (prerender) and HTTP status (router)
 //!   |
 //! layout/      the Layout: scheduler (queue, passes, tasks), render (mount, run components),
-//!   |          effects (cleanups, unmount), targets (events to handlers)
+//!   |          suspend (async renders: poll, restart, cancel), effects (cleanups, unmount),
+//!   |          targets (events to handlers)
 //!   +--------> protocol/  the wire types; json (the one escaper, model JSON); patch (the JSON
 //!   |            |        Patch writer: a PatchSink, and the choice of each update's path)
 //!   +----------> diff/    children, placement, attributes: reconciles the arena and reports to
@@ -28,6 +29,8 @@
 //!   |          components and hooks on use_location; they never see the layout
 //! boundary     ErrorBoundary: a component written with hooks; the layout routes render panics
 //!   |          to it through its first hook slot
+//! suspense     the future an async component's render hands the layout, its fallback, and
+//!   |          Suspense, which lends its fallback to the async components inside it
 //! hooks/       one file per hook, written with `#[hook]`; they see only the scope handle
 //!   |
 //! vdom/, html, component    what a render builds: Element, Tag, Key, the Component trait,
@@ -41,7 +44,8 @@
 //! matching of a list, `diff/children.rs`; the minimal moves, `diff/placement.rs`; a JSON Patch
 //! operation's text, `protocol/patch.rs`; the rules of hooks, `hooks/mod.rs` (the compile-time
 //! checks are in the macros crate); where a panic goes (the log, an error boundary or an error
-//! node), `layout/scheduler.rs`; a websocket session, `server/session.rs`.
+//! node), `layout/scheduler.rs`; an async component's render, `suspense.rs` and
+//! `layout/suspend.rs`; a websocket session, `server/session.rs`.
 //!
 //! # Features
 //!

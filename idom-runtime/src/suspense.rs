@@ -113,8 +113,9 @@ impl Component for ShownFallback {
 ///
 /// #[component]
 /// fn Page() -> Element {
+///     let loading = html! { <p>"Loading..."</p> };
 ///     html! {
-///         <Suspense fallback={html! { <p>"Loading..."</p> }}>
+///         <Suspense fallback={loading}>
 ///             <Greeting name="Ada" />
 ///             <Greeting name="Alan" />
 ///         </Suspense>

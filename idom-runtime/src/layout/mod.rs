@@ -35,6 +35,10 @@
 //!   them, so the patches touch only the boundary's nodes); without a boundary, the failed
 //!   component alone shows an error node (with the message in debug builds). The routing is
 //!   `scheduler.rs`'s `fail_scope`, called from `render.rs`'s `render_scope` on its cold path.
+//! - An async component's render that is not finished shows its fallback and keeps its future;
+//!   only the latest render of an instance can finish (a new render or an unmount drops the
+//!   future), and a finished one is diffed in as any render is. Its failure is routed as a render
+//!   panic. See `suspend.rs`.
 
 mod effects;
 mod render;
@@ -142,9 +146,10 @@ impl Layout {
 
     /// Waits until something changed and returns the update. The first call mounts the tree and
     /// returns an update with path `""` that builds the whole model; later calls wait until a
-    /// component is queued for re-rendering (by a setter, a context change or a failure), render
-    /// every queued component, and return the changes. Renders that change nothing are not
-    /// reported: the call keeps waiting.
+    /// component is queued for re-rendering (by a setter, a context change or a failure) or the
+    /// future of an async component's render can go on, render every queued component, poll the
+    /// woken futures, and return the changes. Renders that change nothing are not reported: the
+    /// call keeps waiting.
     ///
     /// Cancel-safe: dropping the future while it waits loses nothing.
     pub async fn render(&mut self) -> LayoutUpdate {
