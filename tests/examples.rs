@@ -83,3 +83,9 @@ async fn mounted_axum() {
 async fn table() {
     smoke("table", "/", "Create 1,000 rows").await;
 }
+
+#[tokio::test]
+async fn dashboard() {
+    // The query is slower than the prerender budget: the page and the first update have the fallback.
+    smoke("dashboard", "/", "Loading rows for").await;
+}

@@ -1,6 +1,9 @@
-//! Helpers shared by the integration tests: running the example binaries and plain HTTP GETs.
+//! Helpers shared by the integration tests: running the example binaries and plain HTTP GETs;
+//! `browser`: a headless Chromium for browser tests.
 
 #![allow(dead_code, unreachable_pub)]
+
+pub mod browser;
 
 use std::io::{BufRead as _, BufReader};
 use std::path::PathBuf;
