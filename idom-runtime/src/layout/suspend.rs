@@ -100,11 +100,11 @@ impl Layout {
 
     /// Lets the mounted tree's async renders finish, for at most `budget`, without running
     /// effects: the prerenderer's wait, after which a render still pending is written as its
-    /// fallback. Returns early once none is pending.
+    /// fallback. Returns early once none is pending; a zero budget does not wait at all.
     pub(crate) async fn settle_within(&mut self, budget: Duration) {
         let deadline = tokio::time::Instant::now() + budget;
         let mut discard = JsonPatch::new();
-        while self.pending_renders > 0 {
+        while self.pending_renders > 0 && tokio::time::Instant::now() < deadline {
             let shared = self.shared.clone();
             if tokio::time::timeout_at(deadline, shared.notify.notified()).await.is_err() {
                 break;
