@@ -144,9 +144,10 @@ impl Layout {
         let scope = self.arena.scope_mut(idx);
         scope.dirty = false;
         if scope.suspended.is_some() {
-            self.drop_suspended(idx);
+            // The unfinished render of the props or state before: cancelled.
+            scope.suspended = None;
+            self.pending_renders -= 1;
         }
-        let scope = self.arena.scope_mut(idx);
         if let Some(signal) = &scope.signal {
             signal.queued.store(false, Ordering::Release);
         }
@@ -174,11 +175,11 @@ impl Layout {
         let scope = self.arena.scope_mut(idx);
         scope.hooks = hooks;
         scope.signal = signal;
+        if let Some(future) = pending_render {
+            return self.start_suspended(scope_id, future, result.map(|fallback| (fallback, effects)));
+        }
         match result {
-            Ok(element) => match pending_render {
-                None => Some((splice(element), effects)),
-                Some(future) => self.start_suspended(scope_id, future, element, effects),
-            },
+            Ok(element) => Some((splice(element), effects)),
             Err(panic) => self.render_failed(idx, panic_message(&*panic)),
         }
     }

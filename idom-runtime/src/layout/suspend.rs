@@ -38,16 +38,20 @@ use crate::vdom::splice;
 
 impl Layout {
     /// Takes the future an async component's render left and polls it once: ready, its element
-    /// is the render's output; pending, the instance keeps it and shows `fallback`. A failure is
-    /// routed as a render panic (and the render's effects are dropped, as they are then).
+    /// is the render's output; pending, the instance keeps it and shows the fallback the render
+    /// returned. A failure (of the render itself, or of the future) is routed as a render panic,
+    /// and the render's effects are dropped, as they are then.
     #[cold]
     pub(super) fn start_suspended(
         &mut self,
         id: ScopeId,
         future: Box<dyn Any + Send>,
-        fallback: Element,
-        effects: Vec<EffectJob>,
+        rendered: std::thread::Result<(Element, Vec<EffectJob>)>,
     ) -> Option<(Vec<Element>, Vec<EffectJob>)> {
+        let (fallback, effects) = match rendered {
+            Ok(rendered) => rendered,
+            Err(panic) => return self.render_failed(id.idx, panic_message(&*panic)),
+        };
         let future = *future.downcast::<RenderFuture>().expect("only `suspend` leaves a render future");
         let wake = RenderWaker::new(id, Arc::downgrade(&self.shared));
         let waker = Waker::from(wake.clone());
