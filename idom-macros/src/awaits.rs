@@ -76,26 +76,26 @@ mod tests {
 
     use super::*;
 
-    fn stmt_of(body: TokenStream) -> Option<usize> {
+    fn stmt_of(body: &TokenStream) -> Option<usize> {
         let block: syn::Block = syn::parse2(quote!({ #body })).unwrap();
         first_await(&block).map(|a| a.stmt)
     }
 
     #[test]
     fn finds_the_statement_of_the_first_await() {
-        assert_eq!(stmt_of(quote! { let a = use_a(); let rows = load(a).await; rows }), Some(1));
-        assert_eq!(stmt_of(quote! { let a = 1; if a > 0 { x.await; } }), Some(1));
-        assert_eq!(stmt_of(quote! { let a = 1; println!("{}", fetch().await); }), Some(1));
-        assert_eq!(stmt_of(quote! { html! { <p>{ load().await }</p> } }), Some(0));
+        assert_eq!(stmt_of(&quote! { let a = use_a(); let rows = load(a).await; rows }), Some(1));
+        assert_eq!(stmt_of(&quote! { let a = 1; if a > 0 { x.await; } }), Some(1));
+        assert_eq!(stmt_of(&quote! { let a = 1; println!("{}", fetch().await); }), Some(1));
+        assert_eq!(stmt_of(&quote! { html! { <p>{ load().await }</p> } }), Some(0));
     }
 
     #[test]
     fn awaits_of_other_futures_do_not_count() {
-        assert_eq!(stmt_of(quote! { let f = async { x.await }; let g = || async move { y.await }; }), None);
-        assert_eq!(stmt_of(quote! { async fn inner() { z.await } let a = use_a(); }), None);
-        assert_eq!(stmt_of(quote! { tokio::spawn(async move { x.await }); }), None);
-        assert_eq!(stmt_of(quote! { let await_count = 1; }), None);
-        assert_eq!(stmt_of(quote! { join!(async { a.await }, b); }), None);
-        assert_eq!(stmt_of(quote! { let a = 1; join!(async { a.await }, b.await); }), Some(1));
+        assert_eq!(stmt_of(&quote! { let f = async { x.await }; let g = || async move { y.await }; }), None);
+        assert_eq!(stmt_of(&quote! { async fn inner() { z.await } let a = use_a(); }), None);
+        assert_eq!(stmt_of(&quote! { tokio::spawn(async move { x.await }); }), None);
+        assert_eq!(stmt_of(&quote! { let await_count = 1; }), None);
+        assert_eq!(stmt_of(&quote! { join!(async { a.await }, b); }), None);
+        assert_eq!(stmt_of(&quote! { let a = 1; join!(async { a.await }, b.await); }), Some(1));
     }
 }
