@@ -1,10 +1,8 @@
 //! A prerendered page: its HTML and its HTTP status, for a location. This is what the server
 //! calls to answer a page request (the router sets the status; see [`crate::router`]).
 
-use std::time::Duration;
-
 use crate::hooks::{Location, provide_location};
-use crate::prerender::{render_to_html_with, render_to_html_within_with};
+use crate::prerender::render_to_html_with;
 use crate::router::Status;
 use crate::{Component, Element};
 
@@ -46,13 +44,15 @@ pub(crate) fn prerender_element(root: Element, location: Location, trusted: bool
 
 /// [`prerender_element`] that gives async components up to `budget` to finish (see
 /// [`render_to_html_within`](crate::render_to_html_within)): the server's path.
+#[cfg(feature = "server")]
 pub(crate) async fn prerender_element_within(
     root: Element,
     location: Location,
     trusted: bool,
-    budget: Duration,
+    budget: std::time::Duration,
 ) -> Prerendered {
     let status = Status::new();
-    let html = render_to_html_within_with(provide_location(location, status.provide(root)), trusted, budget).await;
+    let root = provide_location(location, status.provide(root));
+    let html = crate::prerender::render_to_html_within_with(root, trusted, budget).await;
     Prerendered { html, status: status.get() }
 }
