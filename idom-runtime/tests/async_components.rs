@@ -143,6 +143,18 @@ fn a_result_woken_in_the_update_that_restarts_the_render_is_not_shown() {
     assert_eq!(children(&h), json!([p("b: fresh")]));
 }
 
+#[test]
+fn a_parents_render_with_equal_props_leaves_the_pending_render_alone() {
+    let gates = Gates::default();
+    let g = gates.clone();
+    let mut h = Harness::new(0, move |n: &i32| html! { <div><p>{*n}</p><Load name="a" gates={g.clone()} /></div> });
+    let u = h.set(1);
+    assert_update(&u, "/children/0/children/0", json!([{"op": "replace", "path": "/children/0", "value": "1"}]));
+    assert!(gates.open("a", "kept"), "the pending render was not restarted");
+    h.step().unwrap();
+    assert_eq!(children(&h), json!([p("1"), p("a: kept")]));
+}
+
 /// Shows which attempt it waits for; its fallback's button starts another.
 #[component(fallback = html! {
     <button onclick={move |_| set_attempt.update(|n| n + 1)}>"attempt " {attempt}</button>
