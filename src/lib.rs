@@ -17,9 +17,9 @@ pub use idom_runtime::server::ServerConfig;
 pub use idom_runtime::server::{IdomService, PerClientStateServer, Server, SharedClientStateServer};
 pub use idom_runtime::{
     BoundaryError, Callback, Component, Context, Dispatch, Element, ErrorBoundary, Event, HookContext, Key, Layout,
-    LayoutEvent, LayoutUpdate, StateRef, UpdateHandle, UseRef, UseStateSetter, cluster, create_context, dispatch,
-    hooks, html, protocol, render_to_html, server, testing, upload, use_callback, use_context, use_effect, use_memo,
-    use_reducer, use_ref, use_state, use_update, widget,
+    LayoutEvent, LayoutUpdate, Resource, StateRef, Suspense, UpdateHandle, UseRef, UseStateSetter, cluster,
+    create_context, dispatch, hooks, html, protocol, render_to_html, render_to_html_within, server, testing, upload,
+    use_callback, use_context, use_effect, use_memo, use_reducer, use_ref, use_resource, use_state, use_update, widget,
 };
 
 pub mod router {
@@ -37,9 +37,9 @@ pub mod prelude {
     pub use crate::router::{Router, Routes, use_query};
     pub use crate::{
         BoundaryError, Callback, Context, Dispatch, Element, ErrorBoundary, Event, Key, Layout, LayoutEvent,
-        LayoutUpdate, StateRef, UseRef, UseStateSetter, component, create_context, hook, html, use_callback,
-        use_context, use_effect, use_location, use_memo, use_navigate, use_persisted_state, use_reducer, use_ref,
-        use_state, use_title, use_update,
+        LayoutUpdate, Resource, StateRef, Suspense, UseRef, UseStateSetter, component, create_context, hook, html,
+        use_callback, use_context, use_effect, use_location, use_memo, use_navigate, use_persisted_state, use_reducer,
+        use_ref, use_resource, use_state, use_title, use_update,
     };
     #[cfg(feature = "server")]
     pub use crate::{PerClientStateServer, SharedClientStateServer};

@@ -93,3 +93,9 @@ async fn pages() {
 async fn upload() {
     smoke("upload", "/", "Clicks: 0").await;
 }
+
+#[tokio::test]
+async fn dashboard() {
+    // The query is slower than the prerender budget: the page and the first update have the fallback.
+    smoke("dashboard", "/", "Loading rows for").await;
+}

@@ -21,11 +21,26 @@
 //! whose `#[diagnostic::on_unimplemented]` turns a missing prop into "missing prop `label` for
 //! `<Row>`" at the component name in `html!`. A prop-less component is a unit struct, so
 //! `Layout::new(ClickCount)` works.
+//!
+//! An `async fn` component renders in two parts: its statements up to the last hook call run in
+//! `render`, and the rest of the body (from before its first `.await` on) becomes the future the
+//! layout finishes later; hooks in or after the statement of the first `.await` are errors:
+//!
+//! ```text
+//! fn render(&self, __cx: &mut HookContext<'_>) -> Element {
+//!     let Rows { filter } = Clone::clone(self);
+//!     /* the statements up to the last hook call, hooks rewritten */
+//!     let __fallback = Some(Into::into(/* the `fallback = ...` expression */));
+//!     ::idom::__private::suspend::<Element, _>(__cx, __fallback, async move { /* the rest */ })
+//! }
+//! ```
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned as _;
 use syn::{Attribute, Expr, FnArg, Ident, ItemFn, Pat, Result, Type, Visibility};
 
+use crate::awaits;
 use crate::diag::{error, error_spanned};
 use crate::item::{self, Attrs, Kind};
 use crate::rules::{self, Owner};
@@ -38,6 +53,10 @@ pub(crate) struct ComponentFn {
     props: Vec<Prop>,
     output: Box<Type>,
     body: syn::Block,
+    /// The `async` keyword of an async component.
+    asyncness: Option<Span>,
+    /// `#[component(fallback = EXPR)]`: what an async component shows while it loads.
+    fallback: Option<Expr>,
 }
 
 /// One parameter of the component: one prop.
@@ -68,8 +87,17 @@ enum PropDefault {
 
 /// Reads the function under `#[component]`.
 pub(crate) fn parse(args: TokenStream, item: TokenStream) -> Result<ComponentFn> {
-    let ItemFn { attrs, vis, sig, block } = item::parse_fn(Kind::Component, args, item)?;
+    let fallback = options(args)?;
+    let ItemFn { attrs, vis, sig, block } = item::parse_fn(Kind::Component, TokenStream::new(), item)?;
     item::check_signature(Kind::Component, &sig)?;
+    let asyncness = sig.asyncness.map(|a| a.span);
+    if let (None, Some((key, _))) = (asyncness, &fallback) {
+        return Err(error(
+            *key,
+            "`fallback` is for async components",
+            "this component renders at once and never shows a fallback: remove `fallback`, or make it an `async fn`",
+        ));
+    }
     let name = sig.ident.clone();
     let text = name.to_string();
     if !text.starts_with(|c: char| c.is_ascii_uppercase()) {
@@ -123,7 +151,27 @@ pub(crate) fn parse(args: TokenStream, item: TokenStream) -> Result<ComponentFn>
         }
         props.push(prop);
     }
-    Ok(ComponentFn { attrs: item::sort_attrs(attrs), vis, name, props, output, body: *block })
+    let fallback = fallback.map(|(_, expr)| expr);
+    Ok(ComponentFn { attrs: item::sort_attrs(attrs), vis, name, props, output, body: *block, asyncness, fallback })
+}
+
+/// The options of `#[component(...)]`: only `fallback = EXPR`, returned with the span of its name.
+fn options(args: TokenStream) -> Result<Option<(Span, Expr)>> {
+    const HELP: &str = "`#[component]` takes one option, `fallback = ...`: what an async component shows while it loads (`#[component(fallback = html! { <p>\"Loading...\"</p> })]`)";
+    if args.is_empty() {
+        return Ok(None);
+    }
+    let meta: syn::Meta =
+        syn::parse2(args.clone()).map_err(|_| error_spanned(args, "unsupported `#[component]` option", HELP))?;
+    match meta {
+        syn::Meta::NameValue(nv) if nv.path.is_ident("fallback") => {
+            Ok(Some((nv.path.get_ident().expect("checked").span(), nv.value)))
+        }
+        other => {
+            let shown = other.path().get_ident().map_or_else(|| "this".to_owned(), |i| format!("`{i}`"));
+            Err(error_spanned(other, format_args!("unsupported `#[component]` option {shown}"), HELP))
+        }
+    }
 }
 
 fn upper_camel(name: &str) -> String {
@@ -290,11 +338,22 @@ fn is_literal_friendly(ty: &Type) -> bool {
 
 /// Generates the props struct, its `Component` impl and the builder.
 pub(crate) fn expand(c: ComponentFn) -> TokenStream {
-    let ComponentFn { attrs, vis, name, props, output, mut body } = c;
+    let ComponentFn { attrs, vis, name, props, output, mut body, asyncness, fallback } = c;
     let Attrs { docs, cfgs, body: body_attrs } = attrs;
     let cx = Ident::new("__cx", Span::mixed_site());
-    rules::rewrite_hook_calls(&mut body, Owner::Component, &cx);
-    let stmts = &body.stmts;
+    let first_await = asyncness.and_then(|_| awaits::first_await(&body));
+    let rewritten = rules::rewrite(&mut body, Owner::Component, &cx, first_await);
+    let render_body = match asyncness {
+        None => {
+            let stmts = &body.stmts;
+            quote!(#(#stmts)*)
+        }
+        Some(span) => async_render(body, rewritten.last_hook_stmt, fallback, &output, &cx, span),
+    };
+    let render_output = match asyncness {
+        None => quote!(#output),
+        Some(_) => quote!(::idom::Element),
+    };
     let name_text = name.to_string();
 
     let fields = props.iter().map(|p| {
@@ -319,9 +378,9 @@ pub(crate) fn expand(c: ComponentFn) -> TokenStream {
         #(#cfgs)*
         impl ::idom::__private::Component for #name {
             #(#body_attrs)*
-            fn render(&self, #cx: &mut ::idom::__private::HookContext<'_>) -> #output {
+            fn render(&self, #cx: &mut ::idom::__private::HookContext<'_>) -> #render_output {
                 #destructure
-                #(#stmts)*
+                #render_body
             }
 
             fn name(&self) -> &'static str {
@@ -330,6 +389,46 @@ pub(crate) fn expand(c: ComponentFn) -> TokenStream {
         }
 
         #builder
+    }
+}
+
+/// The render of an async component after its props: the statements up to the last hook call
+/// (`last_hook`), then `::idom::__private::suspend` with the fallback and the rest of
+/// the body as an `async move` block. A tail expression among the first statements is evaluated
+/// there and the block returns its value.
+fn async_render(
+    body: syn::Block,
+    last_hook: Option<usize>,
+    fallback: Option<Expr>,
+    output: &Type,
+    cx: &Ident,
+    async_span: Span,
+) -> TokenStream {
+    let mut now = body.stmts;
+    let split = last_hook.map_or(0, |i| i + 1);
+    let later = now.split_off(split);
+    let later = match now.pop() {
+        Some(syn::Stmt::Expr(expr, None)) => {
+            let tail = Ident::new("__tail", Span::mixed_site());
+            now.push(syn::parse_quote!(let #tail = #expr;));
+            quote!(#tail)
+        }
+        other => {
+            now.extend(other);
+            quote!(#(#later)*)
+        }
+    };
+    let fallback_var = Ident::new("__fallback", Span::mixed_site());
+    let fallback = match fallback {
+        Some(expr) => {
+            quote_spanned!(expr.span()=> ::core::option::Option::Some(::core::convert::Into::<::idom::Element>::into(#expr)))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    quote_spanned! {async_span=>
+        #(#now)*
+        let #fallback_var: ::core::option::Option<::idom::Element> = #fallback;
+        ::idom::__private::suspend::<#output, _>(#cx, #fallback_var, async move { #later })
     }
 }
 
@@ -704,11 +803,18 @@ mod tests {
                 "a component cannot have lifetime parameters",
             ),
             (
-                quote!(),
+                quote!(fallback = html! { <p>"Loading"</p> }),
+                quote!(
+                    fn Page() -> Element {}
+                ),
+                "`fallback` is for async components",
+            ),
+            (
+                quote!(fallback),
                 quote!(
                     async fn Page() -> Element {}
                 ),
-                "a component cannot be `async`",
+                "unsupported `#[component]` option `fallback`\nhelp: `#[component]` takes one option, `fallback = ...`",
             ),
             (
                 quote!(),
@@ -771,7 +877,14 @@ mod tests {
                 quote!(
                     fn Page() -> Element {}
                 ),
-                "`#[component]` takes no arguments",
+                "unsupported `#[component]` option `name`",
+            ),
+            (
+                quote!(fallback = a, name = b),
+                quote!(
+                    async fn Page() -> Element {}
+                ),
+                "unsupported `#[component]` option",
             ),
             (
                 quote!(),
@@ -799,6 +912,62 @@ mod tests {
             )
             .is_ok()
         );
+    }
+
+    #[test]
+    fn async_components_render_their_hooks_and_suspend_on_the_rest() {
+        let item = quote! {
+            async fn Rows(filter: String) -> Element {
+                let (page, _) = use_state(|| 0);
+                let query = format!("{filter}:{page}");
+                let rows = load(query).await;
+                html! { <p>{rows}</p> }
+            }
+        };
+        let code =
+            crate::squash(&expand(parse(quote!(fallback = html! { <p>"Loading"</p> }), item).unwrap()).to_string());
+        let expected = quote! {
+            fn render(&self, __cx: &mut ::idom::__private::HookContext<'_>) -> ::idom::Element {
+                let Rows { filter } = ::core::clone::Clone::clone(self);
+                let (page, _) = use_state::__call(__cx, || 0);
+                let __fallback: ::core::option::Option<::idom::Element> =
+                    ::core::option::Option::Some(::core::convert::Into::<::idom::Element>::into(html! { <p>"Loading"</p> }));
+                ::idom::__private::suspend::<Element, _>(__cx, __fallback, async move {
+                    let query = format!("{filter}:{page}");
+                    let rows = load(query).await;
+                    html! { <p>{rows}</p> }
+                })
+            }
+        };
+        assert!(code.contains(&crate::squash(&expected.to_string())), "{code}");
+    }
+
+    #[test]
+    fn an_async_tail_with_a_hook_is_evaluated_before_the_future() {
+        let code = expand_str(quote! {
+            async fn Page() -> Element {
+                use_page()
+            }
+        });
+        let expected = quote! {
+            let __tail = use_page::__call(__cx);
+            let __fallback: ::core::option::Option<::idom::Element> = ::core::option::Option::None;
+            ::idom::__private::suspend::<Element, _>(__cx, __fallback, async move { __tail })
+        };
+        assert!(code.contains(&crate::squash(&expected.to_string())), "{code}");
+    }
+
+    #[test]
+    fn hooks_after_the_first_await_are_errors() {
+        let code = expand_str(quote! {
+            async fn Page() -> Element {
+                let rows = load().await;
+                let (n, _) = use_state(|| 0);
+                html! {}
+            }
+        });
+        assert!(code.contains("compile_error"), "{code}");
+        assert!(code.contains(&crate::squash("`use_state` comes after the first `.await`")), "{code}");
     }
 
     #[test]

@@ -67,16 +67,16 @@ fn item_span(item: &syn::Item) -> Span {
         .map_or_else(|| item.span(), |t| t.span())
 }
 
-/// Rejects what a component or hook function cannot be: `async`, `const`, `unsafe`, `extern`,
-/// a method (`self`), or variadic.
+/// Rejects what a component or hook function cannot be: `const`, `unsafe`, `extern`, a method
+/// (`self`), or variadic; and a hook cannot be `async` (a component can).
 pub(crate) fn check_signature(kind: Kind, sig: &Signature) -> Result<()> {
     let noun = kind.noun();
-    if let Some(token) = &sig.asyncness {
-        let help = match kind {
-            Kind::Component => "render synchronously; start async work in `use_effect` or in an async event handler",
-            Kind::Hook => "return the value synchronously; start async work in `use_effect`",
-        };
-        return Err(error(token.span, format_args!("{noun} cannot be `async`"), help));
+    if let (Kind::Hook, Some(token)) = (kind, &sig.asyncness) {
+        return Err(error(
+            token.span,
+            "a hook cannot be `async`",
+            "a hook runs while its component renders, before anything is awaited: return the value at once, and load data with `use_resource(deps, async move { ... })` or in a `#[component] async fn`",
+        ));
     }
     if let Some(token) = &sig.constness {
         return Err(error(token.span, format_args!("{noun} cannot be `const`"), "remove `const`"));

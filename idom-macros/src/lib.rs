@@ -10,6 +10,7 @@
 //! unknown or missing prop, a hook called outside a component) come from rustc, at the tokens the
 //! generated calls are spanned on.
 
+mod awaits;
 mod component;
 mod diag;
 mod hook;

@@ -13,6 +13,9 @@
 //!   and the construct. The call is replaced by that `compile_error!`, whose type is rustc's error
 //!   type, so the user sees exactly one error per misplaced call and no follow-up errors.
 //!
+//! In an async component, hooks run in the render and the rest of the body later, so a hook call
+//! in the statement of the body's first `.await` (see `awaits.rs`) or after it is an error too.
+//!
 //! `html!` is not looked into here: it rejects every hook call inside it with its own message.
 
 use proc_macro2::{Delimiter, Group, Spacing, Span, TokenStream, TokenTree};
@@ -21,6 +24,7 @@ use syn::visit::Visit;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, ExprCall, Ident, PathArguments, PathSegment};
 
+use crate::awaits::FirstAwait;
 use crate::diag::{error, line_of};
 
 /// Whose body is checked; named in the error message.
@@ -33,9 +37,35 @@ pub(crate) enum Owner {
 /// Checks the rules of hooks on `block` and rewrites its top-level hook calls to run against
 /// `cx`. Each violation is replaced in place by a `compile_error!`; they are also returned.
 pub(crate) fn rewrite_hook_calls(block: &mut syn::Block, owner: Owner, cx: &Ident) -> Vec<syn::Error> {
-    let mut rewriter = Rewriter { owner, cx, scopes: Vec::new(), exit: None, errors: Vec::new() };
-    rewriter.visit_block_mut(block);
-    rewriter.errors
+    rewrite(block, owner, cx, None).errors
+}
+
+/// What [`rewrite`] found.
+pub(crate) struct Rewritten {
+    /// The violations, each also replaced in place by a `compile_error!`.
+    pub(crate) errors: Vec<syn::Error>,
+    /// The index of the last top-level statement with a (correct) hook call in it.
+    pub(crate) last_hook_stmt: Option<usize>,
+}
+
+/// [`rewrite_hook_calls`], refusing also every hook call in or after the statement of
+/// `first_await` (the body of an async component), and telling where the last hook call is.
+pub(crate) fn rewrite(block: &mut syn::Block, owner: Owner, cx: &Ident, first_await: Option<FirstAwait>) -> Rewritten {
+    let mut rewriter = Rewriter {
+        owner,
+        cx,
+        scopes: Vec::new(),
+        exit: None,
+        first_await,
+        stmt: 0,
+        last_hook_stmt: None,
+        errors: Vec::new(),
+    };
+    for (i, stmt) in block.stmts.iter_mut().enumerate() {
+        rewriter.stmt = i;
+        rewriter.visit_stmt_mut(stmt);
+    }
+    Rewritten { errors: rewriter.errors, last_hook_stmt: rewriter.last_hook_stmt }
 }
 
 /// The first hook call in `expr` (macro arguments included), for `html!`'s check.
@@ -182,6 +212,11 @@ struct Rewriter<'a> {
     cx: &'a Ident,
     scopes: Vec<Scope>,
     exit: Option<Exit>,
+    /// An async component's first `.await`: no hook in its statement or after.
+    first_await: Option<FirstAwait>,
+    /// The top-level statement being visited.
+    stmt: usize,
+    last_hook_stmt: Option<usize>,
     errors: Vec<syn::Error>,
 }
 
@@ -195,12 +230,34 @@ impl Rewriter<'_> {
 
     /// The error for a hook call at the current place, if it is not allowed here.
     fn violation(&self, hook: &Ident) -> Option<syn::Error> {
-        let (what, help) = match (self.scopes.last(), self.exit) {
-            (Some(scope), _) => scope.describe(hook),
-            (None, Some(exit)) => exit.describe(),
-            (None, None) => return None,
+        let awaited = self.first_await.filter(|a| self.stmt >= a.stmt);
+        let (what, help) = match (self.scopes.last(), awaited, self.exit) {
+            (Some(scope), _, _) => scope.describe(hook),
+            (None, Some(first), _) => return Some(self.after_await(hook, first)),
+            (None, None, Some(exit)) => exit.describe(),
+            (None, None, None) => return None,
         };
         Some(error(hook.span(), format_args!("{}; `{hook}` {what}", self.rule()), help))
+    }
+
+    /// A hook call in or after the statement of an async component's first `.await`.
+    fn after_await(&self, hook: &Ident, first: FirstAwait) -> syn::Error {
+        let line = line_of(first.span);
+        let (what, help) = if self.stmt == first.stmt {
+            let place = if line > 0 { format!(" (line {line})") } else { String::new() };
+            (
+                format!("is in the statement of the first `.await`{place}"),
+                "call it in a `let` of its own above that statement, and use its value there".to_owned(),
+            )
+        } else {
+            let place = if line > 0 { format!(" on line {line}") } else { String::new() };
+            (
+                format!("comes after the first `.await`{place}"),
+                "the component renders up to that `.await` and finishes later, when hooks can no longer run: move the call above it".to_owned(),
+            )
+        };
+        let rule = "hooks must be called before the first `.await` of an async component";
+        error(hook.span(), format_args!("{rule}; `{hook}` {what}"), help)
     }
 
     fn within(&mut self, scope: Scope, f: impl FnOnce(&mut Self)) {
@@ -256,6 +313,7 @@ impl VisitMut for Rewriter<'_> {
                     self.visit_expr_mut(arg);
                 }
                 redirect_call(call, self.cx);
+                self.last_hook_stmt = Some(self.stmt);
             }
             Expr::If(e) => {
                 self.visit_expr_mut(&mut e.cond);
@@ -551,6 +609,54 @@ mod tests {
         assert!(errors[0].starts_with("hooks must be called at the top level of a hook; `use_a`"));
         assert_eq!(code.matches("compile_error").count(), 3, "{code}");
         assert!(!code.contains(&crate::squash("hooks ::")), "{code}");
+    }
+
+    #[test]
+    fn async_bodies_refuse_hooks_from_the_first_await_on() {
+        let mut block: syn::Block = syn::parse2(quote!({
+            let a = use_a();
+            let f = async { use_in_block() };
+            let rows = load(use_b()).await;
+            let c = use_c();
+            if c {
+                use_d();
+            }
+            rows
+        }))
+        .unwrap();
+        let first = crate::awaits::first_await(&block);
+        let cx = Ident::new("__cx", Span::mixed_site());
+        let out = rewrite(&mut block, Owner::Component, &cx, first);
+        let errors: Vec<String> = out.errors.iter().map(ToString::to_string).collect();
+        assert_eq!(errors.len(), 4, "{errors:?}");
+        assert!(errors[0].contains("`use_in_block` is inside an `async` block"), "{}", errors[0]);
+        let rule = "hooks must be called before the first `.await` of an async component";
+        assert!(
+            errors[1].starts_with(&format!("{rule}; `use_b` is in the statement of the first `.await`")),
+            "{}",
+            errors[1]
+        );
+        assert!(errors[2].starts_with(&format!("{rule}; `use_c` comes after the first `.await`")), "{}", errors[2]);
+        assert!(errors[3].contains("`use_d` is inside an `if`"), "{}", errors[3]);
+        assert!(errors.iter().all(|e| e.contains("\nhelp: ")), "{errors:?}");
+        assert_eq!(out.last_hook_stmt, Some(0));
+        let code = crate::squash(&block.to_token_stream().to_string());
+        assert!(code.contains(&crate::squash("use_a :: __call (__cx)")), "{code}");
+    }
+
+    #[test]
+    fn without_an_await_every_top_level_hook_is_fine() {
+        let mut block: syn::Block = syn::parse2(quote!({
+            let a = use_a();
+            let b = 1;
+            use_b(b);
+            b
+        }))
+        .unwrap();
+        let cx = Ident::new("__cx", Span::mixed_site());
+        let out = rewrite(&mut block, Owner::Component, &cx, None);
+        assert!(out.errors.is_empty());
+        assert_eq!(out.last_hook_stmt, Some(2));
     }
 
     #[test]

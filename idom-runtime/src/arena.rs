@@ -7,10 +7,12 @@
 //! reconciles it, and the JSON writer reads it; none of them is imported here.
 
 use std::sync::Arc;
+use std::task::Waker;
 
 use crate::Key;
 pub(crate) use crate::ids::NodeId;
-use crate::scope::{HookState, ScopeId, ScopeSignal};
+use crate::scope::{HookState, RenderWaker, ScopeId, ScopeSignal};
+use crate::suspense::RenderFuture;
 use crate::vdom::AnyComponent;
 use crate::vdom::{OneOrMany, Str, Tag, push_int};
 
@@ -70,8 +72,18 @@ pub(crate) struct ScopeData {
     pub(crate) children: Ids,
     pub(crate) failed: Option<String>,
     pub(crate) tasks: Vec<tokio::task::AbortHandle>,
+    /// The unfinished render of an async component; dropping it cancels it.
+    pub(crate) suspended: Option<Box<Suspended>>,
     pub(crate) depth: u32,
     pub(crate) dirty: bool,
+}
+
+/// A render that has not finished: an async component's future, polled with `waker`, which
+/// queues `wake` for the layout (see `layout/suspend.rs`).
+pub(crate) struct Suspended {
+    pub(crate) future: RenderFuture,
+    pub(crate) wake: Arc<RenderWaker>,
+    pub(crate) waker: Waker,
 }
 
 /// The mounted tree: slots of nodes, the free list, and the root container.

@@ -111,7 +111,8 @@ fn use_boundary_state() -> Arc<BoundaryState> {
 /// `children`; when a component inside panics while rendering, the boundary unmounts its
 /// children (their effects are cleaned up) and renders `fallback` with the [`BoundaryError`]
 /// instead, until [`BoundaryError::reset`] re-mounts the children with fresh state. Only the
-/// boundary's own nodes change: components outside it never notice.
+/// boundary's own nodes change: components outside it never notice. An async component's render
+/// that fails later (its future panics or returns an error) is caught the same way.
 ///
 /// Panics in event handlers and effects do not reach a boundary: they are logged with the
 /// component's name and the component keeps its last render and its state. A render panic with

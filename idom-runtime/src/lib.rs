@@ -18,7 +18,8 @@
 //! page         a prerendered page at a location: its HTML (prerender) and HTTP status (router)
 //!   |
 //! layout/      the Layout: scheduler (queue, passes, tasks), render (mount, run components),
-//!   |          effects (cleanups, unmount), targets (events to handlers)
+//!   |          suspend (async renders: poll, restart, cancel), effects (cleanups, unmount),
+//!   |          targets (events to handlers)
 //!   +--------> protocol/  the wire types; json (the one escaper, model JSON); patch (the JSON
 //!   |            |        Patch writer: a PatchSink, and the choice of each update's path)
 //!   +----------> diff/    children, placement, attributes: reconciles the arena and reports to
@@ -30,6 +31,8 @@
 //! widget       JsModule, JsComponent, use_widget, use_browser: JS widgets and browser actions
 //! boundary     ErrorBoundary: a component written with hooks; the layout routes render panics
 //!   |          to it through its first hook slot
+//! suspense     the future an async component's render hands the layout, its fallback, and
+//!   |          Suspense, which lends its fallback to the async components inside it
 //! hooks/       one file per hook, written with `#[hook]`; they see only the scope handle
 //!   |          (navigation and use_persisted_state read the session's link and store by context)
 //! browser/     Location, the ClientLink (the session's browser: location, title, commands),
@@ -48,7 +51,8 @@
 //! matching of a list, `diff/children.rs`; the minimal moves, `diff/placement.rs`; a JSON Patch
 //! operation's text, `protocol/patch.rs`; the rules of hooks, `hooks/mod.rs` (the compile-time
 //! checks are in the macros crate); where a panic goes (the log, an error boundary or an error
-//! node), `layout/scheduler.rs`; a websocket session, `server/session.rs`.
+//! node), `layout/scheduler.rs`; an async component's render, `suspense.rs` and
+//! `layout/suspend.rs`; a websocket session, `server/session.rs`.
 //!
 //! # Features
 //!
@@ -108,6 +112,7 @@ pub mod protocol;
 pub mod router;
 mod scope;
 pub mod server;
+mod suspense;
 mod sync;
 pub mod testing;
 pub mod upload;
@@ -118,13 +123,14 @@ pub use boundary::{BoundaryError, ErrorBoundary};
 pub use component::{Callback, Component};
 pub use event::Event;
 pub use hooks::{
-    Context, Dispatch, HookContext, StateRef, UpdateHandle, UseRef, UseStateSetter, create_context, use_callback,
-    use_context, use_effect, use_memo, use_reducer, use_ref, use_state, use_update,
+    Context, Dispatch, HookContext, Resource, StateRef, UpdateHandle, UseRef, UseStateSetter, create_context,
+    use_callback, use_context, use_effect, use_memo, use_reducer, use_ref, use_resource, use_state, use_update,
 };
 pub use layout::Layout;
 pub use page::{Prerendered, prerender_page};
-pub use prerender::render_to_html;
+pub use prerender::{render_to_html, render_to_html_within};
 pub use protocol::{LayoutEvent, LayoutUpdate};
+pub use suspense::Suspense;
 pub use vdom::{Element, Key};
 
 /// Items the macros expand to. Not part of the public API.
@@ -132,4 +138,5 @@ pub use vdom::{Element, Key};
 pub mod __private {
     pub use crate::component::{Component, component_element};
     pub use crate::hooks::{HookContext, InsideComponent};
+    pub use crate::suspense::{RenderResult, suspend};
 }

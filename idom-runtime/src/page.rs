@@ -44,3 +44,19 @@ pub(crate) fn prerender_element(root: Element, location: Location, trusted: bool
     let html = render_to_html_with(provide_client_link(link.clone(), status.provide(root)), trusted);
     Prerendered { html, status: status.get(), title: link.title() }
 }
+
+/// [`prerender_element`] that gives async components up to `budget` to finish (see
+/// [`render_to_html_within`](crate::render_to_html_within)): the server's path.
+#[cfg(feature = "server")]
+pub(crate) async fn prerender_element_within(
+    root: Element,
+    location: Location,
+    trusted: bool,
+    budget: std::time::Duration,
+) -> Prerendered {
+    let status = Status::new();
+    let link = ClientLink::new("", location);
+    let root = provide_client_link(link.clone(), status.provide(root));
+    let html = crate::prerender::render_to_html_within_with(root, trusted, budget).await;
+    Prerendered { html, status: status.get(), title: link.title() }
+}

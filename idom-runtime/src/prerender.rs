@@ -8,6 +8,7 @@
 //! prerendered at all, so model data is never executed by the browser.
 
 use std::fmt::Write as _;
+use std::time::Duration;
 
 use crate::ids::NodeId;
 use crate::layout::{Kind, Layout};
@@ -146,6 +147,46 @@ pub fn render_to_html(root: impl Into<crate::Element>) -> String {
 pub(crate) fn render_to_html_with(root: impl Into<crate::Element>, trusted: bool) -> String {
     let mut layout = Layout::from_element(root);
     layout.mount_without_effects();
+    layout.to_html_with(trusted)
+}
+
+/// Renders `root` as [`render_to_html`] does, then gives its async components up to `budget` to
+/// finish before writing the HTML: one still loading then is written as its fallback. Returns as
+/// soon as none is loading, so a quick component's data is in the first paint. The server
+/// prerenders its pages this way, within
+/// [`ServerConfig::prerender_budget`](crate::server::ServerConfig::prerender_budget).
+///
+/// Needs a tokio runtime with timers.
+///
+/// ```
+/// use std::time::Duration;
+/// use idom::prelude::*;
+///
+/// #[component(fallback = html! { <p>"Loading..."</p> })]
+/// async fn Report(delay_ms: u64) -> Element {
+///     tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+///     html! { <p>"Ready"</p> }
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build().unwrap().block_on(async {
+/// let budget = Duration::from_millis(100);
+/// assert_eq!(idom::render_to_html_within(Report { delay_ms: 10 }, budget).await, "<p>Ready</p>");
+/// assert_eq!(idom::render_to_html_within(Report { delay_ms: 5_000 }, budget).await, "<p>Loading...</p>");
+/// # });
+/// ```
+pub async fn render_to_html_within(root: impl Into<crate::Element>, budget: Duration) -> String {
+    render_to_html_within_with(root, false, budget).await
+}
+
+/// [`render_to_html_within`] with script URLs and `srcdoc` kept when `trusted`.
+pub(crate) async fn render_to_html_within_with(
+    root: impl Into<crate::Element>,
+    trusted: bool,
+    budget: Duration,
+) -> String {
+    let mut layout = Layout::from_element(root);
+    layout.mount_without_effects();
+    layout.settle_within(budget).await;
     layout.to_html_with(trusted)
 }
 

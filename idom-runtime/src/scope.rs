@@ -8,12 +8,14 @@
 //! a hook.
 //!
 //! The [`RenderQueue`] is the one thing the two sides share at run time: setters push their
-//! instance's signal onto it from any thread, and the layout's scheduler drains it.
+//! instance's signal onto it from any thread, the wakers of async renders push their
+//! [`RenderWaker`], and the layout's scheduler drains both.
 
 use std::any::Any;
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, Weak};
+use std::task::Wake;
 
 use tokio::sync::Notify;
 
@@ -28,20 +30,40 @@ pub(crate) struct ScopeId {
     pub(crate) generation: u32,
 }
 
-/// What setters and tasks share with the layout: the queue of components to re-render and the
-/// notification that wakes `render`.
+/// What setters and tasks share with the layout: the queue of components to re-render, the
+/// async renders to poll, and the notification that wakes `render`.
 pub(crate) struct RenderQueue {
-    pub(crate) queue: Mutex<Vec<Arc<ScopeSignal>>>,
+    pub(crate) queue: Mutex<Queued>,
     pub(crate) notify: Notify,
+}
+
+/// The contents of a [`RenderQueue`], behind one lock so the layout drains both at once.
+#[derive(Default)]
+pub(crate) struct Queued {
+    /// Components to re-render (their render runs again).
+    pub(crate) signals: Vec<Arc<ScopeSignal>>,
+    /// Async renders whose future was woken (the future is polled; the render does not run again).
+    pub(crate) woken: Vec<Arc<RenderWaker>>,
+}
+
+impl Queued {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.signals.is_empty() && self.woken.is_empty()
+    }
 }
 
 impl RenderQueue {
     pub(crate) fn new() -> Self {
-        RenderQueue { queue: Mutex::new(Vec::new()), notify: Notify::new() }
+        RenderQueue { queue: Mutex::new(Queued::default()), notify: Notify::new() }
     }
 
     pub(crate) fn enqueue(&self, signal: Arc<ScopeSignal>) {
-        self.queue.lock().or_poisoned().push(signal);
+        self.queue.lock().or_poisoned().signals.push(signal);
+        self.notify.notify_one();
+    }
+
+    fn enqueue_woken(&self, waker: Arc<RenderWaker>) {
+        self.queue.lock().or_poisoned().woken.push(waker);
         self.notify.notify_one();
     }
 }
@@ -55,6 +77,9 @@ pub struct HookContext<'a> {
     pub(crate) scope: ScopeId,
     pub(crate) effects: &'a mut Vec<EffectJob>,
     pub(crate) host: &'a dyn ScopeHost,
+    /// Where an async component's render leaves the future that finishes it (see
+    /// [`suspend_render`](Self::suspend_render)).
+    pub(crate) pending_render: &'a mut Option<Box<dyn Any + Send>>,
 }
 
 /// A visitor of ancestors: given a component's props and hook slots, whether the search is over.
@@ -98,6 +123,13 @@ impl HookContext<'_> {
         self.signal.get_or_insert_with(|| ScopeSignal::new(id, host.queue())).clone()
     }
 
+    /// Hands the layout the future that finishes this render (an async component's body after
+    /// its hooks). The future's type names `Element`, which this module cannot name (the model
+    /// imports it), so it travels type-erased: `suspense` puts it here and the layout takes it.
+    pub(crate) fn suspend_render(&mut self, future: Box<dyn Any + Send>) {
+        *self.pending_render = Some(future);
+    }
+
     /// The nearest component above this one whose props and hook slots give `Some`.
     pub(crate) fn find_ancestor<R>(&self, f: impl Fn(&dyn Any, &[Box<dyn Any + Send>]) -> Option<R>) -> Option<R> {
         let mut result = None;
@@ -127,6 +159,35 @@ impl ScopeSignal {
             && let Some(queue) = self.queue.upgrade()
         {
             queue.enqueue(self.clone());
+        }
+    }
+}
+
+/// Wakes the layout to poll the future of one async render. A restart or unmount drops the
+/// future and its waker with it; the layout ignores a waker that is no longer its instance's.
+pub(crate) struct RenderWaker {
+    pub(crate) id: ScopeId,
+    /// Set while the waker is in the queue, so a busy future queues it once per poll.
+    pub(crate) woken: AtomicBool,
+    queue: Weak<RenderQueue>,
+}
+
+impl RenderWaker {
+    pub(crate) fn new(id: ScopeId, queue: Weak<RenderQueue>) -> Arc<Self> {
+        Arc::new(RenderWaker { id, woken: AtomicBool::new(false), queue })
+    }
+}
+
+impl Wake for RenderWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        if !self.woken.swap(true, Ordering::AcqRel)
+            && let Some(queue) = self.queue.upgrade()
+        {
+            queue.enqueue_woken(self.clone());
         }
     }
 }

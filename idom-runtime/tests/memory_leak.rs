@@ -267,3 +267,53 @@ fn effect_cleanups_run_and_are_dropped_on_unmount() {
     let view: View = Arc::new(|round| html! { for k in keys(round) { <Subscribed key={k} /> } });
     check("effects with cleanups", view, |_| {});
 }
+
+// ---------------------------------------------------------------------------------------------
+// async renders
+
+/// The wakers the rows' unfinished renders left; the test wakes them after each round, those of
+/// unmounted rows included.
+static WAKERS: Mutex<Vec<std::task::Waker>> = Mutex::new(Vec::new());
+
+/// Never finishes; leaves its waker in [`WAKERS`] each time it is polled.
+struct Parked;
+
+impl std::future::Future for Parked {
+    type Output = ();
+
+    fn poll(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<()> {
+        WAKERS.lock().unwrap().push(cx.waker().clone());
+        std::task::Poll::Pending
+    }
+}
+
+#[component(fallback = html! { <p>"parked"</p> })]
+async fn ParkedRow() -> Element {
+    Parked.await;
+    html! { <p>"never"</p> }
+}
+
+#[test]
+fn unfinished_async_renders_end_with_their_component_and_stale_wakers_leave_nothing() {
+    let view: View = Arc::new(|round| html! { for k in keys(round) { <ParkedRow key={k} /> } });
+    check("unfinished async renders", view, |layout| {
+        // Wake the renders of this round and of the unmounted rows of the round before: the
+        // layout polls the first again and drops the others' wakers.
+        let wakers = std::mem::take(&mut *WAKERS.lock().unwrap());
+        wakers.into_iter().for_each(std::task::Waker::wake);
+        assert_eq!(layout.try_render(), None, "a render that stays pending changes nothing");
+        assert_eq!(WAKERS.lock().unwrap().len() as u64, ROWS, "only the mounted rows were polled again");
+    });
+}
+
+#[component]
+fn Loading() -> Element {
+    let state = use_resource((), pending::<Result<(), ()>>());
+    html! { <p>if state.is_loading() { "loading" }</p> }
+}
+
+#[test]
+fn resource_runs_end_with_their_component() {
+    let view: View = Arc::new(|round| html! { for k in keys(round) { <Loading key={k} /> } });
+    check("resource runs", view, |_| {});
+}

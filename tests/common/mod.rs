@@ -1,4 +1,5 @@
-//! Helpers shared by the integration tests: running the example binaries and plain HTTP GETs.
+//! Helpers shared by the integration tests: running the example binaries and plain HTTP GETs;
+//! `browser`: a headless Chromium for browser tests.
 
 #![allow(dead_code, unreachable_pub)]
 

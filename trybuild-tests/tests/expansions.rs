@@ -50,7 +50,49 @@ pub mod widgets {
     }
 }
 
+/// Async components, as a library would export them.
+pub mod loaders {
+    use idom::prelude::*;
+
+    /// Greets `name` once a (simulated) lookup finished; shows a placeholder meanwhile.
+    #[component(fallback = html! { <p class="loading">"Looking up " {name.clone()}</p> })]
+    pub async fn Greeting(
+        /// Who to greet.
+        name: String,
+        /// Whether the lookup fails.
+        #[prop(default)]
+        fails: bool,
+    ) -> Result<Element, String> {
+        let (greeted, set_greeted) = use_state(|| 0u32);
+        tokio::task::yield_now().await;
+        if fails {
+            return Err(format!("no {name}"));
+        }
+        Ok(html! {
+            <button onclick={move |_| set_greeted.update(|n| n + 1)}>"Hello, " {name} " x" {greeted}</button>
+        })
+    }
+}
+
 use widgets::Counter;
+
+#[component]
+fn Greetings() -> Element {
+    let waiting = html! { <p>"..."</p> };
+    html! {
+        <Suspense fallback={waiting}>
+            <loaders::Greeting name="Ada" />
+        </Suspense>
+    }
+}
+
+#[tokio::test]
+async fn async_components_finish() {
+    let mut page = TestLayout::new(Greetings).await;
+    assert!(page.find_by_text("Looking up Ada").is_some(), "{}", page.model());
+    page.next_update(std::time::Duration::from_secs(5)).await.expect("the greeting finishes");
+    assert_eq!(page.text(), "Hello, Ada x0");
+}
 
 #[component]
 fn App() -> Element {

@@ -42,9 +42,9 @@
 //! # Files
 //! One file per hook: `state` ([`use_state`]), `reducer` ([`use_reducer`]), `effect`
 //! ([`use_effect`]), `memo` ([`use_memo`], [`use_callback`]), `reference` ([`use_ref`]), `update`
-//! ([`use_update`]), `context` ([`create_context`], [`use_context`]), `location` ([`Location`],
-//! [`use_location`], [`provide_location`] and the one query-string parser, which the server's
-//! stream URLs use too).
+//! ([`use_update`]), `resource` ([`use_resource`], an async effect and a cell), `context`
+//! ([`create_context`], [`use_context`]), `location` ([`Location`], [`use_location`],
+//! [`provide_location`] and the one query-string parser, which the server's stream URLs use too).
 
 mod context;
 mod effect;
@@ -53,6 +53,7 @@ mod navigation;
 mod persisted;
 mod reducer;
 mod reference;
+mod resource;
 mod state;
 mod update;
 
@@ -62,6 +63,7 @@ pub use memo::{use_callback, use_memo};
 pub use persisted::{PersistedSetter, provide_session_store, use_persisted_state};
 pub use reducer::{Dispatch, StateRef, use_reducer};
 pub use reference::{UseRef, use_ref};
+pub use resource::{Resource, use_resource};
 pub use state::{UseStateSetter, use_state};
 pub use update::{UpdateHandle, use_update};
 

@@ -40,6 +40,10 @@ impl Layout {
                 for task in scope.tasks.drain(..) {
                     task.abort();
                 }
+                // Its unfinished async render is dropped with it: cancelled.
+                if scope.suspended.is_some() {
+                    self.pending_renders -= 1;
+                }
             }
             Kind::Element(el) => self.forget_static_targets(idx, generation, &el.handlers),
             Kind::Text(_) | Kind::Group(_) | Kind::Empty => {}

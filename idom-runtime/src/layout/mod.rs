@@ -35,10 +35,15 @@
 //!   them, so the patches touch only the boundary's nodes); without a boundary, the failed
 //!   component alone shows an error node (with the message in debug builds). The routing is
 //!   `scheduler.rs`'s `fail_scope`, called from `render.rs`'s `render_scope` on its cold path.
+//! - An async component's render that is not finished shows its fallback and keeps its future;
+//!   only the latest render of an instance can finish (a new render or an unmount drops the
+//!   future), and a finished one is diffed in as any render is. Its failure is routed as a render
+//!   panic. See `suspend.rs`.
 
 mod effects;
 mod render;
 mod scheduler;
+mod suspend;
 mod targets;
 
 use std::collections::HashMap;
@@ -55,7 +60,7 @@ use crate::Element;
 use crate::diff::PatchSink;
 use crate::event::Event;
 use crate::protocol::{JsonPatch, LayoutEvent, LayoutUpdate, write_node};
-use crate::scope::{EffectJob, RenderQueue, ScopeId, ScopeSignal};
+use crate::scope::{EffectJob, RenderQueue, RenderWaker, ScopeId, ScopeSignal};
 use crate::sync::OrPoisoned as _;
 use crate::vdom::Component;
 
@@ -104,6 +109,11 @@ pub struct Layout {
     /// the shared queue, and the components they queued.
     pub(super) spare_signals: Vec<Arc<ScopeSignal>>,
     pub(super) spare_queued: Vec<NodeId>,
+    /// The wakers of async renders taken from the queue, polled after the queued components of
+    /// the same pass rendered (see `suspend.rs`).
+    pub(super) woken: Vec<Arc<RenderWaker>>,
+    /// How many mounted components have an unfinished async render.
+    pub(super) pending_renders: usize,
     /// Set when an error boundary caught a render failure and was queued (cold). Read only while
     /// the tree is first mounted, so the first update already shows the fallback; later, the
     /// queued boundary renders in the next pass of the same update as any queued component.
@@ -128,15 +138,18 @@ impl Layout {
             orphan_tasks: Vec::new(),
             spare_signals: Vec::new(),
             spare_queued: Vec::new(),
+            woken: Vec::new(),
+            pending_renders: 0,
             boundary_caught: false,
         }
     }
 
     /// Waits until something changed and returns the update. The first call mounts the tree and
     /// returns an update with path `""` that builds the whole model; later calls wait until a
-    /// component is queued for re-rendering (by a setter, a context change or a failure), render
-    /// every queued component, and return the changes. Renders that change nothing are not
-    /// reported: the call keeps waiting.
+    /// component is queued for re-rendering (by a setter, a context change or a failure) or the
+    /// future of an async component's render can go on, render every queued component, poll the
+    /// woken futures, and return the changes. Renders that change nothing are not reported: the
+    /// call keeps waiting.
     ///
     /// Cancel-safe: dropping the future while it waits loses nothing.
     pub async fn render(&mut self) -> LayoutUpdate {
@@ -161,11 +174,19 @@ impl Layout {
         patch.finish()
     }
 
-    /// Renders the queued components (after the first render), their changes going to `sink`.
+    /// Renders the queued components (after the first render), their changes going to `sink`,
+    /// then runs the effects the renders scheduled.
     pub(crate) fn render_queued<S: PatchSink>(&mut self, sink: &mut S) {
+        self.render_passes(sink);
+        self.run_effects();
+    }
+
+    /// Renders the queued components and polls the woken async renders, pass after pass, until
+    /// nothing is left (or [`MAX_PASSES`] ran).
+    fn render_passes<S: PatchSink>(&mut self, sink: &mut S) {
         for _ in 0..MAX_PASSES {
             let mut queued = self.take_queued();
-            if queued.is_empty() {
+            if queued.is_empty() && self.woken.is_empty() {
                 break;
             }
             for &idx in &queued {
@@ -176,8 +197,10 @@ impl Layout {
             }
             queued.clear();
             self.spare_queued = queued;
+            if !self.woken.is_empty() {
+                self.poll_woken(sink);
+            }
         }
-        self.run_effects();
     }
 
     /// Delivers an event to the handler registered under `event.target` and runs it. A sync
@@ -247,9 +270,9 @@ impl Layout {
         self.arena.root
     }
 
-    /// Whether a component is queued for re-rendering.
+    /// Whether a component is queued for re-rendering, or an async render was woken.
     pub fn has_pending(&self) -> bool {
-        !self.shared.queue.lock().or_poisoned().is_empty()
+        !self.woken.is_empty() || !self.shared.queue.lock().or_poisoned().is_empty()
     }
 }
 

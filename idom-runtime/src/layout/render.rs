@@ -110,6 +110,7 @@ impl Layout {
                     children: Ids::new(),
                     failed: None,
                     tasks: Vec::new(),
+                    suspended: None,
                     depth: depth + 1,
                     dirty: false,
                 };
@@ -134,10 +135,19 @@ impl Layout {
     /// effects it scheduled. A panic goes to the nearest error boundary, and then the result is
     /// `None`: the component's mounted nodes stay as they are until the boundary replaces them.
     /// Without a boundary the panic becomes an error node and marks the instance failed.
+    ///
+    /// An async component's render also leaves a future: the rest of its body, polled at once;
+    /// the render's output is then the future's element, or its fallback while it is pending
+    /// (see `suspend.rs`). A render drops the unfinished future of the render before it.
     pub(super) fn render_scope(&mut self, idx: NodeId) -> Option<(Vec<Element>, Vec<EffectJob>)> {
         let scope_id = ScopeId { idx, generation: self.arena.generation(idx) };
         let scope = self.arena.scope_mut(idx);
         scope.dirty = false;
+        if scope.suspended.is_some() {
+            // The unfinished render of the props or state before: cancelled.
+            scope.suspended = None;
+            self.pending_renders -= 1;
+        }
         if let Some(signal) = &scope.signal {
             signal.queued.store(false, Ordering::Release);
         }
@@ -149,6 +159,7 @@ impl Layout {
         let mut hooks = std::mem::take(&mut scope.hooks);
         hooks.cursor = 0;
         let mut effects = Vec::new();
+        let mut pending_render = None;
         let result = {
             let host = Host { layout: &*self, node: idx };
             let mut cx = HookContext {
@@ -157,12 +168,16 @@ impl Layout {
                 scope: scope_id,
                 effects: &mut effects,
                 host: &host,
+                pending_render: &mut pending_render,
             };
             catch_unwind(AssertUnwindSafe(|| props.render(&mut cx)))
         };
         let scope = self.arena.scope_mut(idx);
         scope.hooks = hooks;
         scope.signal = signal;
+        if let Some(future) = pending_render {
+            return self.start_suspended(scope_id, future, result.map(|fallback| (fallback, effects)));
+        }
         match result {
             Ok(element) => Some((splice(element), effects)),
             Err(panic) => self.render_failed(idx, panic_message(&*panic)),
@@ -170,7 +185,7 @@ impl Layout {
     }
 
     #[cold]
-    fn render_failed(&mut self, idx: NodeId, message: String) -> Option<(Vec<Element>, Vec<EffectJob>)> {
+    pub(super) fn render_failed(&mut self, idx: NodeId, message: String) -> Option<(Vec<Element>, Vec<EffectJob>)> {
         if self.fail_scope(idx, message) {
             return None;
         }
@@ -181,10 +196,21 @@ impl Layout {
 
     /// Re-renders a queued component in place and fixes the counts above it.
     pub(super) fn rerender_scope<S: PatchSink>(&mut self, idx: NodeId, sink: &mut S) {
+        self.update_in_place(idx, sink, |layout, at, sink| layout.render_component(idx, at, sink));
+    }
+
+    /// Changes the component at `idx` where it stands (with `update`, given its place) and fixes
+    /// the counts above it.
+    pub(super) fn update_in_place<S: PatchSink>(
+        &mut self,
+        idx: NodeId,
+        sink: &mut S,
+        update: impl FnOnce(&mut Self, &mut Place<'_>, &mut S),
+    ) {
         let old_count = self.arena.n(idx).count;
         let (host, base) = self.arena.locate(idx);
         let mut path = self.arena.element_path(host);
-        self.render_component(idx, &mut Place { host, path: &mut path, base }, sink);
+        update(self, &mut Place { host, path: &mut path, base }, sink);
         let new_count = self.arena.n(idx).count;
         if new_count != old_count {
             self.arena.propagate_count(idx, old_count, new_count);

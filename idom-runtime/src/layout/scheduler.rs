@@ -20,10 +20,18 @@ impl Layout {
     // -----------------------------------------------------------------------------------------
     // scheduling
 
+    /// Takes the queue: returns the queued components (marked dirty, parents first) and moves
+    /// the woken async renders to `self.woken`.
     pub(super) fn take_queued(&mut self) -> Vec<NodeId> {
         // Swap the queue with an empty buffer that has room, so neither side allocates.
         let mut signals = std::mem::take(&mut self.spare_signals);
-        std::mem::swap(&mut signals, &mut *self.shared.queue.lock().or_poisoned());
+        {
+            let mut queue = self.shared.queue.lock().or_poisoned();
+            std::mem::swap(&mut signals, &mut queue.signals);
+            if !queue.woken.is_empty() {
+                self.woken.append(&mut queue.woken);
+            }
+        }
         let mut dirty = std::mem::take(&mut self.spare_queued);
         for signal in signals.drain(..) {
             if signal.queued.load(Ordering::Acquire) && self.arena.scope_alive(signal.id) {

@@ -48,6 +48,10 @@ pub struct ServerConfig {
     /// Keep `javascript:` URLs and `srcdoc` from component data instead of neutralising them.
     /// Only for apps whose attribute values never come from users.
     pub allow_script_urls: bool,
+    /// How long the prerender of a page waits for its async components (default 100 ms). One that
+    /// finishes in time is in the first paint; one still loading is sent as its fallback, and its
+    /// content follows over the websocket. `Duration::ZERO` sends every fallback at once.
+    pub prerender_budget: Duration,
 }
 
 impl Default for ServerConfig {
@@ -68,6 +72,7 @@ impl Default for ServerConfig {
             allow_eval: false,
             sticky_cookie: None,
             allow_script_urls: false,
+            prerender_budget: Duration::from_millis(100),
         }
     }
 }

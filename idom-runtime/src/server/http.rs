@@ -17,7 +17,7 @@ use http_body_util::Full;
 
 use super::service::Mode;
 use super::{CLIENT_JS, IdomService, Location};
-use crate::page::{Prerendered, prerender_element};
+use crate::page::{Prerendered, prerender_element_within};
 use crate::prerender::{escape_attr, escape_text};
 
 /// The body of every response: the server only ever answers with whole, small bodies.
@@ -106,10 +106,14 @@ impl IdomService {
         match &inner.mode {
             Mode::PerClient => {
                 let root = (inner.root)();
-                // Render where panics and slow components cannot block the accept loop.
-                let trusted = inner.config.allow_script_urls;
-                let Prerendered { html, status, title, .. } =
-                    tokio::task::spawn_blocking(move || prerender_element(root, location, trusted)).await?;
+                // Render where panics and slow components cannot block the accept loop; async
+                // components get the prerender budget to finish.
+                let (trusted, budget) = (inner.config.allow_script_urls, inner.config.prerender_budget);
+                let runtime = tokio::runtime::Handle::current();
+                let Prerendered { html, status, title, .. } = tokio::task::spawn_blocking(move || {
+                    runtime.block_on(prerender_element_within(root, location, trusted, budget))
+                })
+                .await?;
                 let status = StatusCode::from_u16(status).unwrap_or_else(|_| {
                     tracing::warn!(component = inner.name, status, "a component set an invalid HTTP status; 500 sent");
                     StatusCode::INTERNAL_SERVER_ERROR

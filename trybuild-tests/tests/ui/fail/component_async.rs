@@ -1,8 +1,0 @@
-use idom::prelude::*;
-
-#[component]
-async fn Profile() -> Element {
-    html! { <p>"loading"</p> }
-}
-
-fn main() {}
