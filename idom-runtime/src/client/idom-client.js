@@ -107,6 +107,15 @@ function take(root, tokens) {
   return { root, value };
 }
 
+/** JSON equality as `test` defines it (RFC 6902 section 4.6): the order of members does not count. */
+function sameJson(a, b) {
+  if (a === b) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((v, i) => sameJson(v, b[i]));
+  if (!isObject(a) || !isObject(b)) return false;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && sameJson(a[k], b[k]));
+}
+
 /** Applies one operation whose `path`/`from` are relative to the `base` tokens. */
 function applyOperation(root, base, op) {
   const path = base.concat(parsePointer(op.path));
@@ -117,7 +126,7 @@ function applyOperation(root, base, op) {
     case "move": { const t = take(root, base.concat(parsePointer(op.from))); return put(t.root, path, t.value, true); }
     case "copy": return put(root, path, structuredClone(lookup(root, base.concat(parsePointer(op.from)))), true);
     case "test":
-      if (JSON.stringify(lookup(root, path)) !== JSON.stringify(op.value)) throw new Error("idom: test failed");
+      if (!sameJson(lookup(root, path), op.value)) throw new Error("idom: test failed");
       return root;
     default: throw new Error(`idom: unknown op ${JSON.stringify(op.op)}`);
   }

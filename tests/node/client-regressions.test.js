@@ -1,0 +1,32 @@
+// Fixed cases for the client's pure JSON Patch code (idom-client.js), one per bug the oracle test
+// (client-oracle.test.js) found, with the RFC section that decides it.
+
+import assert from "node:assert/strict";
+import test from "node:test";
+import * as client from "../../idom-runtime/src/client/idom-client.js";
+
+const { applyPatch, parsePointer } = client;
+
+test("the client module imports in Node: nothing at its top level needs a DOM", () => {
+  for (const name of ["parsePointer", "applyPatch", "serializeEvent", "mount"]) assert.equal(typeof client[name], "function", name);
+});
+
+test("test compares JSON values, not their text: member order does not count (RFC 6902 section 4.6)", () => {
+  const model = { tagName: "", attributes: { class: "a", style: { color: "red", margin: 0 } }, children: ["x", { tagName: "p" }] };
+  const equal = { children: ["x", { tagName: "p" }], attributes: { style: { margin: 0, color: "red" }, class: "a" }, tagName: "" };
+  assert.equal(applyPatch(structuredClone(model), "", [{ op: "test", path: "", value: equal }]).tagName, "");
+  assert.doesNotThrow(() => applyPatch(structuredClone(model), "/attributes", [{ op: "test", path: "/style", value: { margin: 0, color: "red" } }]));
+  const unequal = [
+    ["/attributes/style", { color: "red" }],
+    ["/attributes/style", { color: "red", margin: 0, extra: null }],
+    ["/attributes/style", { color: "red", margin: "0" }],
+    ["/children", [{ tagName: "p" }, "x"]],
+    ["/children", ["x"]],
+    ["/attributes/style", ["red", 0]],
+    ["/attributes/class", ["a"]],
+    ["/children/1", null],
+  ];
+  for (const [path, value] of unequal) {
+    assert.throws(() => applyPatch(structuredClone(model), "", [{ op: "test", path, value }]), /test failed/, `${path} ${JSON.stringify(value)}`);
+  }
+});
