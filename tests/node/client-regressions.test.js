@@ -30,3 +30,25 @@ test("test compares JSON values, not their text: member order does not count (RF
     assert.throws(() => applyPatch(structuredClone(model), "", [{ op: "test", path, value }]), /test failed/, `${path} ${JSON.stringify(value)}`);
   }
 });
+
+test("a value cannot be moved into one of its own children (RFC 6902 section 4.4)", () => {
+  const model = () => ({ tagName: "", children: [{ tagName: "a" }, { tagName: "b", children: [] }, "text"] });
+  // Before the fix these applied: once children/0 was taken out, children/1 slid into its place
+  // and received it.
+  const intoChild = [
+    ["", { op: "move", from: "/children/0", path: "/children/0/children" }],
+    ["", { op: "move", from: "/children/1", path: "/children/1/children/0" }],
+    ["/children", { op: "move", from: "/0", path: "/0/children" }],
+    ["", { op: "move", from: "", path: "/children/-" }],
+  ];
+  for (const [base, op] of intoChild) assert.throws(() => applyPatch(model(), base, [op]), /own child/, JSON.stringify(op));
+  // The same place, a sibling and an ancestor are fine.
+  assert.deepEqual(applyPatch(model(), "", [{ op: "move", from: "/children/0", path: "/children/0" }]), model());
+  assert.deepEqual(applyPatch(model(), "/children", [{ op: "move", from: "/2", path: "/1/children/0" }]).children, [
+    { tagName: "a" },
+    { tagName: "b", children: ["text"] },
+  ]);
+  assert.deepEqual(applyPatch({ style: { color: "red" } }, "", [{ op: "move", from: "/style/color", path: "/style" }]), { style: "red" });
+  // A prefix of the text of a token is not a prefix of the path.
+  assert.deepEqual(applyPatch({ a: 1, ab: {} }, "", [{ op: "move", from: "/a", path: "/ab/x" }]), { ab: { x: 1 } });
+});

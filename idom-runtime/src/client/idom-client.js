@@ -123,7 +123,13 @@ function applyOperation(root, base, op) {
     case "add": return put(root, path, op.value, true);
     case "replace": lookup(root, path); return put(root, path, op.value, false);
     case "remove": return take(root, path).root;
-    case "move": { const t = take(root, base.concat(parsePointer(op.from))); return put(t.root, path, t.value, true); }
+    case "move": {
+      const from = base.concat(parsePointer(op.from));
+      // RFC 6902 section 4.4: "from" must not be a proper prefix of "path" (no move into a child).
+      if (from.length < path.length && from.every((t, i) => t === path[i])) throw new Error("idom: move into its own child");
+      const t = take(root, from);
+      return put(t.root, path, t.value, true);
+    }
     case "copy": return put(root, path, structuredClone(lookup(root, base.concat(parsePointer(op.from)))), true);
     case "test":
       if (!sameJson(lookup(root, path), op.value)) throw new Error("idom: test failed");
