@@ -52,3 +52,33 @@ test("a value cannot be moved into one of its own children (RFC 6902 section 4.4
   // A prefix of the text of a token is not a prefix of the path.
   assert.deepEqual(applyPatch({ a: 1, ab: {} }, "", [{ op: "move", from: "/a", path: "/ab/x" }]), { ab: { x: 1 } });
 });
+
+test('"__proto__" is an ordinary member name (RFC 6901 section 4), and no prototype changes', () => {
+  const plain = (v) => Object.getPrototypeOf(v) === Object.prototype;
+  let model = { tagName: "div", attributes: { class: "x" }, children: [] };
+  model = applyPatch(model, "/attributes", [{ op: "add", path: "/__proto__", value: { polluted: true } }]);
+  assert.ok(Object.hasOwn(model.attributes, "__proto__") && plain(model.attributes));
+  assert.deepEqual(Object.keys(model.attributes), ["class", "__proto__"]);
+  assert.equal(model.attributes.polluted, undefined);
+  model = applyPatch(model, "", [
+    { op: "test", path: "/attributes/__proto__", value: { polluted: true } },
+    { op: "replace", path: "/attributes/__proto__", value: "v" },
+    { op: "copy", from: "/attributes/__proto__", path: "/children/-" },
+    { op: "move", from: "/attributes/class", path: "/attributes/__proto__" },
+  ]);
+  assert.equal(model.attributes.__proto__, "x"); // the own member, not the prototype
+  assert.ok(plain(model.attributes));
+  assert.deepEqual(model.children, ["v"]);
+  // A member called "__proto__" can also be added as part of a whole model and then removed.
+  model = applyPatch(model, "", [{ op: "add", path: "", value: JSON.parse('{"__proto__": {"a": 1}}') }, { op: "add", path: "/__proto__/b", value: 2 }]);
+  assert.deepEqual(JSON.parse(JSON.stringify(model)), JSON.parse('{"__proto__": {"a": 1, "b": 2}}'));
+  assert.ok(plain(model));
+  model = applyPatch(model, "", [{ op: "remove", path: "/__proto__" }]);
+  assert.deepEqual(Object.keys(model), []);
+  // Inherited properties are not members.
+  for (const name of ["constructor", "toString", "hasOwnProperty"]) {
+    assert.throws(() => applyPatch({}, "", [{ op: "remove", path: `/${name}` }]), /nothing/);
+    assert.throws(() => applyPatch({}, "", [{ op: "replace", path: `/${name}`, value: 1 }]), /nothing/);
+  }
+  assert.equal(({}).polluted, undefined);
+});

@@ -89,8 +89,10 @@ function put(root, tokens, value, insert) {
     const i = arrayIndex(parent, key, insert);
     if (insert) parent.splice(i, 0, value);
     else parent[i] = value;
-  } else if (isObject(parent) && key !== "__proto__" && (insert || Object.hasOwn(parent, key))) {
-    parent[key] = value;
+  } else if (isObject(parent) && (insert || Object.hasOwn(parent, key))) {
+    // "__proto__" is an ordinary member name (RFC 6901); assigning it would set the prototype.
+    if (key === "__proto__") Object.defineProperty(parent, key, { value, writable: true, enumerable: true, configurable: true });
+    else parent[key] = value;
   } else throw new Error(`idom: cannot set ${JSON.stringify(tokens)}`);
   return root;
 }
