@@ -82,3 +82,19 @@ test('"__proto__" is an ordinary member name (RFC 6901 section 4), and no protot
   }
   assert.equal(({}).polluted, undefined);
 });
+
+test("add, replace and test must have a value (RFC 6902 sections 4.1, 4.3, 4.6)", () => {
+  const model = () => ({ tagName: "", attributes: { id: "x" }, children: ["a"] });
+  // Before the fix, the add and replace cases put `undefined` into the model (or made it the
+  // whole model).
+  for (const op of [
+    { op: "add", path: "/children/-" },
+    { op: "add", path: "/attributes/class" },
+    { op: "add", path: "" },
+    { op: "replace", path: "/attributes/id" },
+    { op: "test", path: "/children/0", value: undefined },
+  ]) {
+    assert.throws(() => applyPatch(model(), "", [op]), /without a value/, JSON.stringify(op));
+  }
+  assert.deepEqual(applyPatch(model(), "", [{ op: "add", path: "/attributes/hidden", value: null }]).attributes, { id: "x", hidden: null });
+});

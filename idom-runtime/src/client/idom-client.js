@@ -118,12 +118,18 @@ function sameJson(a, b) {
   return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && sameJson(a[k], b[k]));
 }
 
+/** The operation's `value` member, which add, replace and test must have (RFC 6902 section 4). */
+function opValue(op) {
+  if (op.value === undefined) throw new Error(`idom: ${op.op} without a value`);
+  return op.value;
+}
+
 /** Applies one operation whose `path`/`from` are relative to the `base` tokens. */
 function applyOperation(root, base, op) {
   const path = base.concat(parsePointer(op.path));
   switch (op.op) {
-    case "add": return put(root, path, op.value, true);
-    case "replace": lookup(root, path); return put(root, path, op.value, false);
+    case "add": return put(root, path, opValue(op), true);
+    case "replace": lookup(root, path); return put(root, path, opValue(op), false);
     case "remove": return take(root, path).root;
     case "move": {
       const from = base.concat(parsePointer(op.from));
@@ -134,7 +140,7 @@ function applyOperation(root, base, op) {
     }
     case "copy": return put(root, path, structuredClone(lookup(root, base.concat(parsePointer(op.from)))), true);
     case "test":
-      if (!sameJson(lookup(root, path), op.value)) throw new Error("idom: test failed");
+      if (!sameJson(lookup(root, path), opValue(op))) throw new Error("idom: test failed");
       return root;
     default: throw new Error(`idom: unknown op ${JSON.stringify(op.op)}`);
   }
