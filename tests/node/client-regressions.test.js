@@ -98,3 +98,16 @@ test("add, replace and test must have a value (RFC 6902 sections 4.1, 4.3, 4.6)"
   }
   assert.deepEqual(applyPatch(model(), "", [{ op: "add", path: "/attributes/hidden", value: null }]).attributes, { id: "x", hidden: null });
 });
+
+test('a "~" not followed by "0" or "1" makes a pointer malformed (RFC 6901 section 3)', () => {
+  for (const bad of ["/a~2", "/a~", "/~", "/~~", "/~a/b", "/ok/x~-1", "a", "a/b", 5, null]) {
+    assert.throws(() => parsePointer(bad), /bad JSON Pointer/, JSON.stringify(bad));
+  }
+  // Before the fix "/a~2" named the member "a~2".
+  assert.throws(() => applyPatch({ "a~2": 1 }, "", [{ op: "remove", path: "/a~2" }]), /bad JSON Pointer/);
+  assert.throws(() => applyPatch({ a: { b: 1 } }, "/a~", [{ op: "remove", path: "/b" }]), /bad JSON Pointer/);
+  assert.deepEqual(parsePointer(""), []);
+  assert.deepEqual(parsePointer("/"), [""]);
+  assert.deepEqual(parsePointer("/~01"), ["~1"]); // "~0" then "1", never "/"
+  assert.deepEqual(parsePointer("/a~1b/~0~1/m~0n"), ["a/b", "~/", "m~n"]);
+});

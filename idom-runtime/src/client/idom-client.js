@@ -54,7 +54,10 @@ const BANNER_ID = "idom-reconnecting";
 /** Splits a JSON Pointer into unescaped tokens ("" -> []). */
 export function parsePointer(pointer) {
   if (pointer === "") return [];
-  if (typeof pointer !== "string" || pointer[0] !== "/") throw new Error(`idom: bad JSON Pointer ${JSON.stringify(pointer)}`);
+  // RFC 6901 section 3: a "~" is only ever the start of "~0" or "~1".
+  if (typeof pointer !== "string" || pointer[0] !== "/" || /~(?![01])/.test(pointer)) {
+    throw new Error(`idom: bad JSON Pointer ${JSON.stringify(pointer)}`);
+  }
   return pointer.slice(1).split("/").map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 
