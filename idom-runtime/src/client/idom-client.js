@@ -54,7 +54,10 @@ const BANNER_ID = "idom-reconnecting";
 /** Splits a JSON Pointer into unescaped tokens ("" -> []). */
 export function parsePointer(pointer) {
   if (pointer === "") return [];
-  if (typeof pointer !== "string" || pointer[0] !== "/") throw new Error(`idom: bad JSON Pointer ${JSON.stringify(pointer)}`);
+  // RFC 6901 section 3: a "~" is only ever the start of "~0" or "~1".
+  if (typeof pointer !== "string" || pointer[0] !== "/" || /~(?![01])/.test(pointer)) {
+    throw new Error(`idom: bad JSON Pointer ${JSON.stringify(pointer)}`);
+  }
   return pointer.slice(1).split("/").map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 
@@ -89,8 +92,10 @@ function put(root, tokens, value, insert) {
     const i = arrayIndex(parent, key, insert);
     if (insert) parent.splice(i, 0, value);
     else parent[i] = value;
-  } else if (isObject(parent) && key !== "__proto__" && (insert || Object.hasOwn(parent, key))) {
-    parent[key] = value;
+  } else if (isObject(parent) && (insert || Object.hasOwn(parent, key))) {
+    // "__proto__" is an ordinary member name (RFC 6901); assigning it would set the prototype.
+    if (key === "__proto__") Object.defineProperty(parent, key, { value, writable: true, enumerable: true, configurable: true });
+    else parent[key] = value;
   } else throw new Error(`idom: cannot set ${JSON.stringify(tokens)}`);
   return root;
 }
@@ -107,17 +112,38 @@ function take(root, tokens) {
   return { root, value };
 }
 
+/** JSON equality as `test` defines it (RFC 6902 section 4.6): the order of members does not count. */
+function sameJson(a, b) {
+  if (a === b) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((v, i) => sameJson(v, b[i]));
+  if (!isObject(a) || !isObject(b)) return false;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && sameJson(a[k], b[k]));
+}
+
+/** The operation's `value` member, which add, replace and test must have (RFC 6902 section 4). */
+function opValue(op) {
+  if (op.value === undefined) throw new Error(`idom: ${op.op} without a value`);
+  return op.value;
+}
+
 /** Applies one operation whose `path`/`from` are relative to the `base` tokens. */
 function applyOperation(root, base, op) {
   const path = base.concat(parsePointer(op.path));
   switch (op.op) {
-    case "add": return put(root, path, op.value, true);
-    case "replace": lookup(root, path); return put(root, path, op.value, false);
+    case "add": return put(root, path, opValue(op), true);
+    case "replace": lookup(root, path); return put(root, path, opValue(op), false);
     case "remove": return take(root, path).root;
-    case "move": { const t = take(root, base.concat(parsePointer(op.from))); return put(t.root, path, t.value, true); }
+    case "move": {
+      const from = base.concat(parsePointer(op.from));
+      // RFC 6902 section 4.4: "from" must not be a proper prefix of "path" (no move into a child).
+      if (from.length < path.length && from.every((t, i) => t === path[i])) throw new Error("idom: move into its own child");
+      const t = take(root, from);
+      return put(t.root, path, t.value, true);
+    }
     case "copy": return put(root, path, structuredClone(lookup(root, base.concat(parsePointer(op.from)))), true);
     case "test":
-      if (JSON.stringify(lookup(root, path)) !== JSON.stringify(op.value)) throw new Error("idom: test failed");
+      if (!sameJson(lookup(root, path), opValue(op))) throw new Error("idom: test failed");
       return root;
     default: throw new Error(`idom: unknown op ${JSON.stringify(op.op)}`);
   }
