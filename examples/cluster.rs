@@ -10,6 +10,11 @@
 //!
 //! Alone: `cargo run --example cluster -- 127.0.0.1:5001 redis://127.0.0.1:6379/`. Without a
 //! Redis URL it runs as one process, with the state in memory.
+//!
+//! With `shared` after the Redis URL it serves one shared counter instead, the same for every
+//! browser on every process: one process owns the view (a lease in Redis), the others follow its
+//! updates on a Redis Stream and pass their clients' clicks to it. Kill the owner, and another
+//! takes over within a few seconds with the count it persisted.
 
 use std::sync::OnceLock;
 
@@ -35,12 +40,26 @@ fn Notes() -> Element {
     }
 }
 
+/// One counter for everyone, on every process; its count survives the owner's death.
+#[component]
+fn SharedCounter() -> Element {
+    let (count, set_count) = use_persisted_state("count", || 0u64);
+    html! {
+        <h1>"Shared counter"</h1>
+        <button class="count" onclick={move |_| set_count.update(|c| c + 1)}>{count}</button>
+    }
+}
+
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
     let mut args = std::env::args().skip(1);
     let addr = args.next().unwrap_or_else(|| "127.0.0.1:5000".to_owned());
     let redis = args.next();
-    let server = PerClientStateServer::new(Notes).title("idom cluster");
+    let server = match args.next().as_deref() {
+        Some("shared") => SharedClientStateServer::new(SharedCounter),
+        _ => PerClientStateServer::new(Notes),
+    };
+    let server = server.title("idom cluster");
     let server = match redis {
         Some(url) => server.redis(&url),
         None => server,

@@ -162,7 +162,7 @@ enum Command {
 }
 
 /// The updates waiting for one client of a shared view.
-struct ClientQueue {
+pub(crate) struct ClientQueue {
     state: Mutex<QueueState>,
     ready: Notify,
 }
@@ -173,7 +173,11 @@ struct QueueState {
 }
 
 impl ClientQueue {
-    fn push(&self, update: LayoutUpdate, max: usize, model: impl FnOnce() -> LayoutUpdate) {
+    pub(crate) fn new() -> ClientQueue {
+        ClientQueue { state: Mutex::new(QueueState { updates: VecDeque::new(), closed: false }), ready: Notify::new() }
+    }
+
+    pub(crate) fn push(&self, update: LayoutUpdate, max: usize, model: impl FnOnce() -> LayoutUpdate) {
         let mut state = self.state.lock().or_poisoned();
         if state.updates.len() >= max {
             state.updates.clear();
@@ -185,7 +189,7 @@ impl ClientQueue {
         self.ready.notify_one();
     }
 
-    async fn pop(&self) -> Option<LayoutUpdate> {
+    pub(crate) async fn pop(&self) -> Option<LayoutUpdate> {
         loop {
             {
                 let mut state = self.state.lock().or_poisoned();
@@ -200,18 +204,18 @@ impl ClientQueue {
         }
     }
 
-    fn close(&self) {
+    pub(crate) fn close(&self) {
         self.state.lock().or_poisoned().closed = true;
         self.ready.notify_one();
     }
 
-    fn is_closed(&self) -> bool {
+    pub(crate) fn is_closed(&self) -> bool {
         self.state.lock().or_poisoned().closed
     }
 }
 
 /// Closes a client's queue when its `join` ends, however it ends.
-struct Leave(Arc<ClientQueue>);
+pub(crate) struct Leave(pub(crate) Arc<ClientQueue>);
 impl Drop for Leave {
     fn drop(&mut self) {
         self.0.close();
@@ -310,10 +314,7 @@ impl SharedViewDispatcher {
         R: FnMut() -> RF,
         RF: Future<Output = Result<LayoutEvent, RE>>,
     {
-        let queue = Arc::new(ClientQueue {
-            state: Mutex::new(QueueState { updates: VecDeque::new(), closed: false }),
-            ready: Notify::new(),
-        });
+        let queue = Arc::new(ClientQueue::new());
         let _leave = Leave(queue.clone());
         if self.commands.send(Command::Join(queue.clone())).is_err() {
             return Err(DispatchError::ViewStopped);

@@ -143,6 +143,38 @@ pub fn render_to_html(root: impl Into<crate::Element>) -> String {
     render_to_html_with(root, false)
 }
 
+/// The HTML of a model (as a client holds it: a root whose `children` are the page), written
+/// with the same escaping as [`render_to_html`]: the page of a shared view that another process
+/// renders, from this process's mirror of its model.
+#[cfg_attr(not(feature = "redis"), allow(dead_code))]
+pub(crate) fn model_to_html(model: &serde_json::Value) -> String {
+    fn element_of(node: &serde_json::Value) -> crate::Element {
+        let Some(tag) = node.get("tagName").and_then(serde_json::Value::as_str) else {
+            return crate::Element::text(node.as_str().unwrap_or_default().to_owned());
+        };
+        let mut el = crate::html::custom(tag.to_owned());
+        for (name, value) in node.get("attributes").and_then(serde_json::Value::as_object).into_iter().flatten() {
+            el = match value {
+                serde_json::Value::String(v) => el.attr(name.clone(), v.clone()),
+                serde_json::Value::Bool(b) => el.attr(name.clone(), *b),
+                serde_json::Value::Object(style) => {
+                    let css: Vec<String> =
+                        style.iter().map(|(p, v)| format!("{p}: {}", v.as_str().unwrap_or_default())).collect();
+                    el.attr(name.clone(), css.join("; "))
+                }
+                _ => el,
+            };
+        }
+        for child in node.get("children").and_then(serde_json::Value::as_array).into_iter().flatten() {
+            el = el.child(element_of(child));
+        }
+        el.into()
+    }
+    let children: Vec<crate::Element> =
+        model.get("children").and_then(serde_json::Value::as_array).into_iter().flatten().map(element_of).collect();
+    render_to_html(crate::Element::fragment(children))
+}
+
 /// [`render_to_html`] with script URLs and `srcdoc` kept when `trusted`.
 pub(crate) fn render_to_html_with(root: impl Into<crate::Element>, trusted: bool) -> String {
     let mut layout = Layout::from_element(root);

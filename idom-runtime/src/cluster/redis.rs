@@ -40,6 +40,11 @@ impl RedisBackend {
         Ok(RedisBackend { url: url.to_owned(), client, connection: OnceCell::new() })
     }
 
+    /// The Redis client (for the connections of a shared view).
+    pub fn client(&self) -> &redis::Client {
+        &self.client
+    }
+
     /// The connection, made on first use.
     async fn connection(&self) -> Result<ConnectionManager, BackendError> {
         let connect = || async {

@@ -1,7 +1,7 @@
 //! [`SessionStore`]: one session's persisted values, and the task that saves them.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
@@ -27,6 +27,10 @@ struct StoreInner {
     /// Woken when a value changed, and when the store is dropped.
     changed: Arc<Notify>,
     saving: AtomicBool,
+    /// Counts changes, so a caller that saves knows whether it must.
+    version: AtomicU64,
+    /// Saved by a writer task of its own (else only by `save_now`).
+    background: bool,
 }
 
 impl Drop for StoreInner {
@@ -59,6 +63,28 @@ impl SessionStore {
     /// of `restored` (the JSON object a [`Backend::claim`] gave, if any). A restored state that is
     /// not a JSON object is dropped with a warning.
     pub fn new(session: &str, backend: Arc<dyn Backend>, ttl: Duration, restored: Option<&str>) -> SessionStore {
+        SessionStore::make(session, backend, ttl, restored, true)
+    }
+
+    /// A store that only [`save_now`](Self::save_now) saves, for a caller that must know what
+    /// was saved when (a shared view persists before it publishes); [`version`](Self::version)
+    /// tells it whether something changed.
+    pub fn saved_by_caller(
+        session: &str,
+        backend: Arc<dyn Backend>,
+        ttl: Duration,
+        restored: Option<&str>,
+    ) -> SessionStore {
+        SessionStore::make(session, backend, ttl, restored, false)
+    }
+
+    fn make(
+        session: &str,
+        backend: Arc<dyn Backend>,
+        ttl: Duration,
+        restored: Option<&str>,
+        background: bool,
+    ) -> SessionStore {
         let values = match restored.map(serde_json::from_str::<BTreeMap<String, Value>>) {
             None => BTreeMap::new(),
             Some(Ok(values)) => values,
@@ -74,6 +100,8 @@ impl SessionStore {
             values: Mutex::new(values),
             changed: Arc::new(Notify::new()),
             saving: AtomicBool::new(false),
+            version: AtomicU64::new(0),
+            background,
         };
         SessionStore { inner: Arc::new(inner) }
     }
@@ -110,10 +138,19 @@ impl SessionStore {
     /// once, since claiming took them out of the backend). The task starts on first use, in the current
     /// tokio runtime, and ends when the store is dropped.
     pub(crate) fn save_soon(&self) {
+        self.inner.version.fetch_add(1, Ordering::AcqRel);
+        if !self.inner.background {
+            return;
+        }
         if !self.inner.saving.swap(true, Ordering::AcqRel) {
             tokio::spawn(writer(Arc::downgrade(&self.inner), self.inner.changed.clone()));
         }
         self.inner.changed.notify_one();
+    }
+
+    /// How many changes the store has seen.
+    pub fn version(&self) -> u64 {
+        self.inner.version.load(Ordering::Acquire)
     }
 
     /// Saves the current values now (what the writer does after each change), for a session

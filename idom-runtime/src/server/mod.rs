@@ -36,6 +36,7 @@
 //! | `session.rs` | the session loop, pings and timeouts, close codes, parking and resuming, ids |
 //! | `upload.rs` | upload URLs for announced files, and the `POST` that streams each file in |
 //! | `assets.rs` | registered JS modules, and single-use downloads |
+//! | `cluster_view.rs` | (feature `redis`) one shared view across processes, on Redis Streams |
 //! | `serve.rs` | the accept loop, [`serve`], graceful shutdown, [`Server::run`] |
 //!
 //! The mode is looked at in two places only: where a session gets its layout and where the page
@@ -75,6 +76,8 @@
 
 #[cfg(feature = "server")]
 mod assets;
+#[cfg(feature = "redis")]
+mod cluster_view;
 mod config;
 #[cfg(feature = "server")]
 mod http;

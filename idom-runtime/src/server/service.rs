@@ -36,7 +36,7 @@ pub(super) enum Mode {
     /// Every connection gets its own layout of the root (parked when it drops, for resuming).
     PerClient,
     /// One layout that every connection joins, made on first use.
-    Shared(OnceLock<SharedViewDispatcher>),
+    Shared(OnceLock<SharedView>),
 }
 
 impl std::fmt::Debug for Mode {
@@ -58,6 +58,9 @@ pub struct Server {
     config: ServerConfig,
     mode: Mode,
     backend: Arc<dyn Backend>,
+    /// The Redis a shared view lives in, across processes (set by `.redis(url)`).
+    #[cfg(feature = "redis")]
+    redis: Option<redis::Client>,
     pub(super) on_listening: Option<OnListening>,
 }
 
@@ -116,7 +119,16 @@ impl Server {
         let name = root.name();
         let root: RootFactory = Arc::new(move || Element::component(root.clone()));
         let backend: Arc<dyn Backend> = Arc::new(MemoryBackend::new());
-        Server { root, name, config: ServerConfig::default(), mode, backend, on_listening: None }
+        Server {
+            root,
+            name,
+            config: ServerConfig::default(),
+            mode,
+            backend,
+            #[cfg(feature = "redis")]
+            redis: None,
+            on_listening: None,
+        }
     }
 
     /// Serves under `prefix` (e.g. `/app`): the page at `/app/`, the rest below it.
@@ -169,7 +181,10 @@ impl Server {
     #[cfg(feature = "redis")]
     pub fn redis(mut self, url: &str) -> Self {
         match crate::cluster::RedisBackend::new(url) {
-            Ok(backend) => self.backend = Arc::new(backend),
+            Ok(backend) => {
+                self.redis = Some(backend.client().clone());
+                self.backend = Arc::new(backend);
+            }
             Err(e) => self.backend = Arc::new(Unusable(e.to_string())),
         }
         self.config.sticky_cookie.get_or_insert_with(|| "idom_sticky".to_owned());
@@ -210,6 +225,8 @@ impl Server {
                 sessions_ended: Notify::new(),
                 parked: Mutex::new(HashMap::new()),
                 backend: self.backend,
+                #[cfg(feature = "redis")]
+                redis: self.redis,
                 uploads: Uploads::default(),
                 downloads: Downloads::default(),
             }),
@@ -249,6 +266,9 @@ pub(super) struct Inner {
     pub(super) parked: Mutex<HashMap<String, Parked>>,
     /// Where sessions' persisted state is kept.
     pub(super) backend: Arc<dyn Backend>,
+    /// The Redis of a shared view across processes.
+    #[cfg(feature = "redis")]
+    pub(super) redis: Option<redis::Client>,
     /// Upload URLs waiting for their `POST`.
     pub(super) uploads: Uploads,
     /// Downloads offered by browser actions and not fetched yet.
@@ -288,14 +308,22 @@ impl IdomService {
         self.inner.backend.check().await.map_err(|e| std::io::Error::other(format!("cannot start: {e}")))
     }
 
-    /// The layout every connection of a shared server joins, made (and its driver spawned) on
-    /// first use; `None` for a per-client server.
-    pub(super) fn shared_view(&self) -> Option<&SharedViewDispatcher> {
+    /// The view every connection of a shared server joins, made (and its driver spawned) on
+    /// first use: in this process, or with `.redis(url)` across every process of the app; `None`
+    /// for a per-client server.
+    pub(super) fn shared_view(&self) -> Option<&SharedView> {
         match &self.inner.mode {
             Mode::Shared(view) => Some(view.get_or_init(|| {
+                #[cfg(feature = "redis")]
+                if let Some(client) = &self.inner.redis {
+                    let root = self.inner.root.clone();
+                    let node = format!("{}-{}", std::process::id(), super::session::random_id());
+                    let view = super::cluster_view::ClusterView::start(client.clone(), self.inner.name, node, root, 64);
+                    return SharedView::Cluster(view);
+                }
                 let (view, driver) = create_shared_view_dispatcher(Layout::from_element((self.inner.root)()));
                 tokio::spawn(driver);
-                view
+                SharedView::Local(view)
             })),
             Mode::PerClient => None,
         }
@@ -319,5 +347,42 @@ impl Backend for Unusable {
 
     fn claim<'a>(&'a self, _: &'a str) -> BackendFuture<'a, Option<String>> {
         Box::pin(async { Err(BackendError::Unavailable(self.0.clone())) })
+    }
+}
+
+/// The one view of a shared server: in this process, or across processes on Redis.
+pub(super) enum SharedView {
+    Local(SharedViewDispatcher),
+    #[cfg(feature = "redis")]
+    Cluster(super::cluster_view::ClusterView),
+}
+
+impl SharedView {
+    /// Joins the view as one client (see [`SharedViewDispatcher::join`]).
+    pub(super) async fn join<S, SF, SE, R, RF, RE>(
+        &self,
+        send: S,
+        recv: R,
+    ) -> Result<(), crate::dispatch::DispatchError<SE, RE>>
+    where
+        S: FnMut(crate::LayoutUpdate) -> SF,
+        SF: std::future::Future<Output = Result<(), SE>>,
+        R: FnMut() -> RF,
+        RF: std::future::Future<Output = Result<crate::LayoutEvent, RE>>,
+    {
+        match self {
+            SharedView::Local(view) => view.join(send, recv).await,
+            #[cfg(feature = "redis")]
+            SharedView::Cluster(view) => view.join(send, recv).await,
+        }
+    }
+
+    /// The view as HTML, for the page (`None` if it stopped, or is not known yet).
+    pub(super) async fn html(&self) -> Option<String> {
+        match self {
+            SharedView::Local(view) => view.html().await,
+            #[cfg(feature = "redis")]
+            SharedView::Cluster(view) => view.html(),
+        }
     }
 }
