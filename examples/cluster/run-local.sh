@@ -4,6 +4,7 @@
 #
 #   examples/cluster/run-local.sh            # nginx on 127.0.0.1:8080, idom on 5001-5003
 #   PORT=9000 examples/cluster/run-local.sh
+#   MODE=shared examples/cluster/run-local.sh  # one shared counter across the three processes
 #
 # Needs redis-server and nginx (Debian: `apt-get install redis-server nginx-light`).
 set -euo pipefail
@@ -26,7 +27,7 @@ redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --d
 PIDS+=($!)
 sleep 0.3
 for p in "${IDOM_PORTS[@]}"; do
-    target/debug/examples/cluster "127.0.0.1:$p" "redis://127.0.0.1:$REDIS_PORT/" &
+    target/debug/examples/cluster "127.0.0.1:$p" "redis://127.0.0.1:$REDIS_PORT/" ${MODE:+"$MODE"} &
     PIDS+=($!)
 done
 
