@@ -214,6 +214,43 @@ impl ClientQueue {
     }
 }
 
+/// One client of a shared view: sends what `queue` gets with `send`, and hands every event `recv`
+/// returns to `forward` (which says whether the view still takes them), until either side fails
+/// or the view stops.
+pub(crate) async fn serve_client<S, SF, SE, R, RF, RE, F, FF>(
+    queue: &ClientQueue,
+    mut send: S,
+    mut recv: R,
+    mut forward: F,
+) -> Result<(), DispatchError<SE, RE>>
+where
+    S: FnMut(LayoutUpdate) -> SF,
+    SF: Future<Output = Result<(), SE>>,
+    R: FnMut() -> RF,
+    RF: Future<Output = Result<LayoutEvent, RE>>,
+    F: FnMut(LayoutEvent) -> FF,
+    FF: Future<Output = bool>,
+{
+    let sender = async {
+        while let Some(update) = queue.pop().await {
+            send(update).await.map_err(DispatchError::Send)?;
+        }
+        Err(DispatchError::ViewStopped)
+    };
+    let receiver = async {
+        loop {
+            let event = recv().await.map_err(DispatchError::Recv)?;
+            if !forward(event).await {
+                return Err(DispatchError::ViewStopped);
+            }
+        }
+    };
+    tokio::select! {
+        result = sender => result,
+        result = receiver => result,
+    }
+}
+
 /// Closes a client's queue when its `join` ends, however it ends.
 pub(crate) struct Leave(pub(crate) Arc<ClientQueue>);
 impl Drop for Leave {
@@ -307,7 +344,7 @@ impl SharedViewDispatcher {
     /// with path `""`, then every update all clients get, in the same order; events that `recv`
     /// returns reach the shared layout. Returns when `send` or `recv` fails or the view stops; a
     /// client leaving never disturbs the others.
-    pub async fn join<S, SF, SE, R, RF, RE>(&self, mut send: S, mut recv: R) -> Result<(), DispatchError<SE, RE>>
+    pub async fn join<S, SF, SE, R, RF, RE>(&self, send: S, recv: R) -> Result<(), DispatchError<SE, RE>>
     where
         S: FnMut(LayoutUpdate) -> SF,
         SF: Future<Output = Result<(), SE>>,
@@ -319,24 +356,7 @@ impl SharedViewDispatcher {
         if self.commands.send(Command::Join(queue.clone())).is_err() {
             return Err(DispatchError::ViewStopped);
         }
-        let sender = async {
-            while let Some(update) = queue.pop().await {
-                send(update).await.map_err(DispatchError::Send)?;
-            }
-            Err(DispatchError::ViewStopped)
-        };
-        let receiver = async {
-            loop {
-                let event = recv().await.map_err(DispatchError::Recv)?;
-                if self.events.send(event).await.is_err() {
-                    return Err(DispatchError::ViewStopped);
-                }
-            }
-        };
-        tokio::select! {
-            result = sender => result,
-            result = receiver => result,
-        }
+        serve_client(&queue, send, recv, |event| async { self.events.send(event).await.is_ok() }).await
     }
 
     /// The current view as HTML (see [`Layout::to_html`]), or `None` if the view stopped.

@@ -41,7 +41,7 @@ use redis::{AsyncConnectionConfig, Value as RedisValue};
 use serde_json::Value;
 
 use crate::cluster::{Backend, BackendError, BackendFuture, SessionStore};
-use crate::dispatch::{ClientQueue, DispatchError, Leave};
+use crate::dispatch::{ClientQueue, DispatchError, Leave, serve_client};
 use crate::hooks::provide_session_store;
 use crate::protocol::{Json, LayoutEvent, LayoutUpdate, Op, PatchOp, decode_update};
 use crate::sync::OrPoisoned as _;
@@ -197,7 +197,7 @@ impl ClusterView {
 
     /// Joins the view as one client: `send` gets the whole model, then every update; events from
     /// `recv` go to the owner, wherever it is.
-    pub(crate) async fn join<S, SF, SE, R, RF, RE>(&self, mut send: S, mut recv: R) -> Result<(), DispatchError<SE, RE>>
+    pub(crate) async fn join<S, SF, SE, R, RF, RE>(&self, send: S, recv: R) -> Result<(), DispatchError<SE, RE>>
     where
         S: FnMut(LayoutUpdate) -> SF,
         SF: Future<Output = Result<(), SE>>,
@@ -213,22 +213,11 @@ impl ClusterView {
             }
             relay.clients.push(queue.clone());
         }
-        let sender = async {
-            while let Some(update) = queue.pop().await {
-                send(update).await.map_err(DispatchError::Send)?;
-            }
-            Err(DispatchError::ViewStopped)
-        };
-        let receiver = async {
-            loop {
-                let event = recv().await.map_err(DispatchError::Recv)?;
-                self.send_event(&event).await;
-            }
-        };
-        tokio::select! {
-            result = sender => result,
-            result = receiver => result,
-        }
+        serve_client(&queue, send, recv, |event| async move {
+            self.send_event(&event).await;
+            true
+        })
+        .await
     }
 
     async fn send_event(&self, event: &LayoutEvent) {
