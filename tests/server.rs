@@ -8,6 +8,7 @@ use futures_util::{SinkExt as _, StreamExt as _};
 use idom::IdomService;
 use idom::prelude::*;
 use idom::protocol::decode_update;
+use idom::server::ServerConfig;
 use idom::testing::apply_update;
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
@@ -150,7 +151,10 @@ async fn page_is_prerendered_and_escaped() {
     assert!(page.contains("<button>Count: 0</button>"), "{page}");
     assert!(page.contains("<p class=\"where\">/some/path?x=1</p>"), "{page}");
     assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; more"), "{page}");
-    assert!(page.contains("import { mount } from \"/_idom/client.js\""), "{page}");
+    // No inline script: the client mounts itself on `data-idom-auto`.
+    assert!(page.contains("<script type=\"module\" src=\"/_idom/client.js\"></script>"), "{page}");
+    assert!(page.contains(" data-idom-auto>"), "{page}");
+    assert_eq!(page.matches("<script").count(), 1, "{page}");
 
     let (status, js) = http_get(addr, "/_idom/client.js", "").await;
     assert_eq!(status, 200);
@@ -382,4 +386,44 @@ async fn eval_is_refused_unless_allowed() {
             Err(_) => assert!(!allowed, "no eval arrived although allowed"),
         }
     }
+}
+
+async fn raw_get(addr: std::net::SocketAddr, path: &str) -> String {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    response.split_once("\r\n\r\n").map(|(head, _)| head.to_ascii_lowercase()).unwrap_or_default()
+}
+
+/// The page and the client carry the protective headers by default; each is configurable.
+#[tokio::test]
+async fn secure_headers_by_default_and_configurable() {
+    let (addr, _stop, _server) = start(PerClientStateServer::new(Counter).into_service()).await;
+    let page = raw_get(addr, "/").await;
+    assert!(page.contains("x-content-type-options: nosniff"), "{page}");
+    assert!(page.contains("referrer-policy: same-origin"), "{page}");
+    let csp = page.lines().find_map(|l| l.strip_prefix("content-security-policy: ")).expect("a policy").to_owned();
+    for part in
+        ["default-src 'self'", "script-src 'self'", "connect-src 'self'", "object-src 'none'", "frame-ancestors 'self'"]
+    {
+        assert!(csp.contains(part), "{part} in {csp}");
+    }
+    assert!(!csp.contains("unsafe-eval"), "{csp}");
+    let client = raw_get(addr, "/_idom/client.js").await;
+    assert!(client.contains("x-content-type-options: nosniff"), "{client}");
+
+    // Eval allowed: the policy allows it too. A policy of the app's own, or none.
+    let (addr, _stop2, _server2) = start(PerClientStateServer::new(Counter).allow_eval(true).into_service()).await;
+    assert!(raw_get(addr, "/").await.contains("'unsafe-eval'"));
+    let mut own = ServerConfig::default();
+    own.content_security_policy = Some("default-src 'none'".into());
+    let (addr, _stop3, _server3) = start(PerClientStateServer::new(Counter).config(own).into_service()).await;
+    assert!(raw_get(addr, "/").await.contains("content-security-policy: default-src 'none'"));
+    let mut off = ServerConfig::default();
+    off.secure_headers = false;
+    let (addr, _stop4, _server4) = start(PerClientStateServer::new(Counter).config(off).into_service()).await;
+    let page = raw_get(addr, "/").await;
+    assert!(!page.contains("content-security-policy") && !page.contains("nosniff"), "{page}");
 }

@@ -92,6 +92,16 @@ impl std::fmt::Debug for JsModule {
 /// Every module made in this process, by hash: what the server may serve.
 static MODULES: LazyLock<Mutex<HashMap<String, Arc<ModuleFiles>>>> = LazyLock::new(Mutex::default);
 
+/// The origins (`https://cdn.example`) of the external modules made in this process, for the
+/// page's Content-Security-Policy.
+static EXTERNAL: LazyLock<Mutex<std::collections::BTreeSet<String>>> = LazyLock::new(Mutex::default);
+
+/// The origins of the external modules registered so far.
+#[cfg_attr(not(feature = "server"), allow(dead_code))]
+pub(crate) fn external_origins() -> Vec<String> {
+    EXTERNAL.lock().or_poisoned().iter().cloned().collect()
+}
+
 /// A file name a module may have: letters, digits, `_`, `-` and `.`, ending in `.js` or `.mjs`.
 pub(crate) fn is_module_file_name(name: &str) -> bool {
     !name.starts_with('.')
@@ -160,6 +170,8 @@ impl JsModule {
             (url.starts_with("https://") || url.starts_with("http://")) && !url.contains(['"', '\\', '\n', '\r', '<']),
             "a module URL must be an http(s) URL without quotes, backslashes or newlines: `{url}`"
         );
+        let origin = url.splitn(4, '/').take(3).collect::<Vec<_>>().join("/");
+        EXTERNAL.lock().or_poisoned().insert(origin);
         let shim = format!("export * from \"{url}\";\n");
         JsModule::register("external.js", HashMap::from([("external.js".to_owned(), Bytes::from(shim))]))
     }

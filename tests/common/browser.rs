@@ -42,6 +42,9 @@ pub const INIT_SCRIPT: &str = r#"
   const text = (args) => args.map((a) => (a instanceof Error ? `${a.name}: ${a.message}` : String(a))).join(" ");
   addEventListener("error", (e) => errors.push(`uncaught: ${e.message} (${e.filename}:${e.lineno})`));
   addEventListener("unhandledrejection", (e) => errors.push(`unhandled rejection: ${text([e.reason])}`));
+  // The pages run under the server's Content-Security-Policy: a violation is an error.
+  document.addEventListener("securitypolicyviolation", (e) =>
+    errors.push(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"} (${e.sourceFile}:${e.lineNumber})`));
   const error = console.error.bind(console), warn = console.warn.bind(console);
   console.error = (...args) => { errors.push(`console.error: ${text(args)}`); error(...args); };
   console.warn = (...args) => { warnings.push(`console.warn: ${text(args)}`); warn(...args); };

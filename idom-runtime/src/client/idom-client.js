@@ -1054,3 +1054,17 @@ export function mount(container, options = {}) {
   const session = new Session(container, options);
   return { close: () => session.close() };
 }
+
+// The page the server sends marks its mount point `data-idom-auto` and loads this module with a
+// plain <script src>: no inline script, so a Content-Security-Policy of `script-src 'self'` needs
+// no nonce. A page that mounts by itself (calling `mount`) leaves the attribute out.
+if (typeof document !== "undefined") {
+  const start = () => {
+    for (const el of document.querySelectorAll("[data-idom-auto]")) {
+      el.removeAttribute("data-idom-auto");
+      mount(el);
+    }
+  };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start, { once: true });
+  else start();
+}

@@ -42,6 +42,14 @@ pub struct ServerConfig {
     /// reaches the process holding its session. Off by default; `.redis(url)` turns it on as
     /// `idom_sticky`.
     pub sticky_cookie: Option<String>,
+    /// Send the protective headers: `X-Content-Type-Options: nosniff`, `Referrer-Policy:
+    /// same-origin` and a Content-Security-Policy (default on).
+    pub secure_headers: bool,
+    /// The page's Content-Security-Policy; `None` (the default) is a policy that allows only the
+    /// app's own scripts (and the origins of the external JS modules it registered), its own
+    /// connections, inline styles, images from anywhere, and framing by itself only. `Some("")`
+    /// sends none.
+    pub content_security_policy: Option<String>,
     /// Let [`Browser::eval`](crate::widget::Browser::eval) run code in the browser (default off;
     /// refused with an error log otherwise).
     pub allow_eval: bool,
@@ -70,6 +78,8 @@ impl Default for ServerConfig {
             max_parked_sessions: 1_000,
             max_upload_size: 10 * 1024 * 1024,
             allow_eval: false,
+            secure_headers: true,
+            content_security_policy: None,
             sticky_cookie: None,
             allow_script_urls: false,
             prerender_budget: Duration::from_millis(100),

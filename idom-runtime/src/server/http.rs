@@ -61,6 +61,7 @@ impl IdomService {
                 res.headers_mut()
                     .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8"));
                 res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+                self.secure_headers(res.headers_mut(), false);
                 res
             }
             "_idom/stream" => self.upgrade(req),
@@ -78,6 +79,32 @@ impl IdomService {
                 }
                 page
             }
+        }
+    }
+
+    /// The page's protective headers (each configurable, see [`ServerConfig`](super::ServerConfig)):
+    /// `X-Content-Type-Options: nosniff` on everything, and on the page `Referrer-Policy` and the
+    /// Content-Security-Policy (whose `frame-ancestors` keeps other sites from framing it).
+    fn secure_headers(&self, h: &mut http::HeaderMap, page: bool) {
+        let config = &self.inner.config;
+        if !config.secure_headers {
+            return;
+        }
+        h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        if !page {
+            return;
+        }
+        h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+        let policy = match &config.content_security_policy {
+            Some(policy) => policy.clone(),
+            None => default_policy(config.allow_eval),
+        };
+        match HeaderValue::from_str(&policy) {
+            Ok(v) if !policy.is_empty() => {
+                h.insert(header::CONTENT_SECURITY_POLICY, v);
+            }
+            Ok(_) => {}
+            Err(_) => tracing::error!(policy, "the Content-Security-Policy is not a valid header value; none sent"),
         }
     }
 
@@ -149,17 +176,39 @@ impl IdomService {
         if config.allow_eval {
             html.push_str(" data-idom-eval");
         }
-        html.push('>');
+        // The client mounts itself on `data-idom-auto`: the page has no inline script.
+        html.push_str(" data-idom-auto>");
         html.push_str(&body_html);
-        html.push_str("</div>\n<script type=\"module\">import { mount } from \"");
-        html.push_str(&format!("{}_idom/client.js", config.prefix).replace('"', "%22"));
-        html.push_str("\"; mount(document.getElementById(\"idom-root\"));</script>\n</body>\n</html>\n");
+        html.push_str("</div>\n<script type=\"module\" src=\"");
+        escape_attr(&format!("{}_idom/client.js", config.prefix), &mut html);
+        html.push_str("\"></script>\n</body>\n</html>\n");
         let mut res = Response::new(Full::new(Bytes::from(html)));
         *res.status_mut() = status;
-        res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        let h = res.headers_mut();
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        self.secure_headers(h, true);
         res
     }
+}
+
+/// The default Content-Security-Policy: scripts only from the app itself (its client and its
+/// registered modules, plus the origins of external modules it registered; `'unsafe-eval'` only
+/// where it allowed eval), connections only to itself, no plugins, no framing by other sites.
+/// Styles may be inline (components write `style` attributes), images come from anywhere.
+pub(crate) fn default_policy(allow_eval: bool) -> String {
+    let mut scripts = String::from("'self'");
+    for origin in crate::widget::external_origins() {
+        scripts.push(' ');
+        scripts.push_str(&origin);
+    }
+    if allow_eval {
+        scripts.push_str(" 'unsafe-eval'");
+    }
+    format!(
+        "default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; img-src * data: blob: about:; \
+         media-src * about:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+    )
 }
 
 /// A short plain-text answer, for refusals and errors.

@@ -49,6 +49,10 @@
 //!
 //! # Defences, on by default
 //!
+//! - The page has no inline script and carries a Content-Security-Policy (scripts and
+//!   connections from the app's own origin, no framing by other sites), `X-Content-Type-Options:
+//!   nosniff` and `Referrer-Policy: same-origin` ([`ServerConfig::secure_headers`],
+//!   [`ServerConfig::content_security_policy`]).
 //! - Websocket upgrades must come from the page's own origin or an allowed one
 //!   ([`ServerConfig::allowed_origins`]); others get 403.
 //! - Inbound messages over [`ServerConfig::max_message_size`] (64 KiB) close the session with 1009.
