@@ -448,3 +448,74 @@ fn prerender_escapes_an_xss_corpus() {
         assert!(!html.to_ascii_lowercase().contains("src=\" javascript"), "{payload:?}: {html}");
     }
 }
+
+/// Reads what the server answers on `stream` until it closes (at most `within`).
+async fn answer(stream: &mut tokio::net::TcpStream, within: Duration) -> Option<String> {
+    use tokio::io::AsyncReadExt as _;
+    let mut out = Vec::new();
+    tokio::time::timeout(within, stream.read_to_end(&mut out)).await.ok()?.ok()?;
+    Some(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// Slowloris: 200 connections dribble their headers. A new client still gets the page within a
+/// second, and each slow one gets 408 and is closed within the header timeout.
+#[tokio::test]
+async fn slowloris_connections_get_408_and_others_go_on() {
+    use tokio::io::AsyncWriteExt as _;
+    let timeout = Duration::from_secs(2);
+    let service = PerClientStateServer::new(Counter).config(config(|c| c.handshake_timeout = timeout)).into_service();
+    let addr = start(service).await;
+    let started = std::time::Instant::now();
+    let mut slow = Vec::new();
+    for _ in 0..200 {
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+        slow.push(s);
+    }
+    // They dribble a header line each while a real client asks for the page.
+    for s in &mut slow {
+        let _ = s.write_all(b"X-Slow: 1\r\n").await;
+    }
+    let page = tokio::time::timeout(Duration::from_secs(1), common::get(&format!("http://{addr}/"))).await;
+    let (status, body) = page.expect("the page within a second despite 200 slow connections");
+    assert_eq!(status, 200);
+    assert!(body.contains("Count: 0"), "{body}");
+    for s in &mut slow {
+        let answered = answer(s, timeout + Duration::from_secs(2)).await.expect("closed within the timeout");
+        assert!(answered.starts_with("HTTP/1.1 408"), "{answered:?}");
+    }
+    assert!(started.elapsed() < timeout + Duration::from_secs(3), "slow connections were held too long");
+}
+
+/// A request head over hyper's limit (about 400 KiB) gets 431; connections beyond the bound on those waiting for
+/// their first request get 503 with Retry-After; the page goes on being served.
+#[tokio::test]
+async fn oversized_heads_get_431_and_too_many_waiting_connections_503() {
+    use tokio::io::AsyncWriteExt as _;
+    let service = PerClientStateServer::new(Counter)
+        .config(config(|c| {
+            c.max_waiting_connections = 5;
+        }))
+        .into_service();
+    let addr = start(service).await;
+    let mut big = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!("GET / HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n", "a".repeat(500_000));
+    let _ = big.write_all(head.as_bytes()).await;
+    let answered = answer(&mut big, Duration::from_secs(5)).await.expect("an answer");
+    assert!(answered.starts_with("HTTP/1.1 431"), "{answered:?}");
+
+    let mut idle = Vec::new();
+    for _ in 0..5 {
+        idle.push(tokio::net::TcpStream::connect(addr).await.unwrap());
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let mut extra = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let answered = answer(&mut extra, Duration::from_secs(5)).await.expect("an answer");
+    assert!(answered.starts_with("HTTP/1.1 503"), "{answered:?}");
+    assert!(answered.contains("Retry-After: 1"), "{answered:?}");
+    // Once those go, a page loads again.
+    drop(idle);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let (status, _) = common::get(&format!("http://{addr}/")).await;
+    assert_eq!(status, 200);
+}

@@ -13,6 +13,9 @@
 #![no_main]
 
 #[allow(dead_code, unused_imports)]
+#[path = "../../idom-macros/src/awaits.rs"]
+mod awaits;
+
 #[path = "../../idom-macros/src/diag.rs"]
 mod diag;
 #[allow(dead_code, unused_imports)]

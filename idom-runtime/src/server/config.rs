@@ -24,8 +24,11 @@ pub struct ServerConfig {
     pub allowed_origins: Vec<String>,
     /// Sessions served at once; upgrades beyond get 503.
     pub max_sessions: usize,
-    /// Time a connection has to send its request headers, and an upgrade to complete.
+    /// Time a connection has to send its request headers (then 408), and an upgrade to complete.
     pub handshake_timeout: Duration,
+    /// Connections accepted that have not sent their first request head yet, at most (default
+    /// 1,024); more are answered 503 with `Retry-After` and closed.
+    pub max_waiting_connections: usize,
     /// How often the server pings each session.
     pub ping_interval: Duration,
     /// A session from which nothing (not even a pong) arrived for this long is closed.
@@ -72,6 +75,7 @@ impl Default for ServerConfig {
             allowed_origins: Vec::new(),
             max_sessions: 10_000,
             handshake_timeout: Duration::from_secs(10),
+            max_waiting_connections: 1024,
             ping_interval: Duration::from_secs(20),
             idle_timeout: Duration::from_secs(60),
             resume_window: Duration::from_secs(60),

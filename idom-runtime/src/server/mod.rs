@@ -58,9 +58,11 @@
 //! - Inbound messages over [`ServerConfig::max_message_size`] (64 KiB) close the session with 1009.
 //!   Frames that are not JSON, not a known message type, or binary are ignored (and logged at
 //!   debug level): a client cannot make the server do anything with them.
-//! - At most [`ServerConfig::max_sessions`] sessions at once (503 beyond); requests must send their
-//!   headers within [`ServerConfig::handshake_timeout`]; the server pings every
-//!   [`ServerConfig::ping_interval`] and closes sessions silent for [`ServerConfig::idle_timeout`].
+//! - At most [`ServerConfig::max_sessions`] sessions at once (503 beyond); a connection must send
+//!   its first request head within [`ServerConfig::handshake_timeout`] (else 408), and at most
+//!   [`ServerConfig::max_waiting_connections`] may wait for it (503 with `Retry-After` beyond).
+//!   The server pings every [`ServerConfig::ping_interval`] and closes sessions silent for
+//!   [`ServerConfig::idle_timeout`].
 //! - Per-connection buffers are small (4 KiB reads) and a session never queues updates: it renders
 //!   the next one only when the previous one was written, so a client that stops reading costs
 //!   one update, and the state changes meanwhile are coalesced.

@@ -12,6 +12,8 @@ use std::future::{Future, IntoFuture};
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
@@ -19,6 +21,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::{TcpListener, ToSocketAddrs};
 
 use super::{IdomService, Server};
+use crate::sync::OrPoisoned as _;
 
 /// How long a graceful shutdown waits for connections and sessions to finish.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -131,8 +134,15 @@ async fn accept_until(
     signal: impl Future<Output = ()> + Send,
 ) -> io::Result<()> {
     let graceful = GracefulShutdown::new();
+    let config = &service.inner.config;
     let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
-    builder.http1().timer(TokioTimer::new()).header_read_timeout(service.inner.config.handshake_timeout);
+    // The first request's head is timed here (to answer 408); hyper times the later ones of a
+    // kept-alive connection, a little later so that the first request's 408 wins. A head larger
+    // than hyper's read buffer (about 400 KiB) gets 431 from hyper. (A smaller `max_buf_size`
+    // also bounds hyper's write buffering differently, and was measured to let a stalled
+    // websocket reader's updates pile up: `tests/security.rs` `slow_reader_is_bounded`.)
+    builder.http1().timer(TokioTimer::new()).header_read_timeout(config.handshake_timeout + Duration::from_secs(1));
+    let waiting = Arc::new(AtomicUsize::new(0));
     tokio::pin!(signal);
     loop {
         tokio::select! {
@@ -147,14 +157,46 @@ async fn accept_until(
                     }
                 };
                 let _ = stream.set_nodelay(true);
+                let Some(slot) = Waiting::take(&waiting, config.max_waiting_connections) else {
+                    tracing::warn!(limit = config.max_waiting_connections, "too many connections waiting; one refused with 503");
+                    tokio::spawn(refuse(stream, REFUSED_BUSY));
+                    continue;
+                };
+                let Ok((stream, raw)) = split_raw(stream) else { continue };
                 let service = service.clone();
-                let hyper_service = hyper::service::service_fn(move |req| {
-                    let service = service.clone();
-                    async move { Ok::<_, Infallible>(service.handle(req).await) }
-                });
+                let asked = Arc::new(AtomicBool::new(false));
+                // The slot is given back with the first request head (or when the connection ends).
+                let slot = Arc::new(std::sync::Mutex::new(Some(slot)));
+                let hyper_service = {
+                    let asked = asked.clone();
+                    hyper::service::service_fn(move |req| {
+                        asked.store(true, Ordering::Release);
+                        slot.lock().or_poisoned().take();
+                        let service = service.clone();
+                        async move { Ok::<_, Infallible>(service.handle(req).await) }
+                    })
+                };
                 let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), hyper_service).into_owned();
                 let connection = graceful.watch(connection);
+                let head_within = config.handshake_timeout;
                 tokio::spawn(async move {
+                    tokio::pin!(connection);
+                    let timed_out = tokio::select! {
+                        result = &mut connection => {
+                            if let Err(e) = result {
+                                tracing::debug!(error = %e, "connection ended with an error");
+                            }
+                            return;
+                        }
+                        () = tokio::time::sleep(head_within) => !asked.load(Ordering::Acquire),
+                    };
+                    if timed_out {
+                        // Slowloris: no request head within the timeout. A clear 408, then close.
+                        tracing::debug!("a connection sent no request within the header timeout; 408");
+                        answer_raw(&raw, REFUSED_SLOW);
+                        return;
+                    }
+                    drop(raw);
                     if let Err(e) = connection.await {
                         tracing::debug!(error = %e, "connection ended with an error");
                     }
@@ -175,6 +217,55 @@ async fn accept_until(
         tracing::warn!(sessions = service.active_sessions(), "shutdown grace period over; leaving connections behind");
     }
     Ok(())
+}
+
+/// The answer to a connection beyond [`ServerConfig::max_waiting_connections`](super::ServerConfig::max_waiting_connections).
+const REFUSED_BUSY: &[u8] =
+    b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+/// The answer to a connection that sent no request head within the header timeout.
+const REFUSED_SLOW: &[u8] = b"HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+
+/// Counts a connection that has not sent its first request head yet.
+struct Waiting(Arc<AtomicUsize>);
+
+impl Waiting {
+    fn take(count: &Arc<AtomicUsize>, max: usize) -> Option<Waiting> {
+        let before = count.fetch_add(1, Ordering::AcqRel);
+        let slot = Waiting(count.clone());
+        (before < max).then_some(slot)
+    }
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// The stream for hyper, and a second handle on its socket to answer on when hyper has not.
+fn split_raw(stream: tokio::net::TcpStream) -> io::Result<(tokio::net::TcpStream, std::net::TcpStream)> {
+    let std = stream.into_std()?;
+    let raw = std.try_clone()?;
+    Ok((tokio::net::TcpStream::from_std(std)?, raw))
+}
+
+/// Writes `answer` on the raw handle (non-blocking: a small answer fits the send buffer) and
+/// shuts the socket.
+fn answer_raw(raw: &std::net::TcpStream, answer: &[u8]) {
+    use std::io::Write as _;
+    let mut writer = raw;
+    let _ = writer.write(answer);
+    let _ = raw.shutdown(std::net::Shutdown::Both);
+}
+
+/// Answers a refused connection and closes it (bounded: a peer that does not read is dropped).
+async fn refuse(mut stream: tokio::net::TcpStream, answer: &'static [u8]) {
+    use tokio::io::AsyncWriteExt as _;
+    let _ = tokio::time::timeout(Duration::from_secs(1), async {
+        let _ = stream.write_all(answer).await;
+        let _ = stream.shutdown().await;
+    })
+    .await;
 }
 
 impl IdomService {
