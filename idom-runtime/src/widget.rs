@@ -197,6 +197,14 @@ pub(crate) fn module_file(hash: &str, file: &str) -> Option<Bytes> {
     MODULES.lock().or_poisoned().get(hash)?.files.get(file).cloned()
 }
 
+/// FNV-1a (64 bits) of `bytes`, as 16 hex digits: a name that changes with the content.
+#[cfg_attr(not(feature = "server"), allow(dead_code))]
+pub(crate) fn content_hash_of(bytes: &[u8]) -> String {
+    let mut files = HashMap::new();
+    files.insert(String::new(), Bytes::copy_from_slice(bytes));
+    content_hash(&files)
+}
+
 /// FNV-1a (64 bits) over the files in name order: a URL that changes with the content.
 fn content_hash(files: &HashMap<String, Bytes>) -> String {
     let mut names: Vec<&String> = files.keys().collect();

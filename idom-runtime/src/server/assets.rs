@@ -10,7 +10,7 @@
 //!   as an attachment; a used, expired or unknown token is 404.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -84,15 +84,142 @@ impl IdomService {
     }
 }
 
-/// Answers `GET _idom/modules/<hash>/<file>`.
-pub(super) fn module(rest: &str) -> Response<Body> {
+/// Answers `GET _idom/modules/<hash>/<file>`: immutable, compressed once per file.
+pub(super) fn module<B>(rest: &str, req: &http::Request<B>) -> Response<Body> {
+    static COMPRESSED: LazyLock<Mutex<HashMap<String, Arc<Compressed>>>> = LazyLock::new(Mutex::default);
     let Some(bytes) = rest.split_once('/').and_then(|(hash, file)| module_file(hash, file)) else {
         return plain(StatusCode::NOT_FOUND, "no such registered module");
     };
-    let mut res = Response::new(Full::new(bytes));
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    let file = COMPRESSED
+        .lock()
+        .or_poisoned()
+        .entry(rest.to_owned())
+        .or_insert_with(|| Arc::new(Compressed::new(bytes)))
+        .clone();
+    let mut res = file.respond(req, "text/javascript; charset=utf-8", "public, max-age=31536000, immutable");
+    res.headers_mut().insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     res
+}
+
+/// A file served as is, or compressed with brotli or gzip for the browsers that take them; both
+/// are made once, on first use.
+pub(super) struct Compressed {
+    raw: Bytes,
+    etag: HeaderValue,
+    gzip: OnceLock<Bytes>,
+    brotli: OnceLock<Bytes>,
+}
+
+/// How a response body was encoded.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Encoding {
+    Identity,
+    Gzip,
+    Brotli,
+}
+
+impl Encoding {
+    /// The best encoding `accept` (an `Accept-Encoding` value) takes: brotli, then gzip.
+    pub(super) fn chosen(accept: Option<&HeaderValue>) -> Encoding {
+        let accept = accept.and_then(|v| v.to_str().ok()).unwrap_or("");
+        let takes = |name: &str| {
+            accept.split(',').any(|item| {
+                let mut parts = item.split(';');
+                let coding = parts.next().unwrap_or("").trim();
+                let q =
+                    parts.find_map(|p| p.trim().strip_prefix("q=")).and_then(|q| q.parse::<f32>().ok()).unwrap_or(1.0);
+                coding.eq_ignore_ascii_case(name) && q > 0.0
+            })
+        };
+        if takes("br") {
+            Encoding::Brotli
+        } else if takes("gzip") {
+            Encoding::Gzip
+        } else {
+            Encoding::Identity
+        }
+    }
+
+    /// The `Content-Encoding` value, if any.
+    pub(super) fn header(self) -> Option<HeaderValue> {
+        match self {
+            Encoding::Identity => None,
+            Encoding::Gzip => Some(HeaderValue::from_static("gzip")),
+            Encoding::Brotli => Some(HeaderValue::from_static("br")),
+        }
+    }
+}
+
+impl Compressed {
+    pub(super) fn new(raw: Bytes) -> Compressed {
+        let etag = HeaderValue::from_str(&format!("\"{}\"", crate::widget::content_hash_of(&raw)))
+            .expect("a hex tag is a valid header");
+        Compressed { raw, etag, gzip: OnceLock::new(), brotli: OnceLock::new() }
+    }
+
+    /// The body in `encoding`.
+    pub(super) fn body(&self, encoding: Encoding) -> Bytes {
+        match encoding {
+            Encoding::Identity => self.raw.clone(),
+            Encoding::Gzip => self.gzip.get_or_init(|| gzip(&self.raw, flate2::Compression::best())).clone(),
+            Encoding::Brotli => self.brotli.get_or_init(|| brotli(&self.raw, 11)).clone(),
+        }
+    }
+
+    /// The response to `req`: 304 when it already has this version, else the body in the best
+    /// encoding it takes, with `content_type` and `cache` (a `Cache-Control` value).
+    pub(super) fn respond<B>(
+        &self,
+        req: &http::Request<B>,
+        content_type: &'static str,
+        cache: &'static str,
+    ) -> Response<Body> {
+        let h = req.headers();
+        let mut res = if h.get(header::IF_NONE_MATCH).is_some_and(|tag| tag.as_bytes() == self.etag.as_bytes()) {
+            let mut res = Response::new(Full::new(Bytes::new()));
+            *res.status_mut() = StatusCode::NOT_MODIFIED;
+            res
+        } else {
+            let encoding = Encoding::chosen(h.get(header::ACCEPT_ENCODING));
+            let mut res = Response::new(Full::new(self.body(encoding)));
+            if let Some(value) = encoding.header() {
+                res.headers_mut().insert(header::CONTENT_ENCODING, value);
+            }
+            res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+            res
+        };
+        let out = res.headers_mut();
+        out.insert(header::ETAG, self.etag.clone());
+        out.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+        out.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        res
+    }
+}
+
+/// `bytes` gzipped.
+pub(super) fn gzip(bytes: &[u8], level: flate2::Compression) -> Bytes {
+    use std::io::Write as _;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 3), level);
+    let _ = encoder.write_all(bytes);
+    Bytes::from(encoder.finish().unwrap_or_default())
+}
+
+/// `bytes` compressed with brotli at `quality` (0 to 11).
+pub(super) fn brotli(bytes: &[u8], quality: i32) -> Bytes {
+    let params = brotli::enc::BrotliEncoderParams { quality, lgwin: 22, ..Default::default() };
+    let mut out = Vec::with_capacity(bytes.len() / 4);
+    let _ = brotli::BrotliCompress(&mut &bytes[..], &mut out, &params);
+    Bytes::from(out)
+}
+
+/// The JS client, compressed once.
+pub(super) fn client() -> &'static Compressed {
+    static CLIENT: OnceLock<Compressed> = OnceLock::new();
+    CLIENT.get_or_init(|| Compressed::new(Bytes::from_static(super::CLIENT_JS.as_bytes())))
+}
+
+/// `client-<hash>.js`: the client's name at its content-hashed URL.
+pub(super) fn client_file() -> &'static str {
+    static NAME: OnceLock<String> = OnceLock::new();
+    NAME.get_or_init(|| format!("client-{}.js", crate::widget::content_hash_of(super::CLIENT_JS.as_bytes())))
 }

@@ -15,10 +15,14 @@ use bytes::Bytes;
 use http::{HeaderValue, Method, Request, Response, StatusCode, header};
 use http_body_util::Full;
 
+use super::assets::{Encoding, brotli, gzip};
 use super::service::Mode;
-use super::{CLIENT_JS, IdomService, Location};
+use super::{IdomService, Location};
 use crate::page::{Prerendered, prerender_element_within};
 use crate::prerender::{escape_attr, escape_text};
+
+/// Pages at least this large are sent compressed to browsers that take it.
+const COMPRESS_PAGES_FROM: usize = 8 * 1024;
 
 /// The body of every response: the server only ever answers with whole, small bodies.
 pub(super) type Body = Full<Bytes>;
@@ -56,16 +60,25 @@ impl IdomService {
             return plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed");
         }
         match relative {
+            // The client: at its content-hashed URL for good, and at the plain one revalidated.
+            _ if relative == format!("_idom/{}", super::assets::client_file()) => {
+                let mut res = super::assets::client().respond(
+                    &req,
+                    "text/javascript; charset=utf-8",
+                    "public, max-age=31536000, immutable",
+                );
+                self.secure_headers(res.headers_mut(), false);
+                res
+            }
             "_idom/client.js" => {
-                let mut res = Response::new(Full::new(Bytes::from_static(CLIENT_JS.as_bytes())));
-                res.headers_mut()
-                    .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8"));
-                res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+                let mut res = super::assets::client().respond(&req, "text/javascript; charset=utf-8", "no-cache");
                 self.secure_headers(res.headers_mut(), false);
                 res
             }
             "_idom/stream" => self.upgrade(req),
-            _ if relative.starts_with("_idom/modules/") => super::assets::module(&relative["_idom/modules/".len()..]),
+            _ if relative.starts_with("_idom/modules/") => {
+                super::assets::module(&relative["_idom/modules/".len()..], &req)
+            }
             _ if relative.starts_with("_idom/download/") => self.download(&relative["_idom/download/".len()..]),
             _ if relative.starts_with("_idom/") => plain(StatusCode::NOT_FOUND, "not found"),
             _ => {
@@ -73,7 +86,7 @@ impl IdomService {
                 let location =
                     Location { path: format!("/{relative}"), query: req.uri().query().unwrap_or("").to_owned() };
                 let sticky = self.sticky_cookie(&req);
-                let mut page = self.page(location).await;
+                let mut page = self.page(location, req.headers()).await;
                 if let Some(cookie) = sticky {
                     page.headers_mut().insert(header::SET_COOKIE, cookie);
                 }
@@ -154,7 +167,7 @@ impl IdomService {
         }
     }
 
-    async fn page(&self, location: Location) -> Response<Body> {
+    async fn page(&self, location: Location, request: &http::HeaderMap) -> Response<Body> {
         let (body_html, status, title) = self.prerender(location).await.unwrap_or_else(|e| {
             tracing::error!(component = self.inner.name, error = %e, "page sent without its prerendered body");
             (String::new(), StatusCode::OK, None)
@@ -180,13 +193,33 @@ impl IdomService {
         html.push_str(" data-idom-auto>");
         html.push_str(&body_html);
         html.push_str("</div>\n<script type=\"module\" src=\"");
-        escape_attr(&format!("{}_idom/client.js", config.prefix), &mut html);
+        escape_attr(&format!("{}_idom/{}", config.prefix, super::assets::client_file()), &mut html);
         html.push_str("\"></script>\n</body>\n</html>\n");
-        let mut res = Response::new(Full::new(Bytes::from(html)));
-        *res.status_mut() = status;
+        // Revalidated by its entity tag; a large page (a long table) goes compressed, made anew
+        // for each request at a fast setting (the page is rendered for each request anyway).
+        let etag = HeaderValue::from_str(&format!("\"{}\"", crate::widget::content_hash_of(html.as_bytes())))
+            .expect("a hex tag is a valid header");
+        let fresh = status == StatusCode::OK && request.get(header::IF_NONE_MATCH).is_some_and(|t| t == etag);
+        let encoding = match Encoding::chosen(request.get(header::ACCEPT_ENCODING)) {
+            _ if fresh || html.len() < COMPRESS_PAGES_FROM => Encoding::Identity,
+            chosen => chosen,
+        };
+        let body = match encoding {
+            _ if fresh => Bytes::new(),
+            Encoding::Identity => Bytes::from(html),
+            Encoding::Gzip => gzip(html.as_bytes(), flate2::Compression::new(6)),
+            Encoding::Brotli => brotli(html.as_bytes(), 5),
+        };
+        let mut res = Response::new(Full::new(body));
+        *res.status_mut() = if fresh { StatusCode::NOT_MODIFIED } else { status };
         let h = res.headers_mut();
         h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        h.insert(header::ETAG, etag);
+        h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        if let Some(value) = encoding.header() {
+            h.insert(header::CONTENT_ENCODING, value);
+        }
         self.secure_headers(h, true);
         res
     }

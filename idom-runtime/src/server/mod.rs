@@ -16,12 +16,13 @@
 //!
 //! | route | what |
 //! |---|---|
-//! | `GET {prefix}_idom/client.js` | the JS client (an ES module shipped in this crate) |
+//! | `GET {prefix}_idom/client-<hash>.js` | the JS client (an ES module shipped in this crate), at the content-hashed URL the page names: `immutable`, brotli or gzip as the browser takes them, compressed once |
+//! | `GET {prefix}_idom/client.js` | the same client at a plain URL, for pages of your own that import it: revalidated with its `ETag` |
 //! | `GET {prefix}_idom/stream` (websocket) | the session: updates out, events in |
 //! | `POST {prefix}_idom/upload/<token>` | one file of an upload, to its single-use URL |
 //! | `GET {prefix}_idom/modules/<hash>/<file>` | a file of a registered JS module (immutable) |
 //! | `GET {prefix}_idom/download/<token>` | the bytes of a browser download, once |
-//! | any other `GET` under the prefix | the page, with the first render prerendered as HTML and the status the render set (a [`Router`](crate::router::Router) fallback: 404; a shared view: 200) |
+//! | any other `GET` under the prefix | the page, with the first render prerendered as HTML and the status the render set (a [`Router`](crate::router::Router) fallback: 404; a shared view: 200); revalidated with its `ETag`, compressed from 8 KiB |
 //!
 //! # Design
 //!
