@@ -462,6 +462,7 @@ async fn answer(stream: &mut tokio::net::TcpStream, within: Duration) -> Option<
 #[tokio::test]
 async fn slowloris_connections_get_408_and_others_go_on() {
     use tokio::io::AsyncWriteExt as _;
+    let _serial = SERIAL.lock().await;
     let timeout = Duration::from_secs(2);
     let service = PerClientStateServer::new(Counter).config(config(|c| c.handshake_timeout = timeout)).into_service();
     let addr = start(service).await;
@@ -492,6 +493,7 @@ async fn slowloris_connections_get_408_and_others_go_on() {
 #[tokio::test]
 async fn oversized_heads_get_431_and_too_many_waiting_connections_503() {
     use tokio::io::AsyncWriteExt as _;
+    let _serial = SERIAL.lock().await;
     let service = PerClientStateServer::new(Counter)
         .config(config(|c| {
             c.max_waiting_connections = 5;
