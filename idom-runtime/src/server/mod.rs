@@ -37,7 +37,7 @@
 //! | `session.rs` | the session loop, pings and timeouts, close codes, parking and resuming, ids |
 //! | `upload.rs` | upload URLs for announced files, and the `POST` that streams each file in |
 //! | `assets.rs` | registered JS modules, and single-use downloads |
-//! | `cluster_view.rs` | (feature `redis`) one shared view across processes, on Redis Streams |
+//! | `cluster_view/` | (feature `redis`) one shared view across processes, on Redis Streams: following, owning, stream entries |
 //! | `serve.rs` | the accept loop, [`serve`], graceful shutdown, [`Server::run`] |
 //!
 //! The mode is looked at in two places only: where a session gets its layout and where the page
