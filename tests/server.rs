@@ -467,7 +467,9 @@ async fn the_client_is_compressed_hashed_and_revalidated() {
     assert_eq!(status, 200);
     assert_eq!(header(&head, "cache-control"), Some("public, max-age=31536000, immutable"));
     assert_eq!(header(&head, "content-encoding"), None);
-    assert_eq!(raw, idom::server::CLIENT_JS.as_bytes());
+    // The client without its comments and indentation.
+    assert!(raw.len() < idom::server::CLIENT_JS.len() * 3 / 4, "{} bytes", raw.len());
+    assert!(String::from_utf8_lossy(&raw).contains("export function mount(container, options = {}) {"));
 
     let (_, head, br) = raw_request(addr, &src, "Accept-Encoding: gzip, deflate, br\r\n").await;
     assert_eq!(header(&head, "content-encoding"), Some("br"));

@@ -212,14 +212,66 @@ pub(super) fn brotli(bytes: &[u8], quality: i32) -> Bytes {
     Bytes::from(out)
 }
 
-/// The JS client, compressed once.
+/// The JS client as it is sent: without its comments and indentation, compressed once.
 pub(super) fn client() -> &'static Compressed {
     static CLIENT: OnceLock<Compressed> = OnceLock::new();
-    CLIENT.get_or_init(|| Compressed::new(Bytes::from_static(super::CLIENT_JS.as_bytes())))
+    CLIENT.get_or_init(|| Compressed::new(Bytes::from(strip_comments(super::CLIENT_JS))))
 }
 
 /// `client-<hash>.js`: the client's name at its content-hashed URL.
 pub(super) fn client_file() -> &'static str {
     static NAME: OnceLock<String> = OnceLock::new();
     NAME.get_or_init(|| format!("client-{}.js", crate::widget::content_hash_of(super::CLIENT_JS.as_bytes())))
+}
+
+/// `js` without its whole-line comments (`// ...` and `/* ... */` blocks that start a line),
+/// blank lines and indentation. Every other line is kept whole and on its own line, so
+/// semicolon insertion is unchanged. Sound for the client, which has no string or template
+/// literal that spans lines (a test holds it to that).
+pub(super) fn strip_comments(js: &str) -> String {
+    let mut out = String::with_capacity(js.len());
+    let mut in_block = false;
+    for line in js.lines() {
+        let line = line.trim();
+        if in_block {
+            in_block = !line.contains("*/");
+            continue;
+        }
+        if line.starts_with("/*") {
+            in_block = !line.contains("*/");
+            continue;
+        }
+        if line.is_empty() || line.starts_with("//") {
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stripping_keeps_every_line_of_code_in_order() {
+        let source = super::super::CLIENT_JS;
+        let stripped = strip_comments(source);
+        assert!(stripped.len() * 4 < source.len() * 3, "{} of {}", stripped.len(), source.len());
+        // What is kept is the source's lines, trimmed, in order, and none of it is a comment.
+        let mut source_lines = source.lines().map(str::trim);
+        for line in stripped.lines() {
+            assert!(!line.is_empty() && !line.starts_with("//") && !line.starts_with("/*"), "{line:?}");
+            assert!(source_lines.any(|l| l == line), "{line:?} is not a line of the source, in order");
+            // No literal spans lines: a kept line never ends inside a template literal.
+            assert!(line.matches('`').count() % 2 == 0, "a template literal spans lines at {line:?}");
+        }
+        // And every line of code is kept (the client's comment lines start with //, /* or *).
+        let code = source
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with("//") && !l.starts_with("/*") && !l.starts_with('*'));
+        assert_eq!(code.count(), stripped.lines().count());
+    }
 }
