@@ -13,7 +13,7 @@ mod common;
 use std::collections::HashMap;
 use std::time::Duration;
 
-use common::{Counter, Harness, Shared, assert_update, changes_without_handlers, target, without_handlers};
+use common::{Counter, Harness, Shared, assert_update, changes_without_handlers, oops, target, without_handlers};
 use idom::prelude::*;
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
@@ -248,16 +248,6 @@ fn a_panic_or_an_error_shows_the_components_error_node() {
         // The sibling goes on.
         let u = click(&mut h, "/children/0/children/0").unwrap();
         assert_update(&u, "/children/0/children/0", json!([{"op": "replace", "path": "/children/0", "value": "a=1"}]));
-    }
-}
-
-fn oops(error: BoundaryError) -> Element {
-    let text = format!("{} failed: {}", error.component(), error.message().unwrap_or_default());
-    html! {
-        <div class="oops">
-            <p>{text}</p>
-            <button onclick={move |_| error.reset()}>"reset"</button>
-        </div>
     }
 }
 

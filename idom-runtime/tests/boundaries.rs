@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Harness, assert_update};
+use common::{Harness, assert_update, oops};
 use idom::prelude::*;
 use serde_json::{Value, json};
 
@@ -30,17 +30,6 @@ fn Bomb(fail_at: i32) -> Element {
 #[component]
 fn BadHandler() -> Element {
     html! { <button onclick={|_| -> () { panic!("handler boom") }}>"bad"</button> }
-}
-
-/// The fallback: what failed, and a reset button.
-fn oops(error: BoundaryError) -> Element {
-    let text = format!("{} failed: {}", error.component(), error.message().unwrap_or_default());
-    html! {
-        <div class="oops">
-            <p>{text}</p>
-            <button onclick={move |_| error.reset()}>"reset"</button>
-        </div>
-    }
 }
 
 /// The fallback's JSON (handler targets left out).

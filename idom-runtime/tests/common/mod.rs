@@ -297,3 +297,14 @@ pub(crate) fn changes_without_handlers(update: &LayoutUpdate) -> Value {
     }
     ops
 }
+
+/// The error boundary fallback the tests share: what failed, and a reset button.
+pub(crate) fn oops(error: idom_runtime::BoundaryError) -> Element {
+    let text = format!("{} failed: {}", error.component(), error.message().unwrap_or_default());
+    idom::html! {
+        <div class="oops">
+            <p>{text}</p>
+            <button onclick={move |_| error.reset()}>"reset"</button>
+        </div>
+    }
+}

@@ -131,10 +131,11 @@ impl Relay {
         self.model.as_ref().map(whole)
     }
 
+    /// Queues `update` for every client; one too far behind gets the whole model instead.
     fn fan_out(&mut self, update: &LayoutUpdate, max: usize) {
-        self.clients.retain(|c| !c.is_closed());
-        let model = self.model.clone();
-        for c in &self.clients {
+        let Relay { model, clients, .. } = self;
+        clients.retain(|c| !c.is_closed());
+        for c in clients.iter() {
             c.push(update.clone(), max, || model.as_ref().map(whole).unwrap_or_else(|| update.clone()));
         }
     }

@@ -16,7 +16,6 @@ use crate::Layout;
 use crate::cluster::{Backend, BackendError, BackendFuture, SessionStore};
 use crate::hooks::provide_session_store;
 use crate::protocol::{LayoutEvent, LayoutUpdate};
-use crate::testing::apply_update;
 
 impl ClusterView {
     /// Takes the lease when it is free and owns the view until it is lost; then again.
@@ -101,11 +100,11 @@ impl ClusterView {
         let store = SessionStore::saved_by_caller("view", Arc::new(fenced), LEASE, state.as_deref());
         let last_applied = store.get(LAST_EVENT).and_then(|v| v.as_str().map(str::to_owned));
         let mut layout = Layout::from_element(provide_session_store(store.clone(), root()));
-        let first = layout.render().await;
-        let mut model = Value::Null;
-        apply_update(&mut model, &first).map_err(BackendError::Unavailable)?;
+        // The first update is the whole model; the layout writes it (and later snapshots) itself.
+        let _first = layout.render().await;
         let mut seq = 0u64;
-        self.publish(&mut con, epoch, seq, "model", &model.to_string()).await?;
+        let model = layout.model_json();
+        self.publish(&mut con, epoch, seq, "model", &model).await?;
         self.snapshot(&mut con, epoch, seq, &model).await?;
         let mut saved = store.version();
 
@@ -143,7 +142,8 @@ impl ClusterView {
                     },
                     update = layout.render() => {
                         seq += 1;
-                        self.persist_and_publish(&mut con, &store, &mut saved, epoch, seq, &update, &mut model).await?;
+                        let snapshot = seq.is_multiple_of(SNAPSHOT_EVERY).then(|| layout.model_json());
+                        self.persist_and_publish(&mut con, &store, &mut saved, (epoch, seq), &update, snapshot).await?;
                         continue;
                     }
                 },
@@ -158,7 +158,8 @@ impl ClusterView {
             }
             while let Some(update) = layout.try_render() {
                 seq += 1;
-                self.persist_and_publish(&mut con, &store, &mut saved, epoch, seq, &update, &mut model).await?;
+                let snapshot = seq.is_multiple_of(SNAPSHOT_EVERY).then(|| layout.model_json());
+                self.persist_and_publish(&mut con, &store, &mut saved, (epoch, seq), &update, snapshot).await?;
             }
             if store.version() != saved {
                 // Events that changed nothing on the page still moved the last applied one.
@@ -182,25 +183,24 @@ impl ClusterView {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Saves the view's state if it changed, then appends `update` as `<epoch>-<seq>`, then the
+    /// `snapshot` of the whole model (every [`SNAPSHOT_EVERY`] updates) after it.
     async fn persist_and_publish(
         &self,
         con: &mut ConnectionManager,
         store: &SessionStore,
         saved: &mut u64,
-        epoch: u64,
-        seq: u64,
+        (epoch, seq): (u64, u64),
         update: &LayoutUpdate,
-        model: &mut Value,
+        snapshot: Option<String>,
     ) -> Result<(), BackendError> {
         if store.version() != *saved {
             store.save_now().await?;
             *saved = store.version();
         }
-        apply_update(model, update).map_err(BackendError::Unavailable)?;
         self.publish(con, epoch, seq, "update", &update.to_message()).await?;
-        if seq.is_multiple_of(SNAPSHOT_EVERY) {
-            self.snapshot(con, epoch, seq, model).await?;
+        if let Some(model) = snapshot {
+            self.snapshot(con, epoch, seq, &model).await?;
         }
         Ok(())
     }
@@ -235,9 +235,10 @@ impl ClusterView {
         con: &mut ConnectionManager,
         epoch: u64,
         seq: u64,
-        model: &Value,
+        model: &str,
     ) -> Result<(), BackendError> {
-        let snapshot = serde_json::json!({"id": format!("{epoch}-{seq}"), "model": model}).to_string();
+        // `model` is the layout's JSON text, copied in as is.
+        let snapshot = format!("{{\"id\":\"{epoch}-{seq}\",\"model\":{model}}}");
         redis::cmd("SET")
             .arg(&self.inner.keys.snapshot)
             .arg(snapshot)
