@@ -121,6 +121,11 @@ impl Arena {
         let slot = &mut self.slots[idx.slot()];
         slot.node = None;
         slot.generation = slot.generation.wrapping_add(1);
+        if self.free.len() == self.free.capacity() {
+            // Room for every slot at once: unmounting a large list would otherwise grow (and copy)
+            // the free list a dozen times.
+            self.free.reserve(self.slots.len() - self.free.len());
+        }
         self.free.push(idx);
     }
 

@@ -124,7 +124,8 @@ pub use component::{Callback, Component};
 pub use event::Event;
 pub use hooks::{
     Context, Dispatch, HookContext, Resource, StateRef, UpdateHandle, UseRef, UseStateSetter, create_context,
-    use_callback, use_context, use_effect, use_memo, use_reducer, use_ref, use_resource, use_state, use_update,
+    use_callback, use_context, use_effect, use_memo, use_memo_list, use_reducer, use_ref, use_resource, use_state,
+    use_update,
 };
 pub use layout::Layout;
 pub use page::{Prerendered, prerender_page};
@@ -139,4 +140,16 @@ pub mod __private {
     pub use crate::component::{Component, component_element};
     pub use crate::hooks::{HookContext, InsideComponent};
     pub use crate::suspense::{RenderResult, suspend};
+
+    /// A text child written as a literal in `html!`: borrowed, never copied.
+    #[inline]
+    pub fn static_text(text: &'static str) -> crate::Element {
+        crate::Element::text(text)
+    }
+
+    /// An attribute value written as a literal in `html!`: borrowed, never copied.
+    #[inline]
+    pub fn static_attr(text: &'static str) -> crate::vdom::AttrValue {
+        crate::vdom::AttrValue::Text(std::borrow::Cow::Borrowed(text))
+    }
 }

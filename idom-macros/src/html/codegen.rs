@@ -75,7 +75,7 @@ fn child_value(node: &Node) -> TokenStream {
         Node::Element(e) => element(e),
         Node::Component(c) => component(c),
         Node::Fragment(f) => fragment(&f.children),
-        Node::Text(text) => quote!(#text),
+        Node::Text(text) => quote_spanned!(text.span()=> ::idom::__private::static_text(#text)),
         Node::Expr(expr) => quote!(#expr),
         Node::For(f) => for_loop(f),
         Node::If(i) => if_else(i),
@@ -122,7 +122,11 @@ fn element(e: &ElementNode) -> TokenStream {
     });
     let attrs = e.attrs.iter().map(|attr| {
         let name = &attr.name;
-        let v = value(&attr.value, attr.span);
+        let v = match &attr.value {
+            // A literal text is borrowed, not copied, on every render.
+            AttrValue::Lit(syn::Lit::Str(text)) => quote_spanned!(attr.span=> ::idom::__private::static_attr(#text)),
+            other => value(other, attr.span),
+        };
         quote_spanned!(attr.span=> .attr(#name, #v))
     });
     let listeners = e.listeners.iter().map(listener);
@@ -287,10 +291,10 @@ mod tests {
                 <::idom::Element as ::core::convert::From<_>>::from(
                     ::idom::html::button()
                         .key(id)
-                        .attr("class", "big")
+                        .attr("class", ::idom::__private::static_attr("big"))
                         .attr("disabled", true)
                         .on(::idom::html::events::onclick, move |_| inc())
-                        .child("Count: ")
+                        .child(::idom::__private::static_text("Count: "))
                         .child(count)
                 )
             }
@@ -376,8 +380,8 @@ mod tests {
                         .r#type("x")
                         .children(<::idom::Element as ::core::convert::From<_>>::from(
                             ::idom::html::fragment()
-                                .child(::idom::html::p().child("a"))
-                                .child(::idom::html::p().child("b"))
+                                .child(::idom::html::p().child(::idom::__private::static_text("a")))
+                                .child(::idom::html::p().child(::idom::__private::static_text("b")))
                         ))
                         .build()
                 ).with_key(1)
@@ -406,8 +410,8 @@ mod tests {
             "{code}"
         );
         assert!(code.contains(&crate::squash("for item in items { __nodes . push (")), "{code}");
-        assert!(code.contains(&crate::squash("if ok { < :: idom :: Element as :: core :: convert :: From < _ >> :: from (\"yes\") } else { :: idom :: Element :: empty () }")), "{code}");
-        assert!(code.contains(&crate::squash("match n { 0 => { < :: idom :: Element as :: core :: convert :: From < _ >> :: from (\"zero\") } , _ => { :: idom :: Element :: empty () } , }")), "{code}");
+        assert!(code.contains(&crate::squash("if ok { < :: idom :: Element as :: core :: convert :: From < _ >> :: from (:: idom :: __private :: static_text (\"yes\")) } else { :: idom :: Element :: empty () }")), "{code}");
+        assert!(code.contains(&crate::squash("match n { 0 => { < :: idom :: Element as :: core :: convert :: From < _ >> :: from (:: idom :: __private :: static_text (\"zero\")) } , _ => { :: idom :: Element :: empty () } , }")), "{code}");
     }
 
     #[test]

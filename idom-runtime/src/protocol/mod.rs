@@ -147,7 +147,18 @@ pub struct LayoutUpdate {
 impl LayoutUpdate {
     /// The wire message: `{"type":"layout-update","path":...,"changes":[...]}`.
     pub fn to_message(&self) -> String {
-        let mut out = String::with_capacity(64 + self.changes.len() * 48);
+        // Sized for the whole message up front: a large value (a new table) is copied once
+        // instead of being moved by every doubling of the buffer.
+        let size: usize = self
+            .changes
+            .iter()
+            .map(|c| {
+                40 + c.path.len()
+                    + c.from.as_ref().map_or(0, |f| f.len() + 10)
+                    + c.value.as_ref().map_or(0, |v| v.0.len())
+            })
+            .sum();
+        let mut out = String::with_capacity(48 + self.path.len() + size);
         self.write_message(&mut out);
         out
     }

@@ -84,7 +84,10 @@ impl PatchSink for JsonPatch {
         if len == 0 {
             self.push(Op::Remove, path, None);
         } else {
-            let mut json = String::from("[");
+            // A guess at the size (a table row is ~400 bytes), so a new list of a thousand rows
+            // grows its buffer a few times instead of a dozen.
+            let mut json = String::with_capacity(2 + len as usize * 256);
+            json.push('[');
             write_children(arena, list, &mut json);
             json.push(']');
             self.push(if host.len > 0 { Op::Replace } else { Op::Add }, path, Some(json));
