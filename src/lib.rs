@@ -19,7 +19,8 @@ pub use idom_runtime::{
     BoundaryError, Callback, Component, Context, Dispatch, Element, ErrorBoundary, Event, HookContext, Key, Layout,
     LayoutEvent, LayoutUpdate, Resource, StateRef, Suspense, UpdateHandle, UseRef, UseStateSetter, cluster,
     create_context, dispatch, hooks, html, protocol, render_to_html, render_to_html_within, server, testing, upload,
-    use_callback, use_context, use_effect, use_memo, use_reducer, use_ref, use_resource, use_state, use_update, widget,
+    use_callback, use_context, use_effect, use_memo, use_memo_list, use_reducer, use_ref, use_resource, use_state,
+    use_update, widget,
 };
 
 pub mod router {
@@ -38,8 +39,8 @@ pub mod prelude {
     pub use crate::{
         BoundaryError, Callback, Context, Dispatch, Element, ErrorBoundary, Event, Key, Layout, LayoutEvent,
         LayoutUpdate, Resource, StateRef, Suspense, UseRef, UseStateSetter, component, create_context, hook, html,
-        use_callback, use_context, use_effect, use_location, use_memo, use_navigate, use_persisted_state, use_reducer,
-        use_ref, use_resource, use_state, use_title, use_update,
+        use_callback, use_context, use_effect, use_location, use_memo, use_memo_list, use_navigate,
+        use_persisted_state, use_reducer, use_ref, use_resource, use_state, use_title, use_update,
     };
     #[cfg(feature = "server")]
     pub use crate::{PerClientStateServer, SharedClientStateServer};

@@ -2,6 +2,9 @@
 //! select, and a remove link; buttons above run each operation. Shared by the `table` example and
 //! the `workloads` benchmark, so both measure the same component.
 
+use std::sync::Arc;
+
+use idom::hooks::use_memo_list;
 use idom::prelude::*;
 
 const ADJECTIVES: &[&str] = &[
@@ -39,17 +42,18 @@ const NOUNS: &[&str] = &[
 ];
 
 /// One row of the table.
-#[derive(Clone, PartialEq, Debug)]
+#[derive(Clone, PartialEq, Eq, Debug)]
 pub(crate) struct Row {
     pub(crate) id: usize,
     pub(crate) label: String,
 }
 
 /// The table's rows and what builds new ones. The selected row is a separate piece of state
-/// (`use_state`), so selecting a row never copies the rows.
+/// (`use_state`), so selecting a row never copies the rows. Rows are shared (`Arc`): a new state
+/// copies pointers, and a row that did not change is the same row, so its element is reused.
 #[derive(Clone, PartialEq, Debug)]
 pub(crate) struct TableState {
-    pub(crate) rows: Vec<Row>,
+    pub(crate) rows: Vec<Arc<Row>>,
     next_id: usize,
     seed: u64,
 }
@@ -80,7 +84,7 @@ impl TableState {
         (self.seed.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33) as usize % n
     }
 
-    fn build(&mut self, count: usize) -> Vec<Row> {
+    fn build(&mut self, count: usize) -> Vec<Arc<Row>> {
         (0..count)
             .map(|_| {
                 let words = [
@@ -91,7 +95,7 @@ impl TableState {
                 let label = words.join(" ");
                 let id = self.next_id;
                 self.next_id += 1;
-                Row { id, label }
+                Arc::new(Row { id, label })
             })
             .collect()
     }
@@ -107,7 +111,7 @@ impl TableState {
             }
             Op::UpdateEvery10th => {
                 for row in next.rows.iter_mut().step_by(10) {
-                    row.label.push_str(" !!!");
+                    Arc::make_mut(row).label.push_str(" !!!");
                 }
             }
             Op::Clear => next.rows.clear(),
@@ -125,12 +129,12 @@ impl TableState {
 /// One row: memoised by its props, so selecting a row re-renders two rows, not a thousand.
 #[component]
 pub(crate) fn TableRow(
-    id: usize,
-    label: String,
+    row: Arc<Row>,
     selected: bool,
     select: UseStateSetter<Option<usize>>,
     dispatch: Dispatch<Op>,
 ) -> Element {
+    let (id, label) = (row.id, row.label.clone());
     html! {
         <tr class={selected.then_some("danger")}>
             <td class="col-md-1">{id}</td>
@@ -155,6 +159,18 @@ pub(crate) fn Table() -> Element {
         };
         html! { <button id={id} type="button" onclick={onclick}>{label}</button> }
     };
+    // Each row's element is kept while its row and its selection are the same: a render after a
+    // selection builds two rows and reuses 998.
+    let rows = use_memo_list(
+        state.rows.iter(),
+        |row| (row.id, (Arc::clone(row), selected == Some(row.id))),
+        |row| {
+            html! {
+                <TableRow row={Arc::clone(row)} selected={selected == Some(row.id)}
+                    select={select.clone()} dispatch={dispatch.clone()} />
+            }
+        },
+    );
     html! {
         <div class="container">
             <div class="jumbotron">
@@ -166,13 +182,7 @@ pub(crate) fn Table() -> Element {
                 {button("swaprows", "Swap Rows", Op::SwapRows)}
             </div>
             <table class="table">
-                <tbody>
-                    for row in state.rows.iter() {
-                        <TableRow key={row.id} id={row.id} label={row.label.clone()}
-                            selected={selected == Some(row.id)} select={select.clone()}
-                            dispatch={dispatch.clone()} />
-                    }
-                </tbody>
+                <tbody>{rows}</tbody>
             </table>
         </div>
     }

@@ -4,8 +4,8 @@
 mod common;
 
 use common::{Counter, Harness, Shared, assert_update};
-use idom_runtime::hooks::{use_callback, use_context, use_memo, use_reducer, use_ref, use_update};
-use idom_runtime::html::{div, p};
+use idom_runtime::hooks::{use_callback, use_context, use_memo, use_memo_list, use_reducer, use_ref, use_update};
+use idom_runtime::html::{div, li, p, ul};
 use idom_runtime::{
     Callback, Component, Context, Dispatch, Element, HookContext, UpdateHandle, UseRef, create_context,
 };
@@ -119,6 +119,65 @@ fn use_memo_recomputes_only_when_deps_change() {
     assert_eq!(computes.get(), 2);
     h.set((2, 2));
     assert_eq!(computes.get(), 2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// use_memo_list
+
+#[derive(PartialEq)]
+struct MemoRows {
+    items: Vec<(u32, &'static str)>,
+    title: &'static str,
+    builds: Counter,
+}
+
+impl Component for MemoRows {
+    fn render(&self, cx: &mut HookContext<'_>) -> Element {
+        let builds = self.builds.clone();
+        let rows = use_memo_list::__call(
+            cx,
+            self.items.iter(),
+            |&&(id, label)| (id, label),
+            move |&(_, label)| {
+                builds.hit();
+                li().child(label).into()
+            },
+        );
+        ul().attr("title", self.title).child(rows).into()
+    }
+}
+
+#[test]
+fn use_memo_list_builds_only_new_or_changed_items() {
+    let builds = Counter::default();
+    let b = builds.clone();
+    let mut h = Harness::new((vec![(1, "a"), (2, "b"), (3, "c")], "t"), move |(items, title)| {
+        Element::component(MemoRows { items: items.clone(), title, builds: b.clone() })
+    });
+    let li = |key: &str, text: &str| json!({"tagName": "li", "key": key, "children": [text]});
+    assert_eq!(h.model["children"][0]["children"], json!([li("1", "a"), li("2", "b"), li("3", "c")]));
+    assert_eq!(builds.get(), 3);
+    // The parent renders again for another reason: every element is reused.
+    let u = h.set((vec![(1, "a"), (2, "b"), (3, "c")], "u"));
+    assert_update(&u, "/children/0", json!([{"op": "replace", "path": "/attributes/title", "value": "u"}]));
+    assert_eq!(builds.get(), 3);
+    // One item's deps change: one build, one text replaced.
+    let u = h.set((vec![(1, "a"), (2, "B"), (3, "c")], "u"));
+    assert_update(&u, "/children/0/children/1", json!([{"op": "replace", "path": "/children/0", "value": "B"}]));
+    assert_eq!(builds.get(), 4);
+    // A reorder builds nothing and moves by key.
+    let u = h.set((vec![(3, "c"), (1, "a"), (2, "B")], "u"));
+    assert_eq!(builds.get(), 4);
+    assert!(u.changes.iter().all(|c| c.to_value()["op"] == "move"), "{:?}", u.changes_json());
+    // An item that leaves loses its entry: when it comes back, it is built again.
+    h.set((vec![(3, "c"), (2, "B")], "u"));
+    assert_eq!(builds.get(), 4);
+    h.set((vec![(3, "c"), (1, "a"), (2, "B")], "u"));
+    assert_eq!(builds.get(), 5);
+    assert_eq!(h.model["children"][0]["children"], json!([li("3", "c"), li("1", "a"), li("2", "B")]));
+    // A key given twice in one render is built for each place (the diff warns about the key).
+    h.set((vec![(3, "c"), (3, "c")], "u"));
+    assert_eq!(builds.get(), 6);
 }
 
 /// Receives a callback as a prop; counts its renders.

@@ -25,13 +25,12 @@
 
 mod attributes;
 mod children;
-mod keys;
 mod placement;
 mod sink;
 
 use std::sync::Arc;
 
-pub(crate) use keys::KeyHashing;
+pub(crate) use crate::vdom::KeyHashing;
 #[cfg(test)]
 pub(crate) use sink::{Edit, Recorder};
 pub(crate) use sink::{ElementRef, HostRef, PatchSink};

@@ -59,7 +59,7 @@ mod update;
 
 pub use context::{Context, create_context, use_context};
 pub use effect::{AsyncEffect, EffectOutput, NoCleanup, WithCleanup, use_effect};
-pub use memo::{use_callback, use_memo};
+pub use memo::{use_callback, use_memo, use_memo_list};
 pub use persisted::{PersistedSetter, provide_session_store, use_persisted_state};
 pub use reducer::{Dispatch, StateRef, use_reducer};
 pub use reference::{UseRef, use_ref};

@@ -19,6 +19,7 @@
 //!   keeps them apart.
 
 mod component;
+mod hashing;
 mod key;
 mod list;
 mod tag;
@@ -31,6 +32,7 @@ use std::sync::Arc;
 
 pub use component::Component;
 pub(crate) use component::{AnyComponent, ComponentNode};
+pub(crate) use hashing::KeyHashing;
 pub use key::Key;
 pub(crate) use key::KeyRepr;
 pub(crate) use list::OneOrMany;

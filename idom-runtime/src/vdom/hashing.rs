@@ -1,4 +1,4 @@
-//! Hashing for keys.
+//! Hashing for keys: the diff's key index and the memoised lists of `use_memo_list`.
 
 use std::hash::{BuildHasher, Hasher, RandomState};
 use std::sync::OnceLock;
