@@ -14,7 +14,7 @@ pub(crate) use crate::ids::NodeId;
 use crate::scope::{HookState, RenderWaker, ScopeId, ScopeSignal};
 use crate::suspense::RenderFuture;
 use crate::vdom::AnyComponent;
-use crate::vdom::{OneOrMany, Str, Tag, push_int};
+use crate::vdom::{OneOrMany, StaticTree, Str, Tag, push_int};
 
 pub(crate) struct Slot {
     pub(crate) generation: u32,
@@ -44,6 +44,8 @@ pub(crate) enum Kind {
     Group(Box<Ids>),
     /// A hole (an absent child, an empty group, or the place of a merged text): no model node.
     Empty,
+    /// A static subtree: one model node, written from its JSON, never diffed inside.
+    Static(&'static StaticTree),
 }
 
 impl Kind {
@@ -188,7 +190,9 @@ impl Arena {
             Kind::Element(e) => &mut e.children,
             Kind::Component(s) => &mut s.children,
             Kind::Group(ids) => ids,
-            Kind::Text(_) | Kind::Empty => unreachable!("texts and holes have no children"),
+            Kind::Text(_) | Kind::Empty | Kind::Static(_) => {
+                unreachable!("texts, holes and static subtrees have no children")
+            }
         }
     }
 
@@ -309,7 +313,7 @@ impl Arena {
     pub(crate) fn flatten(&self, idx: NodeId, out: &mut Vec<NodeId>) {
         let node = self.n(idx);
         match &node.kind {
-            Kind::Element(_) | Kind::Text(_) => out.push(idx),
+            Kind::Element(_) | Kind::Text(_) | Kind::Static(_) => out.push(idx),
             Kind::Component(_) | Kind::Group(_) | Kind::Empty => {
                 node.children().iter().for_each(|&c| self.flatten(c, out))
             }
@@ -357,7 +361,7 @@ impl MNode {
             Kind::Element(e) => &e.children,
             Kind::Component(s) => &s.children,
             Kind::Group(ids) => ids,
-            Kind::Text(_) | Kind::Empty => &[],
+            Kind::Text(_) | Kind::Empty | Kind::Static(_) => &[],
         }
     }
 

@@ -140,6 +140,7 @@ pub mod __private {
     pub use crate::component::{Component, component_element};
     pub use crate::hooks::{HookContext, InsideComponent};
     pub use crate::suspense::{RenderResult, suspend};
+    pub use crate::vdom::StaticElement;
 
     /// A text child written as a literal in `html!`: borrowed, never copied.
     #[inline]

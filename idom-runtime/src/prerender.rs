@@ -10,9 +10,10 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
+use crate::Element;
 use crate::ids::NodeId;
 use crate::layout::{Kind, Layout};
-use crate::vdom::AttrValue;
+use crate::vdom::{AttrValue, Node, Str};
 
 const URL_ATTRIBUTES: &[&str] = &["href", "src", "action", "formaction", "xlink:href", "poster", "cite", "data"];
 
@@ -42,62 +43,86 @@ impl Layout {
                     self.html_of(c, out, raw_text, trusted);
                 }
             }
-            Kind::Element(el) => {
-                let name: &str = &el.name;
-                if name.eq_ignore_ascii_case("script") || !is_safe_name(name) {
-                    return;
-                }
-                out.push('<');
-                out.push_str(name);
-                for (attr, value) in &el.attrs {
-                    if !is_safe_name(attr)
-                        || attr.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("on"))
-                        || !trusted && attr.eq_ignore_ascii_case("srcdoc")
-                    {
-                        continue;
-                    }
-                    match value {
-                        AttrValue::True => {
-                            let _ = write!(out, " {attr}");
-                        }
-                        AttrValue::Text(v) => {
-                            let _ = write!(out, " {attr}=\"");
-                            if !trusted
-                                && URL_ATTRIBUTES.contains(&attr.to_ascii_lowercase().as_str())
-                                && is_dangerous_url(v)
-                            {
-                                out.push_str("about:blank#blocked");
-                            } else {
-                                escape_attr(v, out);
-                            }
-                            out.push('"');
-                        }
-                        AttrValue::Style(style) => {
-                            out.push_str(" style=\"");
-                            for (i, (p, v)) in style.iter().enumerate() {
-                                if i > 0 {
-                                    out.push_str("; ");
-                                }
-                                escape_attr(p, out);
-                                out.push_str(": ");
-                                escape_attr(v, out);
-                            }
-                            out.push('"');
-                        }
-                    }
-                }
-                out.push('>');
-                if idom_names::is_void(name) {
-                    return;
-                }
-                let raw = name.eq_ignore_ascii_case("style");
+            Kind::Static(tree) => static_html(&tree.element, out, raw_text, trusted),
+            Kind::Element(el) => tag_html(&el.name, &el.attrs, out, trusted, |out, raw| {
                 for &c in &el.children {
                     self.html_of(c, out, raw, trusted);
                 }
-                let _ = write!(out, "</{name}>");
+            }),
+        }
+    }
+}
+
+/// The HTML of an element that is not mounted (the inside of a static subtree, which holds no
+/// components), by the same rules as a mounted one.
+fn static_html(element: &Element, out: &mut String, raw_text: bool, trusted: bool) {
+    match &element.0 {
+        Node::Text(t) if raw_text => out.push_str(&t.replace("</", "<\\/")),
+        Node::Text(t) => escape_text(t, out),
+        Node::Fragment(items) => items.iter().for_each(|c| static_html(c, out, raw_text, trusted)),
+        Node::Static(tree) => static_html(&tree.element, out, raw_text, trusted),
+        Node::Tag(tag) => tag_html(&tag.name, &tag.attrs, out, trusted, |out, raw| {
+            tag.content.iter().for_each(|c| static_html(c, out, raw, trusted));
+        }),
+        Node::Empty | Node::Merged | Node::Component(_) => {}
+    }
+}
+
+/// Writes an element: its start tag with the attributes that are safe, the children that
+/// `children` writes (told whether they are raw text, inside `<style>`), and its end tag.
+fn tag_html(
+    name: &str,
+    attrs: &[(Str, AttrValue)],
+    out: &mut String,
+    trusted: bool,
+    children: impl FnOnce(&mut String, bool),
+) {
+    if name.eq_ignore_ascii_case("script") || !is_safe_name(name) {
+        return;
+    }
+    out.push('<');
+    out.push_str(name);
+    for (attr, value) in attrs {
+        if !is_safe_name(attr)
+            || attr.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("on"))
+            || !trusted && attr.eq_ignore_ascii_case("srcdoc")
+        {
+            continue;
+        }
+        match value {
+            AttrValue::True => {
+                let _ = write!(out, " {attr}");
+            }
+            AttrValue::Text(v) => {
+                let _ = write!(out, " {attr}=\"");
+                if !trusted && URL_ATTRIBUTES.contains(&attr.to_ascii_lowercase().as_str()) && is_dangerous_url(v) {
+                    out.push_str("about:blank#blocked");
+                } else {
+                    escape_attr(v, out);
+                }
+                out.push('"');
+            }
+            AttrValue::Style(style) => {
+                out.push_str(" style=\"");
+                for (i, (p, v)) in style.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str("; ");
+                    }
+                    escape_attr(p, out);
+                    out.push_str(": ");
+                    escape_attr(v, out);
+                }
+                out.push('"');
             }
         }
     }
+    out.push('>');
+    if idom_names::is_void(name) {
+        return;
+    }
+    let raw = name.eq_ignore_ascii_case("style");
+    children(out, raw);
+    let _ = write!(out, "</{name}>");
 }
 
 /// Whether a URL would run script when followed or loaded.

@@ -105,6 +105,47 @@ fn value(value: &AttrValue, span: Span) -> TokenStream {
 }
 
 fn element(e: &ElementNode) -> TokenStream {
+    if is_static(e) {
+        return static_element(e);
+    }
+    element_builder(e)
+}
+
+/// Whether an element is markup only: literal attributes, no key, no handlers, and children
+/// that are literal texts or such elements. It is built once and shared (see `static_element`).
+fn is_static(e: &ElementNode) -> bool {
+    fn static_child(node: &Node) -> bool {
+        match node {
+            Node::Text(_) => true,
+            Node::Element(e) => is_static(e),
+            Node::Fragment(f) => f.children.iter().all(static_child),
+            _ => false,
+        }
+    }
+    e.key.is_none()
+        && e.listeners.is_empty()
+        && e.attrs.iter().all(|a| matches!(a.value, AttrValue::Lit(syn::Lit::Str(_)) | AttrValue::Flag))
+        && e.children.iter().all(static_child)
+}
+
+/// A static subtree: a `static` `StaticElement` whose builder runs on the first render only;
+/// every render after that shares the built subtree and its model JSON.
+fn static_element(e: &ElementNode) -> TokenStream {
+    let span = e.name.span;
+    let name = syn::Ident::new("__IDOM_STATIC", Span::mixed_site());
+    let builder = element_builder(e);
+    quote_spanned! {span=>
+        {
+            static #name: ::idom::__private::StaticElement = ::idom::__private::StaticElement::new(|| {
+                <::idom::Element as ::core::convert::From<_>>::from(#builder)
+            });
+            #name.get()
+        }
+    }
+}
+
+/// The builder calls of an element (its static children are built in place, inside it).
+fn element_builder(e: &ElementNode) -> TokenStream {
     let span = e.name.span;
     let start = match e.kind {
         ElementKind::Normal(function) | ElementKind::Void(function) => {
@@ -130,7 +171,14 @@ fn element(e: &ElementNode) -> TokenStream {
         quote_spanned!(attr.span=> .attr(#name, #v))
     });
     let listeners = e.listeners.iter().map(listener);
-    let children = e.children.iter().map(child_call);
+    // Inside a static subtree, children are built by the one builder (no static of their own).
+    let children = e.children.iter().map(|child| match child {
+        Node::Element(inner) if is_static(e) => {
+            let value = element_builder(inner);
+            quote_spanned!(inner.name.span=> .child(#value))
+        }
+        other => child_call(other),
+    });
     quote!(#start #key #(#attrs)* #(#listeners)* #(#children)*)
 }
 
@@ -369,7 +417,7 @@ mod tests {
     #[test]
     fn components_use_the_builder() {
         let code = expand_str(quote! {
-            <Card title="t" type="x" key=1><p>"a"</p><p>"b"</p></Card>
+            <Card title="t" type="x" key=1><p>{a}</p><p>{b}</p></Card>
         });
         assert_eq!(
             code,
@@ -380,8 +428,8 @@ mod tests {
                         .r#type("x")
                         .children(<::idom::Element as ::core::convert::From<_>>::from(
                             ::idom::html::fragment()
-                                .child(::idom::html::p().child(::idom::__private::static_text("a")))
-                                .child(::idom::html::p().child(::idom::__private::static_text("b")))
+                                .child(::idom::html::p().child(a))
+                                .child(::idom::html::p().child(b))
                         ))
                         .build()
                 ).with_key(1)
@@ -394,6 +442,42 @@ mod tests {
             code,
             crate::squash(&quote!(::idom::__private::component_element(ClickCount::__builder().build())).to_string())
         );
+    }
+
+    #[test]
+    fn static_subtrees_are_built_once() {
+        // Literal attributes, flags and texts, nested: one static for the whole subtree.
+        let code = expand_str(quote! { <ul class="menu" hidden><li>"a"</li><li>"b" 3</li></ul> });
+        assert_eq!(code.matches("StaticElement::new").count(), 1, "{code}");
+        assert!(
+            code.contains(&crate::squash("static __IDOM_STATIC : :: idom :: __private :: StaticElement")),
+            "{code}"
+        );
+        assert!(
+            code.contains(&crate::squash(
+                ". child (:: idom :: html :: li () . child (:: idom :: __private :: static_text (\"a\")))"
+            )),
+            "{code}"
+        );
+        // A dynamic part anywhere makes the element dynamic; its static children stay static.
+        let code = expand_str(quote! { <div><p>"x"</p>{n}</div> });
+        assert_eq!(code.matches("StaticElement::new").count(), 1, "{code}");
+        assert!(
+            code.starts_with(&crate::squash(
+                "< :: idom :: Element as :: core :: convert :: From < _ >> :: from (:: idom :: html :: div ()"
+            )),
+            "{code}"
+        );
+        for dynamic in [
+            quote! { <p class={c}>"x"</p> },
+            quote! { <p key="k">"x"</p> },
+            quote! { <p onclick={move |_| ()}>"x"</p> },
+            quote! { <p><Row /></p> },
+            quote! { <p>if ok { "x" }</p> },
+        ] {
+            let code = expand_str(dynamic);
+            assert!(!code.contains("StaticElement"), "{code}");
+        }
     }
 
     #[test]

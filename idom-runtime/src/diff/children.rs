@@ -179,7 +179,7 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
         match &self.arena().n(idx).kind {
             Kind::Element(e) => e.key.as_ref(),
             Kind::Component(s) => s.key.as_ref(),
-            Kind::Text(_) | Kind::Group(_) | Kind::Empty => None,
+            Kind::Text(_) | Kind::Group(_) | Kind::Empty | Kind::Static(_) => None,
         }
     }
 
@@ -192,6 +192,12 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
             (Kind::Component(s), Node::Component(c)) => s.ty == c.ty,
             (Kind::Group(_), Node::Fragment(_)) | (Kind::Empty, Node::Empty | Node::Merged) => true,
             (Kind::Empty, Node::Fragment(items)) => items.is_empty(),
+            // A static subtree matches itself, and any element (static or not) of its tag.
+            (Kind::Static(a), Node::Static(b)) => {
+                std::ptr::eq(*a, *b) || same_tag(a.element.tag_name(), b.element.tag_name())
+            }
+            (Kind::Static(a), Node::Tag(t)) => same_tag(a.element.tag_name(), Some(&t.name)),
+            (Kind::Element(e), Node::Static(b)) => same_tag(Some(&e.name), b.element.tag_name()),
             _ => false,
         }
     }
@@ -222,4 +228,9 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
         }
         Some(by_key)
     }
+}
+
+/// Whether two nodes are elements with the same tag name.
+fn same_tag(a: Option<&str>, b: Option<&str>) -> bool {
+    a.is_some() && a == b
 }

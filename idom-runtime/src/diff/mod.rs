@@ -98,6 +98,9 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
             }
             Node::Tag(tag) => {
                 let tag = *tag;
+                if let Kind::Static(tree) = self.arena().n(id).kind {
+                    self.materialize(id, tree);
+                }
                 let len = at.path.len();
                 at.path.push_str("/children/");
                 push_int(at.path, mi as i128);
@@ -112,6 +115,15 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
                 }
             }
             Node::Empty | Node::Merged => {}
+            Node::Static(tree) => {
+                if matches!(self.arena().n(id).kind, Kind::Static(old) if std::ptr::eq(old, tree)) {
+                    return;
+                }
+                // Another subtree with the same tag (a fallback and its result, two branches of
+                // an `if`): diffed as elements, so only what differs is sent, then shared again.
+                self.update_node(id, tree.element.clone(), at, mi);
+                self.freeze(id, tree);
+            }
             Node::Component(c) => {
                 let scope = self.arena_mut().scope_mut(id);
                 scope.key = c.key;
@@ -126,6 +138,38 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
                 self.tree.render_component(id, &mut inner, self.sink);
             }
         }
+    }
+
+    /// Turns a mounted static subtree into mounted elements (the same model, no change sent), so
+    /// it can be diffed against an element.
+    fn materialize(&mut self, id: NodeId, tree: &'static crate::vdom::StaticTree) {
+        let (parent, index) = {
+            let node = self.arena().n(id);
+            (node.parent.expect("a static subtree has a parent"), node.index)
+        };
+        let built = self.tree.mount(tree.element.clone(), parent, index, 0);
+        let arena = self.arena_mut();
+        let node = arena.slots[built.slot()].node.take().expect("just mounted");
+        for &c in node.children() {
+            arena.n_mut(c).parent = Some(id);
+        }
+        arena.slots[id.slot()].node = Some(node);
+        arena.release(built);
+    }
+
+    /// Makes an element that now shows exactly `tree` the shared static subtree again: its
+    /// children are unmounted (the model keeps them: they are the subtree's), no change sent.
+    fn freeze(&mut self, id: NodeId, tree: &'static crate::vdom::StaticTree) {
+        let children = match &mut self.arena_mut().n_mut(id).kind {
+            Kind::Element(e) => std::mem::take(&mut e.children),
+            _ => return,
+        };
+        for c in children {
+            self.tree.unmount(c);
+        }
+        let node = self.arena_mut().n_mut(id);
+        node.irregular = 0;
+        node.kind = Kind::Static(tree);
     }
 
     /// The model length of a host element.

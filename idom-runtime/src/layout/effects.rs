@@ -17,7 +17,7 @@ impl Layout {
             Kind::Element(e) => std::mem::take(&mut e.children),
             Kind::Component(s) => std::mem::take(&mut s.children),
             Kind::Group(ids) => std::mem::take(&mut **ids),
-            Kind::Text(_) | Kind::Empty => Ids::new(),
+            Kind::Text(_) | Kind::Empty | Kind::Static(_) => Ids::new(),
         };
         for c in children {
             self.unmount(c);
@@ -46,7 +46,7 @@ impl Layout {
                 }
             }
             Kind::Element(el) => self.forget_static_targets(idx, generation, &el.handlers),
-            Kind::Text(_) | Kind::Group(_) | Kind::Empty => {}
+            Kind::Text(_) | Kind::Group(_) | Kind::Empty | Kind::Static(_) => {}
         }
         self.arena.release(idx);
     }

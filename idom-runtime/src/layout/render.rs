@@ -73,6 +73,13 @@ impl Layout {
             Node::Empty | Node::Merged => {
                 self.arena.alloc(MNode { parent: Some(parent), index, count: 0, irregular: 0, kind: Kind::Empty })
             }
+            Node::Static(tree) => self.arena.alloc(MNode {
+                parent: Some(parent),
+                index,
+                count: 1,
+                irregular: 0,
+                kind: Kind::Static(tree),
+            }),
             Node::Fragment(items) if items.is_empty() => {
                 self.arena.alloc(MNode { parent: Some(parent), index, count: 0, irregular: 0, kind: Kind::Empty })
             }

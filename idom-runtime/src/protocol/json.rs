@@ -5,7 +5,7 @@
 use crate::Element;
 use crate::arena::{Arena, Kind, TargetId};
 use crate::ids::NodeId;
-use crate::vdom::{AttrValue, Handler, KeyRepr, Node, Tag, push_int};
+use crate::vdom::{AttrValue, Handler, KeyRepr, Node, StaticTree, Tag, push_int};
 
 /// Writes `s` as a JSON string literal: `"`, `\` and control characters escaped (`\n`, `\r`,
 /// `\t`, else `\u00XX`), everything else copied, with the common case of nothing to escape as one
@@ -159,6 +159,7 @@ fn write_head(tag: &Tag, out: &mut String) {
 pub(crate) fn write_node(arena: &Arena, idx: NodeId, out: &mut String) {
     match &arena.n(idx).kind {
         Kind::Text(t) => json_str(out, t),
+        Kind::Static(tree) => out.push_str(static_json(tree)),
         Kind::Component(_) | Kind::Group(_) | Kind::Empty => {
             out.push('[');
             write_children(arena, idx, out);
@@ -208,6 +209,15 @@ pub(crate) fn write_children(arena: &Arena, idx: NodeId, out: &mut String) {
     inner(arena, idx, out, &mut true);
 }
 
+/// The model JSON of a static subtree, written the first time it is needed and kept.
+fn static_json(tree: &StaticTree) -> &str {
+    tree.json.get_or_init(|| {
+        let mut json = String::new();
+        write_element(&tree.element, &mut json, &mut true);
+        json.into_boxed_str()
+    })
+}
+
 /// Writes the model nodes of an element that is not mounted, comma-separated: components as
 /// `{"tagName": "", "component": "<name>"}`, no handlers.
 fn write_element(e: &Element, out: &mut String, first: &mut bool) {
@@ -219,6 +229,10 @@ fn write_element(e: &Element, out: &mut String, first: &mut bool) {
     match &e.0 {
         Node::Empty | Node::Merged => {}
         Node::Fragment(items) => items.iter().for_each(|c| write_element(c, out, first)),
+        Node::Static(tree) => {
+            separate(out, first);
+            out.push_str(static_json(tree));
+        }
         Node::Text(t) => {
             separate(out, first);
             json_str(out, t);

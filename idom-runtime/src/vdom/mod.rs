@@ -19,6 +19,7 @@
 //!   keeps them apart.
 
 mod component;
+mod fixed;
 mod hashing;
 mod key;
 mod list;
@@ -32,6 +33,8 @@ use std::sync::Arc;
 
 pub use component::Component;
 pub(crate) use component::{AnyComponent, ComponentNode};
+pub use fixed::StaticElement;
+pub(crate) use fixed::StaticTree;
 pub(crate) use hashing::KeyHashing;
 pub use key::Key;
 pub(crate) use key::KeyRepr;
@@ -73,6 +76,9 @@ pub(crate) enum Node {
     Component(ComponentNode),
     /// A group: its items, reconciled among themselves, at one place among the siblings.
     Fragment(Vec<Element>),
+    /// A subtree with no dynamic part, shared by every render of its place (see
+    /// [`StaticElement`]).
+    Static(&'static StaticTree),
 }
 
 impl Element {
@@ -109,6 +115,8 @@ impl Element {
         match &mut self.0 {
             Node::Tag(tag) => tag.key = Some(key.into()),
             Node::Component(c) => c.key = Some(key.into()),
+            // A keyed copy: the shared subtree itself has no key.
+            Node::Static(tree) => return tree.element.clone().with_key(key),
             Node::Empty | Node::Merged | Node::Text(_) | Node::Fragment(_) => {}
         }
         self
@@ -119,7 +127,7 @@ impl Element {
         match &self.0 {
             Node::Tag(tag) => tag.key.as_ref(),
             Node::Component(c) => c.key.as_ref(),
-            Node::Empty | Node::Merged | Node::Text(_) | Node::Fragment(_) => None,
+            Node::Empty | Node::Merged | Node::Text(_) | Node::Fragment(_) | Node::Static(_) => None,
         }
     }
 
@@ -127,6 +135,7 @@ impl Element {
     pub fn tag_name(&self) -> Option<&str> {
         match &self.0 {
             Node::Tag(tag) => Some(&tag.name),
+            Node::Static(tree) => tree.element.tag_name(),
             _ => None,
         }
     }
@@ -193,6 +202,7 @@ impl fmt::Debug for Element {
             Node::Text(t) => write!(f, "{t:?}"),
             Node::Fragment(children) => f.debug_list().entries(children).finish(),
             Node::Component(c) => write!(f, "<{} />", c.props.name()),
+            Node::Static(tree) => tree.element.fmt(f),
             Node::Tag(tag) => {
                 let mut d = f.debug_struct(&tag.name);
                 if let Some(k) = &tag.key {
