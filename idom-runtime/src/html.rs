@@ -25,7 +25,7 @@ use std::sync::Arc;
 use crate::event::{BoxFuture, Event, HandlerFn};
 pub use crate::event::{EventName, EventOptions, Rate};
 pub use crate::vdom::{AttrValue, Style};
-use crate::vdom::{Handler, Node, Tag, push_child};
+use crate::vdom::{ChildList, Handler, Node, Tag, push_child};
 use crate::{Element, Key};
 
 /// Marker for handlers that return `()`.
@@ -189,11 +189,11 @@ pub struct ManyNodes;
 pub trait IntoNodes<M> {
     /// Appends the nodes to a children list.
     #[doc(hidden)]
-    fn push_into(self, children: &mut Vec<Element>);
+    fn push_into(self, children: &mut impl ChildList);
 }
 
 impl<T: Into<Element>> IntoNodes<OneNode> for T {
-    fn push_into(self, children: &mut Vec<Element>) {
+    fn push_into(self, children: &mut impl ChildList) {
         push_child(children, self.into());
     }
 }
@@ -204,13 +204,13 @@ where
     I::Item: Into<Element>,
 {
     /// The items become one group at one place (see [`Element::fragment`]).
-    fn push_into(self, children: &mut Vec<Element>) {
+    fn push_into(self, children: &mut impl ChildList) {
         let nodes = self.into_iter();
         let mut group = Vec::with_capacity(nodes.size_hint().0);
         for child in nodes {
             push_child(&mut group, child.into());
         }
-        children.push(Element(Node::Fragment(group)));
+        children.push_raw(Element(Node::Fragment(group)));
     }
 }
 

@@ -12,7 +12,7 @@ use crate::ids::NodeId;
 use crate::protocol::JsonPatch;
 use crate::scope::{AncestorVisitor, EffectJob, HookContext, HookState, RenderQueue, ScopeHost, ScopeId};
 use crate::vdom::Handler;
-use crate::vdom::{Node, splice, trim_trailing_places};
+use crate::vdom::{ChildList, Node, splice, trim_trailing_places};
 
 impl Layout {
     // -----------------------------------------------------------------------------------------
@@ -53,10 +53,13 @@ impl Layout {
     /// Mounts a children list under `parent` (an element, component or group) and sets its
     /// counts. A list with a key twice is mounted all the same, with a warning.
     #[inline]
-    pub(super) fn mount_children(&mut self, parent: NodeId, mut list: Vec<Element>, depth: u32) {
+    pub(super) fn mount_children<L>(&mut self, parent: NodeId, mut list: L, depth: u32)
+    where
+        L: ChildList + IntoIterator<Item = Element>,
+    {
         trim_trailing_places(&mut list);
-        warn_duplicate_keys(&self.arena, parent, &list);
-        let mut ids = Ids::with_capacity(list.len());
+        warn_duplicate_keys(&self.arena, parent, list.items());
+        let mut ids = Ids::with_capacity(list.items().len());
         for (i, child) in list.into_iter().enumerate() {
             ids.push(self.mount(child, parent, i as u32, depth));
         }

@@ -30,6 +30,24 @@ impl<T> OneOrMany<T> {
         }
     }
 
+    pub(crate) fn pop(&mut self) -> Option<T> {
+        match self {
+            OneOrMany::One(_) => {
+                let OneOrMany::One(item) = std::mem::take(self) else { unreachable!() };
+                Some(item)
+            }
+            OneOrMany::Many(items) => items.pop(),
+        }
+    }
+
+    /// The items as a `Vec` (allocating for a single item).
+    pub(crate) fn into_vec(self) -> Vec<T> {
+        match self {
+            OneOrMany::One(item) => vec![item],
+            OneOrMany::Many(items) => items,
+        }
+    }
+
     pub(crate) fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) {
         match self {
             OneOrMany::One(item) if !keep(item) => *self = OneOrMany::new(),

@@ -149,21 +149,64 @@ impl Element {
     }
 }
 
+/// A list of children as elements build them: a `Vec` (fragments, groups) or the list of an
+/// element, which keeps a single child inline. Used by [`IntoNodes`](crate::html::IntoNodes).
+#[doc(hidden)]
+pub trait ChildList {
+    /// The children so far.
+    fn items(&mut self) -> &mut [Element];
+    /// Appends a child as it is (see `push_child` for the merging of texts).
+    fn push_raw(&mut self, child: Element);
+    /// Removes the last child.
+    fn pop_raw(&mut self) -> Option<Element>;
+}
+
+impl ChildList for Vec<Element> {
+    #[inline]
+    fn items(&mut self) -> &mut [Element] {
+        self
+    }
+    #[inline]
+    fn push_raw(&mut self, child: Element) {
+        self.push(child);
+    }
+    #[inline]
+    fn pop_raw(&mut self) -> Option<Element> {
+        self.pop()
+    }
+}
+
+impl ChildList for OneOrMany<Element> {
+    #[inline]
+    fn items(&mut self) -> &mut [Element] {
+        self
+    }
+    #[inline]
+    fn push_raw(&mut self, child: Element) {
+        self.push(child);
+    }
+    #[inline]
+    fn pop_raw(&mut self) -> Option<Element> {
+        self.pop()
+    }
+}
+
 /// Appends a child to a children list, at a place of its own: holes and groups (fragments) stay
 /// as they are, and a text after a text (with only merged places between them) is merged into it,
 /// leaving [`Node::Merged`] at its place.
 #[inline]
-pub(crate) fn push_child(children: &mut Vec<Element>, child: Element) {
+pub(crate) fn push_child(children: &mut impl ChildList, child: Element) {
     if let Node::Text(text) = child.0 {
-        let run = children.iter().rposition(|c| !matches!(c.0, Node::Merged));
-        if let Some(Element(Node::Text(last))) = run.map(|i| &mut children[i]) {
+        let items = children.items();
+        let run = items.iter().rposition(|c| !matches!(c.0, Node::Merged));
+        if let Some(Element(Node::Text(last))) = run.map(|i| &mut items[i]) {
             last.to_mut().push_str(&text);
-            children.push(Element(Node::Merged));
+            children.push_raw(Element(Node::Merged));
         } else {
-            children.push(Element(Node::Text(text)));
+            children.push_raw(Element(Node::Text(text)));
         }
     } else {
-        children.push(child);
+        children.push_raw(child);
     }
 }
 
@@ -171,15 +214,15 @@ pub(crate) fn push_child(children: &mut Vec<Element>, child: Element) {
 /// groups): no sibling follows them, so they keep nobody's place, and the list is shorter to
 /// mount and diff (`"Count: " {n}` is one child, not a text and a merged place).
 #[inline]
-pub(crate) fn trim_trailing_places(list: &mut Vec<Element>) {
-    while let Some(last) = list.last()
+pub(crate) fn trim_trailing_places(list: &mut impl ChildList) {
+    while let Some(last) = list.items().last()
         && match &last.0 {
             Node::Empty | Node::Merged => true,
             Node::Fragment(items) => items.is_empty(),
             _ => false,
         }
     {
-        list.pop();
+        list.pop_raw();
     }
 }
 

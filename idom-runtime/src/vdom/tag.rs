@@ -18,8 +18,9 @@ pub(crate) struct Tag {
     pub(crate) key: Option<Key>,
     pub(crate) attrs: OneOrMany<(Str, AttrValue)>,
     pub(crate) handlers: OneOrMany<(EventName, Handler)>,
-    /// The children as built (empty once mounted).
-    pub(crate) content: Vec<Element>,
+    /// The children as built (empty once mounted); one child is kept inline (a `<td>` holding a
+    /// text costs no list).
+    pub(crate) content: OneOrMany<Element>,
     /// Once mounted: the arena ids of the child nodes.
     pub(crate) children: OneOrMany<NodeId>,
     /// Once mounted: the number of model children (the length of `children` in the model).
@@ -33,7 +34,7 @@ impl Tag {
             key: None,
             attrs: OneOrMany::new(),
             handlers: OneOrMany::new(),
-            content: Vec::new(),
+            content: OneOrMany::new(),
             children: OneOrMany::new(),
             len: 0,
         }
