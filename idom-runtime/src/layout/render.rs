@@ -12,7 +12,7 @@ use crate::ids::NodeId;
 use crate::protocol::JsonPatch;
 use crate::scope::{AncestorVisitor, EffectJob, HookContext, HookState, RenderQueue, ScopeHost, ScopeId};
 use crate::vdom::Handler;
-use crate::vdom::{ChildList, Node, splice, trim_trailing_places};
+use crate::vdom::{Node, OneOrMany, splice, trim_trailing_places};
 
 impl Layout {
     // -----------------------------------------------------------------------------------------
@@ -20,7 +20,7 @@ impl Layout {
 
     pub(super) fn mount_root(&mut self, root: Element) {
         let root_idx = self.arena.root;
-        self.mount_children(root_idx, splice(root), 0);
+        self.mount_children(root_idx, OneOrMany::Many(splice(root)), 0);
         let len = self.arena.n(root_idx).children_count_sum(&self.arena);
         if let Kind::Element(e) = &mut self.arena.n_mut(root_idx).kind {
             e.len = len;
@@ -52,17 +52,19 @@ impl Layout {
 
     /// Mounts a children list under `parent` (an element, component or group) and sets its
     /// counts. A list with a key twice is mounted all the same, with a warning.
-    #[inline]
-    pub(super) fn mount_children<L>(&mut self, parent: NodeId, mut list: L, depth: u32)
-    where
-        L: ChildList + IntoIterator<Item = Element>,
-    {
+    pub(super) fn mount_children(&mut self, parent: NodeId, mut list: OneOrMany<Element>, depth: u32) {
         trim_trailing_places(&mut list);
-        warn_duplicate_keys(&self.arena, parent, list.items());
-        let mut ids = Ids::with_capacity(list.items().len());
-        for (i, child) in list.into_iter().enumerate() {
-            ids.push(self.mount(child, parent, i as u32, depth));
-        }
+        let ids = match list {
+            OneOrMany::One(child) => OneOrMany::One(self.mount(child, parent, 0, depth)),
+            OneOrMany::Many(items) => {
+                warn_duplicate_keys(&self.arena, parent, &items);
+                let mut ids = Ids::with_capacity(items.len());
+                for (i, child) in items.into_iter().enumerate() {
+                    ids.push(self.mount(child, parent, i as u32, depth));
+                }
+                ids
+            }
+        };
         *self.arena.children_mut(parent) = ids;
         self.arena.recount(parent);
     }
@@ -89,7 +91,7 @@ impl Layout {
             Node::Fragment(items) => {
                 let kind = Kind::Group(Box::default());
                 let idx = self.arena.alloc(MNode { parent: Some(parent), index, count: 0, irregular: 0, kind });
-                self.mount_children(idx, items, depth);
+                self.mount_children(idx, OneOrMany::Many(items), depth);
                 idx
             }
             Node::Tag(mut tag) => {
@@ -133,7 +135,7 @@ impl Layout {
                 });
                 // A component that failed under a boundary mounts nothing: the boundary replaces it.
                 if let Some((output, effects)) = self.render_scope(idx) {
-                    self.mount_children(idx, output, depth + 1);
+                    self.mount_children(idx, OneOrMany::Many(output), depth + 1);
                     self.effects.extend(effects);
                 }
                 idx
