@@ -283,6 +283,7 @@ macro_rules! common_methods {
             /// Sets the key among siblings (see [`Key`]).
             pub fn key(mut self, key: impl Into<Key>) -> Self {
                 self.0.key = Some(key.into());
+                self.0.head = None;
                 self
             }
 
@@ -303,6 +304,16 @@ macro_rules! common_methods {
                 if let Some(value) = value {
                     self.0.attrs.push((name, value));
                 }
+                self.0.head = None;
+                self
+            }
+
+            /// The model JSON of the tag name and the attributes set so far, written by `html!`
+            /// at compile time for literal attributes; the writer copies it instead of writing
+            /// them. Not for hand use: it must match the attributes exactly.
+            #[doc(hidden)]
+            pub fn __head(mut self, head: &'static str) -> Self {
+                self.0.head = Some(head);
                 self
             }
 

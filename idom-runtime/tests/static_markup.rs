@@ -145,3 +145,24 @@ async fn a_static_subtree_and_an_element_of_its_tag_diff_as_elements() {
         assert_eq!(page.model(), fresh.model(), "step {step}");
     }
 }
+
+#[tokio::test]
+async fn a_head_written_at_compile_time_equals_one_written_at_run_time() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let odd = "q\"uote \\ back\nnl\ttab\u{1}ctl ünï </script>";
+    let n = 7;
+    // Literal attributes (the head is pre-written) beside the same attributes given as values.
+    let literal = html! { <td class="q&quot;" data-x="q\"uote \\ back\nnl\ttab\u{1}ctl ünï </script>" hidden>{n}</td> };
+    let values = idom::html::td()
+        .attr("class", String::from("q&quot;"))
+        .attr("data-x", String::from(odd))
+        .attr("hidden", true)
+        .child(n);
+    let values: Element = values.into();
+    assert_eq!(literal.to_json(), values.to_json());
+    // And mounted, through the layout's writer and its updates.
+    let mounted = TestLayout::from_element(literal).await;
+    let other = TestLayout::from_element(values).await;
+    assert_eq!(mounted.model(), other.model());
+    assert_eq!(mounted.model()["children"][0]["attributes"]["data-x"], odd);
+}

@@ -170,6 +170,7 @@ fn element_builder(e: &ElementNode) -> TokenStream {
         };
         quote_spanned!(attr.span=> .attr(#name, #v))
     });
+    let head = prewritten_head(e).map(|head| quote_spanned!(span=> .__head(#head)));
     let listeners = e.listeners.iter().map(listener);
     // Inside a static subtree, children are built by the one builder (no static of their own).
     let children = e.children.iter().map(|child| match child {
@@ -179,7 +180,60 @@ fn element_builder(e: &ElementNode) -> TokenStream {
         }
         other => child_call(other),
     });
-    quote!(#start #key #(#attrs)* #(#listeners)* #(#children)*)
+    quote!(#start #key #(#attrs)* #head #(#listeners)* #(#children)*)
+}
+
+/// The model JSON of an element's tag name and attributes (`{"tagName":"td","attributes":{..}`,
+/// no closing brace), when every attribute is a literal and there is no key: the runtime writer
+/// then copies it. A `style` is parsed at run time, so an element with one has none.
+fn prewritten_head(e: &ElementNode) -> Option<String> {
+    if e.key.is_some() || e.attrs.iter().any(|a| a.name == "style") {
+        return None;
+    }
+    let mut attrs = Vec::new();
+    for attr in &e.attrs {
+        match &attr.value {
+            AttrValue::Lit(syn::Lit::Str(text)) => attrs.push((&attr.name, Some(text.value()))),
+            AttrValue::Flag => attrs.push((&attr.name, None)),
+            _ => return None,
+        }
+    }
+    let mut head = String::from("{\"tagName\":");
+    json_str(&mut head, &e.name.text);
+    if !attrs.is_empty() {
+        head.push_str(",\"attributes\":{");
+        for (i, (name, value)) in attrs.iter().enumerate() {
+            if i > 0 {
+                head.push(',');
+            }
+            json_str(&mut head, name);
+            head.push(':');
+            match value {
+                Some(text) => json_str(&mut head, text),
+                None => head.push_str("true"),
+            }
+        }
+        head.push('}');
+    }
+    Some(head)
+}
+
+/// A JSON string literal, escaped exactly as the runtime's writer escapes (`"`, `\\`, `\n`, `\r`,
+/// `\t`, other control characters as `\u00xx`), so a pre-written head equals a written one.
+fn json_str(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 fn listener(l: &Listener) -> TokenStream {
@@ -352,6 +406,21 @@ mod tests {
     }
 
     #[test]
+    fn literal_attributes_get_a_prewritten_head() {
+        let code = expand_str(quote! { <td class="a\"b" hidden>{n}</td> });
+        let head = r#"{"tagName":"td","attributes":{"class":"a\"b","hidden":true}"#;
+        assert!(code.contains(&crate::squash(&quote!(.__head(#head)).to_string())), "{code}");
+        // A key, a value or a style leaves the head to the runtime.
+        for markup in [
+            quote! { <td key=1>{n}</td> },
+            quote! { <td class={c}>{n}</td> },
+            quote! { <td style="color: red">{n}</td> },
+        ] {
+            assert!(!expand_str(markup).contains("__head"));
+        }
+    }
+
+    #[test]
     fn modifiers_build_event_options_with_setters() {
         let code = expand_str(quote! { <form onsubmit|prevent_default|stop_propagation={move |_| ()}></form> });
         let expected = quote!(.on_with(
@@ -428,8 +497,8 @@ mod tests {
                         .r#type("x")
                         .children(<::idom::Element as ::core::convert::From<_>>::from(
                             ::idom::html::fragment()
-                                .child(::idom::html::p().child(a))
-                                .child(::idom::html::p().child(b))
+                                .child(::idom::html::p().__head("{\"tagName\":\"p\"").child(a))
+                                .child(::idom::html::p().__head("{\"tagName\":\"p\"").child(b))
                         ))
                         .build()
                 ).with_key(1)
@@ -453,12 +522,9 @@ mod tests {
             code.contains(&crate::squash("static __IDOM_STATIC : :: idom :: __private :: StaticElement")),
             "{code}"
         );
-        assert!(
-            code.contains(&crate::squash(
-                ". child (:: idom :: html :: li () . child (:: idom :: __private :: static_text (\"a\")))"
-            )),
-            "{code}"
-        );
+        let li_head = quote!(.__head("{\"tagName\":\"li\""));
+        let expected = format!("::idom::html::li(){}.child(::idom::__private::static_text(\"a\"))", li_head);
+        assert!(code.contains(&crate::squash(&expected)), "{code}");
         // A dynamic part anywhere makes the element dynamic; its static children stay static.
         let code = expand_str(quote! { <div><p>"x"</p>{n}</div> });
         assert_eq!(code.matches("StaticElement::new").count(), 1, "{code}");

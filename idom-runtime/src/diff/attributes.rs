@@ -69,6 +69,7 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
         id: NodeId,
         key: Option<Key>,
         attrs: OneOrMany<(Str, AttrValue)>,
+        head: Option<&'static str>,
         handlers: OneOrMany<(EventName, Handler)>,
         path: &str,
     ) {
@@ -76,8 +77,11 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
         let element = ElementRef { path, node: id, generation };
         let Kind::Element(el) = &mut self.tree.arena_mut().n_mut(id).kind else { unreachable!("matched an element") };
         el.key = key;
+        // The same pre-written head is the same literal attributes: nothing to compare.
+        let same_head = matches!((el.head, head), (Some(a), Some(b)) if std::ptr::eq(a, b));
+        el.head = head;
         let sink = &mut *self.sink;
-        if el.attrs != attrs {
+        if !same_head && el.attrs != attrs {
             diff_named(
                 &el.attrs,
                 &attrs,

@@ -104,7 +104,7 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
                 let len = at.path.len();
                 at.path.push_str("/children/");
                 push_int(at.path, mi as i128);
-                self.diff_element(id, tag.key, tag.attrs, tag.handlers, at.path);
+                self.diff_element(id, tag.key, tag.attrs, tag.head, tag.handlers, at.path);
                 self.children(id, tag.content.into_vec(), &mut Place { host: id, path: &mut *at.path, base: 0 });
                 at.path.truncate(len);
             }

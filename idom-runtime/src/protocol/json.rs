@@ -127,6 +127,10 @@ pub(crate) fn write_handler(target: TargetId<'_>, handler: &Handler, out: &mut S
 
 /// Writes `"tagName"`, `"key"` and `"attributes"` of an element (without the braces).
 fn write_head(tag: &Tag, out: &mut String) {
+    if let Some(head) = tag.head {
+        out.push_str(head);
+        return;
+    }
     out.push_str("{\"tagName\":");
     json_str(out, &tag.name);
     if let Some(k) = &tag.key {

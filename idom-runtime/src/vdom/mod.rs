@@ -113,7 +113,10 @@ impl Element {
     /// empty elements are ignored.
     pub fn with_key(mut self, key: impl Into<Key>) -> Self {
         match &mut self.0 {
-            Node::Tag(tag) => tag.key = Some(key.into()),
+            Node::Tag(tag) => {
+                tag.key = Some(key.into());
+                tag.head = None;
+            }
             Node::Component(c) => c.key = Some(key.into()),
             // A keyed copy: the shared subtree itself has no key.
             Node::Static(tree) => return tree.element.clone().with_key(key),

@@ -25,6 +25,10 @@ pub(crate) struct Tag {
     pub(crate) children: OneOrMany<NodeId>,
     /// Once mounted: the number of model children (the length of `children` in the model).
     pub(crate) len: u32,
+    /// The model JSON of the tag name and the attributes (`{"tagName":..,"attributes":{..}`,
+    /// without the closing brace), when `html!` could write it at compile time: literal
+    /// attributes and no key. Setting a key or an attribute afterwards clears it.
+    pub(crate) head: Option<&'static str>,
 }
 
 impl Tag {
@@ -37,6 +41,7 @@ impl Tag {
             content: OneOrMany::new(),
             children: OneOrMany::new(),
             len: 0,
+            head: None,
         }
     }
 }
