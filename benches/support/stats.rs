@@ -41,7 +41,7 @@ pub(crate) struct Runs {
     global: &'static StatsAlloc<System>,
     pub(crate) us: Vec<f64>,
     pub(crate) bytes: usize,
-    allocs: Vec<usize>,
+    pub(crate) allocs: Vec<usize>,
 }
 
 impl Runs {

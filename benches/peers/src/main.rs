@@ -11,8 +11,10 @@
 //! `render_immediate` and the mutations written as JSON text. Both are timed and summarised by
 //! the same code (`benches/support/stats.rs`). Each workload runs in rounds; each round runs
 //! every side a block of runs, in an order that rotates from round to round, so that the
-//! machine's slow and fast minutes fall on both sides alike. The table runs on dioxus twice, with
-//! its rows inline and as a `Row` component; the ratio is against the faster.
+//! machine's slow and fast minutes fall on both sides alike. A block runs in a child process of
+//! its own (this binary with `--child`), so one side's heap never shapes the other's figures. The
+//! table runs on dioxus twice, with its rows inline and as a `Row` component; the ratio is
+//! against the faster.
 
 use std::alloc::System;
 
@@ -62,13 +64,14 @@ impl Options {
 }
 
 /// What a run's message must show for the run to count: that the work was done.
+#[derive(Clone, Copy)]
 struct Check {
     min_bytes: usize,
     contains: Option<&'static str>,
 }
 
 impl Check {
-    fn bytes(min_bytes: usize) -> Check {
+    const fn bytes(min_bytes: usize) -> Check {
         Check { min_bytes, contains: None }
     }
 
@@ -82,13 +85,161 @@ impl Check {
     }
 }
 
-/// One side of a comparison: its name and what measures one run (setup unmeasured) into `Runs`.
-struct Side<'a> {
-    name: &'static str,
-    run: Box<dyn FnMut(&mut Runs) + 'a>,
+/// What a table workload clicks.
+#[derive(Clone, Copy)]
+enum Action {
+    Button(&'static str),
+    /// The label link of the second row.
+    Select,
+    /// The remove link of the second row.
+    Remove,
 }
 
-/// What one side measured.
+/// A workload: its name, runs per side per round in `--quick`, and for a table workload the
+/// setup clicks, the click measured and what its message must show.
+struct Workload {
+    name: &'static str,
+    quick_runs: usize,
+    table: Option<(&'static [&'static str], Action, Check)>,
+}
+
+/// A thousand rows carry at least a thousand labels of ten characters and more.
+const ROWS_1K: Check = Check::bytes(20_000);
+
+const WORKLOADS: &[Workload] = &[
+    Workload { name: "counter/click", quick_runs: 300, table: None },
+    Workload { name: "table/create1k", quick_runs: 5, table: Some((&[], Action::Button("run"), ROWS_1K)) },
+    Workload { name: "table/replace1k", quick_runs: 5, table: Some((&["run"], Action::Button("run"), ROWS_1K)) },
+    Workload {
+        name: "table/update10th",
+        quick_runs: 5,
+        table: Some((&["run"], Action::Button("update"), Check { min_bytes: 100 * 4, contains: Some(" !!!") })),
+    },
+    Workload {
+        name: "table/select",
+        quick_runs: 25,
+        table: Some((&["run"], Action::Select, Check { min_bytes: 10, contains: Some("danger") })),
+    },
+    Workload {
+        name: "table/swap",
+        quick_runs: 25,
+        table: Some((&["run"], Action::Button("swaprows"), Check::bytes(30))),
+    },
+    Workload { name: "table/remove", quick_runs: 25, table: Some((&["run"], Action::Remove, Check::bytes(30))) },
+    Workload {
+        name: "table/create10k",
+        quick_runs: 2,
+        table: Some((&[], Action::Button("runlots"), Check::bytes(200_000))),
+    },
+    Workload { name: "table/append1k", quick_runs: 5, table: Some((&["run"], Action::Button("add"), ROWS_1K)) },
+    Workload { name: "table/clear", quick_runs: 5, table: Some((&["run"], Action::Button("clear"), Check::bytes(30))) },
+    Workload { name: "children/click-one-1000", quick_runs: 150, table: None },
+];
+
+impl Workload {
+    /// The sides: idom first, then the dioxus variants.
+    fn sides(&self) -> &'static [&'static str] {
+        if self.table.is_some() { &["idom", "inline", "component"] } else { &["idom", "signal"] }
+    }
+
+    /// What measures one run of `side` (its setup unmeasured) into `Runs`.
+    fn runner(&self, side: &str) -> Box<dyn FnMut(&mut Runs)> {
+        let name = self.name;
+        match (self.table, side) {
+            (Some((setup, action, check)), "idom") => {
+                let target = {
+                    let layout = idom_side::table_with(setup);
+                    match action {
+                        Action::Button(id) => idom_side::button(&layout, id),
+                        Action::Select => idom_side::row_link(&layout, 1, 1),
+                        Action::Remove => idom_side::row_link(&layout, 1, 2),
+                    }
+                };
+                Box::new(move |runs: &mut Runs| {
+                    let mut layout = idom_side::table_with(setup);
+                    let event = idom_side::click(&target);
+                    runs.run(|| {
+                        let (us, text) = idom_side::act(&mut layout, event);
+                        check.verify(name, "idom", &text);
+                        (us, text.len())
+                    });
+                })
+            }
+            (Some((setup, action, check)), variant) => {
+                let rows = if variant == "inline" { Rows::Inline } else { Rows::Component };
+                let targets = TableTargets::find(rows, setup);
+                let id = match action {
+                    Action::Button(id) => targets.button(id),
+                    Action::Select => targets.created[2],
+                    Action::Remove => targets.created[3],
+                };
+                Box::new(move |runs: &mut Runs| {
+                    let mut session = dioxus_side::table_with(rows, setup, &targets);
+                    runs.run(|| {
+                        let (us, text) = session.act(id);
+                        check.verify(name, rows.name(), &text);
+                        (us, text.len())
+                    });
+                })
+            }
+            (None, side) => {
+                let check = Check::bytes(20);
+                let counter = name == "counter/click";
+                if side == "idom" {
+                    let (mut layout, t) = if counter { idom_side::counter() } else { idom_side::children(1_000) };
+                    Box::new(move |runs: &mut Runs| {
+                        let event = idom_side::click(&t);
+                        runs.run(|| {
+                            let (us, text) = idom_side::act(&mut layout, event);
+                            check.verify(name, "idom", &text);
+                            (us, text.len())
+                        });
+                    })
+                } else {
+                    let (mut session, id) = if counter { dioxus_side::counter() } else { dioxus_side::children(1_000) };
+                    Box::new(move |runs: &mut Runs| {
+                        runs.run(|| {
+                            let (us, text) = session.act(id);
+                            check.verify(name, "dioxus", &text);
+                            (us, text.len())
+                        });
+                    })
+                }
+            }
+        }
+    }
+}
+
+/// In a child process: `runs` runs of one side of one workload, after one unrecorded run (the
+/// first-time costs: the lookups of targets, the allocator's first pages). Prints the samples.
+fn child(workload: &str, side: &str, runs: usize) {
+    let workload = WORKLOADS.iter().find(|w| w.name == workload).expect("a known workload");
+    let mut run = workload.runner(side);
+    run(&mut Runs::new(GLOBAL));
+    let mut samples = Runs::new(GLOBAL);
+    for _ in 0..runs {
+        run(&mut samples);
+    }
+    println!("{}", json!({"us": samples.us, "allocs": samples.allocs, "bytes": samples.bytes}));
+}
+
+/// One block of runs of `side`, in a child process of its own (so each side's runs see only its
+/// own heap, as in `benches/workloads.rs`); its samples are added to `into`.
+fn block(workload: &str, side: &str, runs: usize, into: &mut Runs) {
+    let exe = std::env::current_exe().expect("the benchmark's path");
+    let output = std::process::Command::new(exe)
+        .args(["--child", workload, side, &runs.to_string()])
+        .output()
+        .expect("a child process");
+    assert!(output.status.success(), "{workload} on {side} failed: {}", String::from_utf8_lossy(&output.stderr));
+    let line: Value = serde_json::from_slice(&output.stdout).expect("the child's samples");
+    let numbers = |key: &str| line[key].as_array().expect("samples").iter().map(|v| v.as_f64().expect("a number"));
+    into.us.extend(numbers("us"));
+    into.allocs.extend(numbers("allocs").map(|a| a as usize));
+    into.bytes = line["bytes"].as_u64().expect("bytes") as usize;
+}
+
+/// One side's figures.
 struct Summary {
     name: &'static str,
     n: usize,
@@ -121,30 +272,25 @@ impl Summary {
     }
 }
 
-/// Runs the sides of `workload` interleaved and prints the line. The first side is idom's, the
-/// others dioxus variants.
-fn compare(o: &Options, workload: &str, per_round: usize, mut sides: Vec<Side<'_>>) {
-    // One unrecorded run each: first-time costs (the lookups of targets, the allocator's first
-    // pages) are not part of anyone's figures.
-    for side in &mut sides {
-        (side.run)(&mut Runs::new(GLOBAL));
-    }
+/// Runs the sides of `workload` interleaved and prints its line.
+fn compare(o: &Options, workload: &Workload) {
+    let sides = workload.sides();
+    let per_round = o.per_round(workload.quick_runs);
     let mut runs: Vec<Runs> = sides.iter().map(|_| Runs::new(GLOBAL)).collect();
     for round in 0..ROUNDS {
         for k in 0..sides.len() {
             let i = (k + round) % sides.len();
-            for _ in 0..per_round {
-                (sides[i].run)(&mut runs[i]);
-            }
+            block(workload.name, sides[i], per_round, &mut runs[i]);
         }
     }
-    let mut summaries: Vec<Summary> = sides.iter().zip(runs).map(|(s, r)| Summary::of(s.name, r)).collect();
+    let mut summaries: Vec<Summary> = sides.iter().zip(runs).map(|(s, r)| Summary::of(s, r)).collect();
     let idom = summaries.remove(0);
     let best = summaries.iter().min_by(|a, b| a.median_us.total_cmp(&b.median_us)).expect("a dioxus side");
     let ratio = idom.median_us / best.median_us;
+    let name = workload.name;
     if o.json {
         let mut line = json!({
-            "workload": workload,
+            "workload": name,
             "idom": idom.json(),
             "dioxus": best.json(),
             "dioxus_variant": best.name,
@@ -162,157 +308,20 @@ fn compare(o: &Options, workload: &str, per_round: usize, mut sides: Vec<Side<'_
             String::new()
         };
         println!(
-            "{workload:<26} {:>12.1} {:>12.1} {:>7.2}x {:>10} {:>10}{variants}",
+            "{name:<26} {:>12.1} {:>12.1} {:>7.2}x {:>10} {:>10}{variants}",
             idom.median_us, best.median_us, ratio, idom.bytes, best.bytes,
         );
     }
 }
 
-fn counter(o: &Options) {
-    if !o.wants("counter/click") {
-        return;
-    }
-    let check = Check { min_bytes: 20, contains: None };
-    let (mut layout, t) = idom_side::counter();
-    let (mut session, id) = dioxus_side::counter();
-    let sides = vec![
-        Side {
-            name: "idom",
-            run: Box::new(|runs: &mut Runs| {
-                let event = idom_side::click(&t);
-                runs.run(|| {
-                    let (us, text) = idom_side::act(&mut layout, event);
-                    check.verify("counter/click", "idom", &text);
-                    (us, text.len())
-                });
-            }),
-        },
-        Side {
-            name: "signal",
-            run: Box::new(|runs: &mut Runs| {
-                runs.run(|| {
-                    let (us, text) = session.act(id);
-                    check.verify("counter/click", "dioxus", &text);
-                    (us, text.len())
-                });
-            }),
-        },
-    ];
-    compare(o, "counter/click", o.per_round(300), sides);
-}
-
-fn children(o: &Options) {
-    let n = 1_000;
-    let workload = "children/click-one-1000";
-    if !o.wants(workload) {
-        return;
-    }
-    let check = Check { min_bytes: 20, contains: None };
-    let (mut layout, t) = idom_side::children(n);
-    let (mut session, id) = dioxus_side::children(n);
-    let sides = vec![
-        Side {
-            name: "idom",
-            run: Box::new(|runs: &mut Runs| {
-                let event = idom_side::click(&t);
-                runs.run(|| {
-                    let (us, text) = idom_side::act(&mut layout, event);
-                    check.verify(workload, "idom", &text);
-                    (us, text.len())
-                });
-            }),
-        },
-        Side {
-            name: "signal",
-            run: Box::new(|runs: &mut Runs| {
-                runs.run(|| {
-                    let (us, text) = session.act(id);
-                    check.verify(workload, "dioxus", &text);
-                    (us, text.len())
-                });
-            }),
-        },
-    ];
-    compare(o, workload, o.per_round(150), sides);
-}
-
-/// What a table workload clicks.
-#[derive(Clone, Copy)]
-enum Action {
-    Button(&'static str),
-    /// The label link of the second row.
-    Select,
-    /// The remove link of the second row.
-    Remove,
-}
-
-fn table_workload(o: &Options, name: &str, per_round: usize, setup: &[&str], action: Action, check: Check) {
-    if !o.wants(name) {
-        return;
-    }
-    let idom_target = {
-        let layout = idom_side::table_with(setup);
-        match action {
-            Action::Button(id) => idom_side::button(&layout, id),
-            Action::Select => idom_side::row_link(&layout, 1, 1),
-            Action::Remove => idom_side::row_link(&layout, 1, 2),
-        }
-    };
-    let mut sides = vec![Side {
-        name: "idom",
-        run: Box::new(|runs: &mut Runs| {
-            let mut layout = idom_side::table_with(setup);
-            let event = idom_side::click(&idom_target);
-            runs.run(|| {
-                let (us, text) = idom_side::act(&mut layout, event);
-                check.verify(name, "idom", &text);
-                (us, text.len())
-            });
-        }),
-    }];
-    for rows in [Rows::Inline, Rows::Component] {
-        let targets = TableTargets::find(rows, setup);
-        let id = match action {
-            Action::Button(id) => targets.button(id),
-            Action::Select => targets.created[2],
-            Action::Remove => targets.created[3],
-        };
-        let check = &check;
-        sides.push(Side {
-            name: rows.name(),
-            run: Box::new(move |runs: &mut Runs| {
-                let mut session = dioxus_side::table_with(rows, setup, &targets);
-                runs.run(|| {
-                    let (us, text) = session.act(id);
-                    check.verify(name, rows.name(), &text);
-                    (us, text.len())
-                });
-            }),
-        });
-    }
-    compare(o, name, per_round, sides);
-}
-
-fn table(o: &Options) {
-    let (small, large) = (o.per_round(5), o.per_round(2));
-    let b = Action::Button;
-    // A thousand rows carry at least a thousand labels of ten characters and more.
-    let rows_1k = || Check::bytes(20_000);
-    table_workload(o, "table/create1k", small, &[], b("run"), rows_1k());
-    table_workload(o, "table/replace1k", small, &["run"], b("run"), rows_1k());
-    let update = Check { min_bytes: 100 * 4, contains: Some(" !!!") };
-    table_workload(o, "table/update10th", small, &["run"], b("update"), update);
-    let select = Check { min_bytes: 10, contains: Some("danger") };
-    table_workload(o, "table/select", small * 5, &["run"], Action::Select, select);
-    table_workload(o, "table/swap", small * 5, &["run"], b("swaprows"), Check::bytes(30));
-    table_workload(o, "table/remove", small * 5, &["run"], Action::Remove, Check::bytes(30));
-    table_workload(o, "table/create10k", large, &[], b("runlots"), Check::bytes(200_000));
-    table_workload(o, "table/append1k", small, &["run"], b("add"), rows_1k());
-    table_workload(o, "table/clear", small, &["run"], b("clear"), Check::bytes(30));
-}
-
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [flag, workload, side, runs] = &args[..]
+        && flag == "--child"
+    {
+        child(workload, side, runs.parse().expect("a number of runs"));
+        return;
+    }
     let o = Options {
         quick: args.iter().any(|a| a == "--quick"),
         json: args.iter().any(|a| a == "--json"),
@@ -324,7 +333,7 @@ fn main() {
             "workload", "idom µs", "dioxus µs", "ratio", "idom B", "dioxus B"
         );
     }
-    counter(&o);
-    table(&o);
-    children(&o);
+    for workload in WORKLOADS.iter().filter(|w| o.wants(w.name)) {
+        compare(&o, workload);
+    }
 }
