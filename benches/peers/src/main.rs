@@ -41,9 +41,6 @@ mod json;
 
 use dioxus_side::{Rows, TableTargets};
 
-/// Rounds per workload.
-const ROUNDS: usize = 7;
-
 struct Options {
     quick: bool,
     json: bool,
@@ -57,9 +54,14 @@ impl Options {
         self.only.is_empty() || self.only.iter().any(|o| o == name || o == group)
     }
 
-    /// Runs per side per round: `quick` or ten times that.
+    /// Rounds per workload: 7, or 21 without `--quick`.
+    fn rounds(&self) -> usize {
+        if self.quick { 7 } else { 21 }
+    }
+
+    /// Runs per side per round: `quick`, or enough more for ten times as many runs in all.
     fn per_round(&self, quick: usize) -> usize {
-        if self.quick { quick } else { quick * 10 }
+        if self.quick { quick } else { (quick * 10).div_ceil(3) }
     }
 }
 
@@ -224,8 +226,9 @@ fn child(workload: &str, side: &str, runs: usize) {
 }
 
 /// One block of runs of `side`, in a child process of its own (so each side's runs see only its
-/// own heap, as in `benches/workloads.rs`); its samples are added to `into`.
-fn block(workload: &str, side: &str, runs: usize, into: &mut Runs) {
+/// own heap, as in `benches/workloads.rs`); its samples are added to `into`. Returns the block's
+/// median.
+fn block(workload: &str, side: &str, runs: usize, into: &mut Runs) -> f64 {
     let exe = std::env::current_exe().expect("the benchmark's path");
     let output = std::process::Command::new(exe)
         .args(["--child", workload, side, &runs.to_string()])
@@ -234,9 +237,11 @@ fn block(workload: &str, side: &str, runs: usize, into: &mut Runs) {
     assert!(output.status.success(), "{workload} on {side} failed: {}", String::from_utf8_lossy(&output.stderr));
     let line: Value = serde_json::from_slice(&output.stdout).expect("the child's samples");
     let numbers = |key: &str| line[key].as_array().expect("samples").iter().map(|v| v.as_f64().expect("a number"));
-    into.us.extend(numbers("us"));
+    let mut us: Vec<f64> = numbers("us").collect();
+    into.us.extend(&us);
     into.allocs.extend(numbers("allocs").map(|a| a as usize));
     into.bytes = line["bytes"].as_u64().expect("bytes") as usize;
+    quantile(&mut us, 0.5)
 }
 
 /// One side's figures.
@@ -277,16 +282,26 @@ fn compare(o: &Options, workload: &Workload) {
     let sides = workload.sides();
     let per_round = o.per_round(workload.quick_runs);
     let mut runs: Vec<Runs> = sides.iter().map(|_| Runs::new(GLOBAL)).collect();
-    for round in 0..ROUNDS {
+    // Each round's block medians, by side.
+    let mut medians: Vec<Vec<f64>> = sides.iter().map(|_| Vec::new()).collect();
+    for round in 0..o.rounds() {
         for k in 0..sides.len() {
             let i = (k + round) % sides.len();
-            block(workload.name, sides[i], per_round, &mut runs[i]);
+            medians[i].push(block(workload.name, sides[i], per_round, &mut runs[i]));
         }
     }
     let mut summaries: Vec<Summary> = sides.iter().zip(runs).map(|(s, r)| Summary::of(s, r)).collect();
     let idom = summaries.remove(0);
-    let best = summaries.iter().min_by(|a, b| a.median_us.total_cmp(&b.median_us)).expect("a dioxus side");
+    let (b, best) = summaries
+        .iter()
+        .enumerate()
+        .min_by(|(_, a), (_, b)| a.median_us.total_cmp(&b.median_us))
+        .expect("a dioxus side");
     let ratio = idom.median_us / best.median_us;
+    // The median of the rounds' ratios: each pairs blocks run seconds apart, so it is the figure
+    // least moved by the machine's drift over a workload.
+    let mut paired: Vec<f64> = medians[0].iter().zip(&medians[b + 1]).map(|(i, d)| i / d).collect();
+    let paired = quantile(&mut paired, 0.5);
     let name = workload.name;
     if o.json {
         let mut line = json!({
@@ -295,6 +310,7 @@ fn compare(o: &Options, workload: &Workload) {
             "dioxus": best.json(),
             "dioxus_variant": best.name,
             "ratio": (ratio * 100.0).round() / 100.0,
+            "paired_ratio": (paired * 100.0).round() / 100.0,
         });
         for s in &summaries {
             line[format!("dioxus_{}", s.name)] = s.json();
@@ -308,8 +324,8 @@ fn compare(o: &Options, workload: &Workload) {
             String::new()
         };
         println!(
-            "{name:<26} {:>12.1} {:>12.1} {:>7.2}x {:>10} {:>10}{variants}",
-            idom.median_us, best.median_us, ratio, idom.bytes, best.bytes,
+            "{name:<26} {:>12.1} {:>12.1} {:>7.2}x {:>7.2}x {:>10} {:>10}{variants}",
+            idom.median_us, best.median_us, ratio, paired, idom.bytes, best.bytes,
         );
     }
 }
@@ -329,8 +345,8 @@ fn main() {
     };
     if !o.json {
         println!(
-            "{:<26} {:>12} {:>12} {:>8} {:>10} {:>10}",
-            "workload", "idom µs", "dioxus µs", "ratio", "idom B", "dioxus B"
+            "{:<26} {:>12} {:>12} {:>8} {:>8} {:>10} {:>10}",
+            "workload", "idom µs", "dioxus µs", "ratio", "paired", "idom B", "dioxus B"
         );
     }
     for workload in WORKLOADS.iter().filter(|w| o.wants(w.name)) {
