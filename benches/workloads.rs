@@ -15,7 +15,7 @@
 use std::alloc::System;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use idom::prelude::*;
 use serde_json::Value;
@@ -25,34 +25,20 @@ use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 #[allow(dead_code)]
 mod table_app;
 
+/// The timer and statistics, shared with the peer comparison (`benches/peers`).
+#[path = "support/stats.rs"]
+mod stats;
+use stats::{Runs, quantile, round};
+
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 
 // ---------------------------------------------------------------------------------------------
 // the components
 
-#[hook]
-fn use_counter() -> (i32, impl Fn() + Clone) {
-    let (count, set_count) = use_state(|| 0);
-    (count, move || set_count.update(|c| c + 1))
-}
-
-#[component]
-fn ClickCount() -> Element {
-    let (count, increment) = use_counter();
-    html! { <button onclick={move |_| increment()}>"Click count: " {count}</button> }
-}
-
-#[component]
-fn Child(index: usize) -> Element {
-    let (count, set_count) = use_state(|| 0u32);
-    html! { <button onclick={move |_| set_count.update(|c| c + 1)}>{index} ": " {count}</button> }
-}
-
-#[component]
-fn Children(n: usize) -> Element {
-    html! { <div> for i in 0..n { <Child key={i} index={i} /> } </div> }
-}
+#[path = "support/components.rs"]
+mod components;
+use components::{Children, ClickCount};
 
 // ---------------------------------------------------------------------------------------------
 // measuring
@@ -77,13 +63,11 @@ impl Options {
 }
 
 fn report(workload: &str, samples: &mut [f64], bytes: usize, extra: &[(&str, Value)]) {
-    samples.sort_by(|a, b| a.total_cmp(b));
-    let pick = |q: f64| samples[((samples.len() as f64 - 1.0) * q).round() as usize];
     let mut line = serde_json::json!({
         "workload": workload,
         "n": samples.len(),
-        "median_us": round(pick(0.5)),
-        "p95_us": round(pick(0.95)),
+        "median_us": round(quantile(samples, 0.5)),
+        "p95_us": round(quantile(samples, 0.95)),
         "bytes": bytes,
     });
     for (k, v) in extra {
@@ -92,33 +76,11 @@ fn report(workload: &str, samples: &mut [f64], bytes: usize, extra: &[(&str, Val
     println!("{line}");
 }
 
-/// The runs of one workload: times, the bytes of the last update, and heap allocations per run.
-#[derive(Default)]
-struct Runs {
-    us: Vec<f64>,
-    bytes: usize,
-    allocs: Vec<usize>,
-}
-
-impl Runs {
-    /// Measures one run of `f`, which returns (microseconds, bytes).
-    fn run(&mut self, f: impl FnOnce() -> (f64, usize)) {
-        let ((us, bytes), allocs) = allocations(f);
-        self.us.push(us);
-        self.bytes = bytes;
-        self.allocs.push(allocs);
-    }
-
-    fn report(mut self, workload: &str, extra: &[(&str, Value)]) {
-        self.allocs.sort_unstable();
-        let allocs = self.allocs[self.allocs.len() / 2];
-        let extra: Vec<(&str, Value)> = [("allocs", allocs.into())].into_iter().chain(extra.iter().cloned()).collect();
-        report(workload, &mut self.us, self.bytes, &extra);
-    }
-}
-
-fn round(us: f64) -> f64 {
-    (us * 1000.0).round() / 1000.0
+/// Prints the line of a workload's runs.
+fn report_runs(mut runs: Runs, workload: &str, extra: &[(&str, Value)]) {
+    let allocs = runs.median_allocs();
+    let extra: Vec<(&str, Value)> = [("allocs", allocs.into())].into_iter().chain(extra.iter().cloned()).collect();
+    report(workload, &mut runs.us, runs.bytes, &extra);
 }
 
 /// Finds the click target of the first element matching `predicate` in a model.
@@ -146,20 +108,12 @@ fn click(target: &str) -> LayoutEvent {
 /// so a profiler can count exactly this (`valgrind --tool=callgrind --toggle-collect='*act*'`).
 #[inline(never)]
 fn act(layout: &mut Layout, event: LayoutEvent) -> (f64, usize) {
-    let start = Instant::now();
-    layout.deliver_now(event);
-    let update = layout.try_render().expect("the action changes the page");
-    let text = update.to_message();
-    let elapsed = start.elapsed().as_secs_f64() * 1e6;
+    let (text, elapsed) = stats::timed(|| {
+        layout.deliver_now(event);
+        let update = layout.try_render().expect("the action changes the page");
+        update.to_message()
+    });
     (elapsed, std::hint::black_box(text).len())
-}
-
-/// Heap allocations (and reallocations) made by `f`, counted outside any timing.
-fn allocations<R>(f: impl FnOnce() -> R) -> (R, usize) {
-    let region = Region::new(GLOBAL);
-    let result = f();
-    let change = region.change();
-    (result, change.allocations + change.reallocations)
 }
 
 /// One measured `counter/mount`: a new layout and its first render, serialised. Returns the
@@ -190,29 +144,27 @@ fn counter_click(o: &Options) {
     let runs = if o.quick { 2_000 } else { 20_000 };
     let mut layout = mounted(ClickCount);
     let t = target(&layout.model(), &|v| v["tagName"] == "button");
-    let mut samples = Runs::default();
+    let mut samples = Runs::new(GLOBAL);
     for _ in 0..runs {
         let event = click(&t);
         samples.run(|| act(&mut layout, event));
     }
-    samples.report("counter/click", &[]);
+    report_runs(samples, "counter/click", &[]);
 }
 
 fn counter_mount(o: &Options) {
     let runs = if o.quick { 1_000 } else { 10_000 };
-    let mut samples = Runs::default();
+    let mut samples = Runs::new(GLOBAL);
     for _ in 0..runs {
         let mut layout = None;
         samples.run(|| {
-            let start = Instant::now();
-            let (l, bytes) = mount_once();
-            let us = start.elapsed().as_secs_f64() * 1e6;
+            let ((l, bytes), us) = stats::timed(mount_once);
             layout = Some(l);
             (us, bytes)
         });
         drop(layout);
     }
-    samples.report("counter/mount", &[]);
+    report_runs(samples, "counter/mount", &[]);
 }
 
 /// A table layout after the given setup clicks (by button id).
@@ -252,13 +204,13 @@ fn table_workload(o: &Options, name: &str, runs: usize, setup: &[&'static str], 
         return;
     }
     let t = action(&table_with(setup));
-    let mut samples = Runs::default();
+    let mut samples = Runs::new(GLOBAL);
     for _ in 0..runs {
         let mut layout = table_with(setup);
         let event = click(&t);
         samples.run(|| act(&mut layout, event));
     }
-    samples.report(name, &[]);
+    report_runs(samples, name, &[]);
 }
 
 fn table(o: &Options) {
@@ -285,12 +237,12 @@ fn children(o: &Options) {
         let model = layout.model();
         let t =
             model["children"][0]["children"][n / 2]["eventHandlers"]["onClick"]["target"].as_str().unwrap().to_owned();
-        let mut samples = Runs::default();
+        let mut samples = Runs::new(GLOBAL);
         for _ in 0..runs {
             let event = click(&t);
             samples.run(|| act(&mut layout, event));
         }
-        samples.report(&format!("children/click-one-{n}"), &[("children", n.into())]);
+        report_runs(samples, &format!("children/click-one-{n}"), &[("children", n.into())]);
     }
 }
 
@@ -337,13 +289,13 @@ fn server(o: &Options) {
         let rounds = if o.quick { 1_000 } else { 10_000 };
         let result = load::roundtrips(&url, 1, rounds, Duration::from_secs(60)).await;
         let mut lat = result.latencies_us.clone();
-        let p99 = percentile(&mut lat, 0.99);
+        let p99 = quantile(&mut lat, 0.99);
         report("server/roundtrip-1", &mut lat, result.bytes, &[("p99_us", round(p99).into())]);
 
         let secs = if o.quick { 3 } else { 10 };
         let result = load::roundtrips(&url, 1_000, usize::MAX, Duration::from_secs(secs)).await;
         let mut lat = result.latencies_us.clone();
-        let p99 = percentile(&mut lat, 0.99);
+        let p99 = quantile(&mut lat, 0.99);
         report(
             "server/roundtrip-1000",
             &mut lat,
@@ -368,11 +320,6 @@ fn server(o: &Options) {
             &[("rss_bytes_per_session", round(per).into()), ("sessions", n.into())],
         );
     }
-}
-
-fn percentile(samples: &mut [f64], q: f64) -> f64 {
-    samples.sort_by(|a, b| a.total_cmp(b));
-    samples[((samples.len() as f64 - 1.0) * q).round() as usize]
 }
 
 fn main() {
