@@ -1,27 +1,12 @@
-//! Static parts of `html!` cost nothing at render time: literal texts and attribute values are
-//! borrowed, a subtree with no dynamic part is built once and shared with its model JSON, and a
-//! layout diffs a static subtree against an element of the same tag as an element (so only what
-//! differs is sent).
+//! Static parts of `html!` in a layout: a subtree with no dynamic part is mounted as one shared
+//! node with its pre-written JSON, prerendered like any element, never diffed inside, and diffed
+//! as an element against another element of its tag (so only what differs is sent). A head
+//! written at compile time equals the one the writer would write. (That a render of static parts
+//! allocates nothing is `static_alloc.rs`, which counts allocations and so runs alone.)
 
 use idom::prelude::*;
 use idom::testing::TestLayout;
 use serde_json::json;
-use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
-
-#[global_allocator]
-static GLOBAL: &StatsAlloc<std::alloc::System> = &INSTRUMENTED_SYSTEM;
-
-/// Allocations (and reallocations) made while `f` runs. The counter is global, so the tests that
-/// count run one after the other in one test (`static_parts_allocate_nothing`), and the other
-/// tests of this file take the same lock.
-fn allocations<R>(f: impl FnOnce() -> R) -> (usize, R) {
-    let region = Region::new(GLOBAL);
-    let result = f();
-    let change = region.change();
-    (change.allocations + change.reallocations, result)
-}
-
-static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 fn footer() -> Element {
     html! {
@@ -31,44 +16,6 @@ fn footer() -> Element {
             <a href="/about">"About"</a>
         </footer>
     }
-}
-
-#[test]
-fn static_parts_allocate_nothing() {
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    a_static_subtree_allocates_nothing_once_built();
-    literals_in_dynamic_markup_are_borrowed();
-}
-
-fn a_static_subtree_allocates_nothing_once_built() {
-    let first = footer();
-    let (n, second) = allocations(footer);
-    assert_eq!(n, 0, "a render of a static subtree allocated");
-    assert_eq!(first, second);
-    // The same markup from the builders, all dynamic, has the same model.
-    let built: Element = idom::html::footer()
-        .attr("class", String::from("site"))
-        .attr("hidden", true)
-        .child(idom::html::p().attr("title", String::from("made")).child(String::from("Made with idom")))
-        .child(idom::html::br())
-        .child(idom::html::a().attr("href", String::from("/about")).child(String::from("About")))
-        .into();
-    assert_eq!(second.to_json(), built.to_json());
-    assert_eq!(second.tag_name(), Some("footer"));
-}
-
-fn literals_in_dynamic_markup_are_borrowed() {
-    // The same element with literals, and with owned values made before counting: the literals
-    // must cost no allocation of their own.
-    let with_literals = |title: String| html! { <td class="col-md-1" title={title}>"x"</td> };
-    let with_values =
-        |title: String, class: String, text: String| html! { <td class={class} title={title}>{text}</td> };
-    let (literal, a) = allocations(|| with_literals(String::from("t")));
-    let (title, class, text) = (String::from("t"), String::from("col-md-1"), String::from("x"));
-    let (owned, b) = allocations(move || with_values(title, class, text));
-    assert_eq!(a, b);
-    // `String::from("t")` inside the first count is one allocation.
-    assert_eq!(literal, owned + 1, "literal attributes or texts allocated");
 }
 
 #[component]
@@ -84,7 +31,6 @@ fn Page() -> Element {
 
 #[tokio::test]
 async fn a_layout_mounts_and_prerenders_a_static_subtree_and_never_diffs_inside_it() {
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let mut page = TestLayout::new(Page).await;
     let model = page.model();
     assert_eq!(model["children"][0]["children"][1], footer().to_json());
@@ -116,7 +62,6 @@ fn Switch(start: usize) -> Element {
 
 #[tokio::test]
 async fn a_static_subtree_and_an_element_of_its_tag_diff_as_elements() {
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let mut page = TestLayout::new(Switch { start: 0 }).await;
     let text =
         |step: usize| json!({"op": "replace", "path": "/children/0/children/0", "value": format!("next {step}")});
@@ -148,7 +93,6 @@ async fn a_static_subtree_and_an_element_of_its_tag_diff_as_elements() {
 
 #[tokio::test]
 async fn a_head_written_at_compile_time_equals_one_written_at_run_time() {
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let odd = "q\"uote \\ back\nnl\ttab\u{1}ctl ünï </script>";
     let n = 7;
     // Literal attributes (the head is pre-written) beside the same attributes given as values.

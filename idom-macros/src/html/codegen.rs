@@ -53,7 +53,10 @@ fn fragment(children: &[Node]) -> TokenStream {
 fn node_to_element(node: &Node) -> TokenStream {
     let span = node_span(node);
     match node {
-        Node::Element(_) | Node::Fragment(_) | Node::Text(_) => into_element(&child_value(node), span),
+        // A text and a static subtree are already `Element`s (no conversion to lint about).
+        Node::Text(_) => child_value(node),
+        Node::Element(e) if is_static(e) => child_value(node),
+        Node::Element(_) | Node::Fragment(_) => into_element(&child_value(node), span),
         Node::Expr(_) => into_element(&fragment(std::slice::from_ref(node)), span),
         Node::Component(_) | Node::If(_) | Node::Match(_) => child_value(node),
         Node::For(_) => {
@@ -523,7 +526,7 @@ mod tests {
             "{code}"
         );
         let li_head = quote!(.__head("{\"tagName\":\"li\""));
-        let expected = format!("::idom::html::li(){}.child(::idom::__private::static_text(\"a\"))", li_head);
+        let expected = format!("::idom::html::li(){li_head}.child(::idom::__private::static_text(\"a\"))");
         assert!(code.contains(&crate::squash(&expected)), "{code}");
         // A dynamic part anywhere makes the element dynamic; its static children stay static.
         let code = expand_str(quote! { <div><p>"x"</p>{n}</div> });
@@ -560,8 +563,13 @@ mod tests {
             "{code}"
         );
         assert!(code.contains(&crate::squash("for item in items { __nodes . push (")), "{code}");
-        assert!(code.contains(&crate::squash("if ok { < :: idom :: Element as :: core :: convert :: From < _ >> :: from (:: idom :: __private :: static_text (\"yes\")) } else { :: idom :: Element :: empty () }")), "{code}");
-        assert!(code.contains(&crate::squash("match n { 0 => { < :: idom :: Element as :: core :: convert :: From < _ >> :: from (:: idom :: __private :: static_text (\"zero\")) } , _ => { :: idom :: Element :: empty () } , }")), "{code}");
+        assert!(
+            code.contains(&crate::squash(
+                "if ok { :: idom :: __private :: static_text (\"yes\") } else { :: idom :: Element :: empty () }"
+            )),
+            "{code}"
+        );
+        assert!(code.contains(&crate::squash("match n { 0 => { :: idom :: __private :: static_text (\"zero\") } , _ => { :: idom :: Element :: empty () } , }")), "{code}");
     }
 
     #[test]

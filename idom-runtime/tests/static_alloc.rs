@@ -1,0 +1,64 @@
+//! A render of the static parts of `html!` allocates nothing for them: literal texts and
+//! attribute values are borrowed, and a subtree with no dynamic part is built once and shared.
+//! The counting allocator is global, so this file holds one test and runs alone.
+
+use idom::prelude::*;
+use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
+
+#[global_allocator]
+static GLOBAL: &StatsAlloc<std::alloc::System> = &INSTRUMENTED_SYSTEM;
+
+/// Allocations (and reallocations) made while `f` runs.
+fn allocations<R>(f: impl FnOnce() -> R) -> (usize, R) {
+    let region = Region::new(GLOBAL);
+    let result = f();
+    let change = region.change();
+    (change.allocations + change.reallocations, result)
+}
+
+fn footer() -> Element {
+    html! {
+        <footer class="site" hidden>
+            <p title="made">"Made with " "idom"</p>
+            <br />
+            <a href="/about">"About"</a>
+        </footer>
+    }
+}
+
+#[test]
+fn static_parts_allocate_nothing() {
+    a_static_subtree_allocates_nothing_once_built();
+    literals_in_dynamic_markup_are_borrowed();
+}
+
+fn a_static_subtree_allocates_nothing_once_built() {
+    let first = footer();
+    let (n, second) = allocations(footer);
+    assert_eq!(n, 0, "a render of a static subtree allocated");
+    assert_eq!(first, second);
+    // The same markup from the builders, all dynamic, has the same model.
+    let built: Element = idom::html::footer()
+        .attr("class", String::from("site"))
+        .attr("hidden", true)
+        .child(idom::html::p().attr("title", String::from("made")).child(String::from("Made with idom")))
+        .child(idom::html::br())
+        .child(idom::html::a().attr("href", String::from("/about")).child(String::from("About")))
+        .into();
+    assert_eq!(second.to_json(), built.to_json());
+    assert_eq!(second.tag_name(), Some("footer"));
+}
+
+fn literals_in_dynamic_markup_are_borrowed() {
+    // The same element with literals, and with owned values made before counting: the literals
+    // must cost no allocation of their own.
+    let with_literals = |title: String| html! { <td class="col-md-1" title={title}>"x"</td> };
+    let with_values =
+        |title: String, class: String, text: String| html! { <td class={class} title={title}>{text}</td> };
+    let (literal, a) = allocations(|| with_literals(String::from("t")));
+    let (title, class, text) = (String::from("t"), String::from("col-md-1"), String::from("x"));
+    let (owned, b) = allocations(move || with_values(title, class, text));
+    assert_eq!(a, b);
+    // `String::from("t")` inside the first count is one allocation.
+    assert_eq!(literal, owned + 1, "literal attributes or texts allocated");
+}
