@@ -120,6 +120,8 @@ impl<D: PartialEq> MemoList<D> {
         let render = self.render;
         let items = items.into_iter();
         let mut out = Vec::with_capacity(items.size_hint().0);
+        // Room for a list that grew (a thousand new rows) at once, not by rehashing as it fills.
+        self.entries.reserve(items.size_hint().0.saturating_sub(self.entries.len()));
         let mut used = 0;
         for item in items {
             let (key, deps) = key_and_deps(&item);

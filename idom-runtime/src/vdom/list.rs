@@ -25,7 +25,11 @@ impl<T> OneOrMany<T> {
             OneOrMany::Many(items) => items.push(item),
             OneOrMany::One(_) => {
                 let OneOrMany::One(first) = std::mem::take(self) else { unreachable!() };
-                *self = OneOrMany::Many(vec![first, item]);
+                // Room for four: a list that grew past one usually grows on (a row of cells).
+                let mut items = Vec::with_capacity(4);
+                items.push(first);
+                items.push(item);
+                *self = OneOrMany::Many(items);
             }
         }
     }
