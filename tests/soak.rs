@@ -19,7 +19,10 @@
 //! IDOM_SOAK_SECONDS=1800 cargo test --release --test soak -- --nocapture  # a long run
 //! ```
 //!
-//! Every loop is bounded in count and time; nothing is asserted about time.
+//! Every loop is bounded in count and time; nothing is asserted about time. Linux only: the
+//! figures come from `/proc`.
+
+#![cfg(target_os = "linux")]
 
 use std::io::{BufRead as _, BufReader, Write as _};
 use std::process::{Child, ChildStdin, Command, Stdio};
