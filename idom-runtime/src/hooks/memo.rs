@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use super::use_hook_context;
 use crate::component::Callback;
-use crate::vdom::KeyHashing;
+use crate::vdom::{KeyHashing, push_child};
 use crate::{Element, Key};
 
 /// Computes a value on the first render and again only when `deps` changes.
@@ -43,7 +43,8 @@ where
     use_memo(move || Callback::from(f), deps)
 }
 
-/// The elements of a list, each built once and reused while its key and its `deps` stay equal.
+/// The elements of a list, each built once and reused while its key and its `deps` stay equal,
+/// as one group (a list among its siblings, like a `for` loop's).
 ///
 /// `key_and_deps` gives each item its [`Key`] and the values its element depends on; `build`
 /// makes the element of an item whose key is new or whose deps changed. Every other item gets
@@ -84,7 +85,7 @@ where
 /// # });
 /// ```
 #[hook]
-pub fn use_memo_list<T, K, D, I, KD, B>(items: I, key_and_deps: KD, build: B) -> Vec<Element>
+pub fn use_memo_list<T, K, D, I, KD, B>(items: I, key_and_deps: KD, build: B) -> Element
 where
     I: IntoIterator<Item = T>,
     K: Into<Key>,
@@ -115,7 +116,7 @@ impl<D: PartialEq> MemoList<D> {
         items: impl IntoIterator<Item = T>,
         mut key_and_deps: impl FnMut(&T) -> (K, D),
         mut build: impl FnMut(T) -> Element,
-    ) -> Vec<Element> {
+    ) -> Element {
         self.render = self.render.wrapping_add(1);
         let render = self.render;
         let items = items.into_iter();
@@ -150,12 +151,12 @@ impl<D: PartialEq> MemoList<D> {
                 }
             };
             used += 1;
-            out.push(element);
+            push_child(&mut out, element);
         }
         // Items that were not in this render lose their entries.
         if used != self.entries.len() {
             self.entries.retain(|_, entry| entry.render == render);
         }
-        out
+        Element::group(out)
     }
 }

@@ -104,6 +104,11 @@ impl Element {
         Element(Node::Fragment(nodes))
     }
 
+    /// A group of children built with `push_child` (no re-merging of its texts).
+    pub(crate) fn group(children: Vec<Element>) -> Self {
+        Element(Node::Fragment(children))
+    }
+
     /// A component, rendered when the element is mounted in a [`Layout`](crate::Layout).
     pub fn component<C: Component>(component: C) -> Self {
         Element(Node::Component(ComponentNode { key: None, props: Arc::new(component), ty: TypeId::of::<C>() }))
