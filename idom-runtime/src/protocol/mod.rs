@@ -269,17 +269,18 @@ pub enum DecodeError {
 impl ClientMessage {
     /// Decodes a text frame from the client. Unknown `type`s decode to [`ClientMessage::Unknown`].
     pub fn decode(text: &str) -> Result<Self, DecodeError> {
+        // First the `type` alone, borrowed from the text (the other fields are skipped, not
+        // kept); then the message of that type straight from the text. No map of the fields is
+        // built on the way: an event costs its target and its data.
         #[derive(Deserialize)]
-        struct Envelope {
-            #[serde(rename = "type")]
-            kind: String,
-            #[serde(flatten)]
-            rest: serde_json::Map<String, Value>,
+        struct Envelope<'a> {
+            #[serde(rename = "type", borrow)]
+            kind: std::borrow::Cow<'a, str>,
         }
-        let envelope: Envelope = serde_json::from_str(text).map_err(|e| DecodeError::NotAMessage(e.to_string()))?;
-        match envelope.kind.as_str() {
+        let envelope: Envelope<'_> = serde_json::from_str(text).map_err(|e| DecodeError::NotAMessage(e.to_string()))?;
+        match &*envelope.kind {
             "layout-event" => {
-                let event = LayoutEvent::deserialize(Value::Object(envelope.rest)).map_err(DecodeError::BadEvent)?;
+                let event: LayoutEvent = serde_json::from_str(text).map_err(DecodeError::BadEvent)?;
                 Ok(ClientMessage::LayoutEvent(event))
             }
             "navigate" => {
@@ -294,7 +295,7 @@ impl ClientMessage {
                     href: String,
                     how: How,
                 }
-                let n = Navigate::deserialize(Value::Object(envelope.rest)).map_err(DecodeError::BadNavigate)?;
+                let n: Navigate = serde_json::from_str(text).map_err(DecodeError::BadNavigate)?;
                 let how = match n.how {
                     How::Push => Arrival::Push,
                     How::Pop => Arrival::Pop,
@@ -308,10 +309,10 @@ impl ClientMessage {
                     target: String,
                     files: Vec<FileInfo>,
                 }
-                let start = Start::deserialize(Value::Object(envelope.rest)).map_err(DecodeError::BadUpload)?;
+                let start: Start = serde_json::from_str(text).map_err(DecodeError::BadUpload)?;
                 Ok(ClientMessage::UploadStart { upload: start.upload, target: start.target, files: start.files })
             }
-            _ => Ok(ClientMessage::Unknown(envelope.kind)),
+            _ => Ok(ClientMessage::Unknown(envelope.kind.into_owned())),
         }
     }
 
