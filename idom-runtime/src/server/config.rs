@@ -37,8 +37,9 @@ pub struct ServerConfig {
     /// Messages a session may send at once above [`max_events_per_second`](Self::max_events_per_second)
     /// (default 200): the size of its bucket of tokens.
     pub event_burst: u32,
-    /// A session held back at every message for this long is flooding: it is closed with 1008
-    /// (default 10 s).
+    /// A session held back this long is flooding, and is closed with 1008 (default 10 s): its
+    /// budget never refilled to half meanwhile, and at least half the messages the budget allows
+    /// in that time had to wait for a token.
     pub flood_timeout: Duration,
     /// How often the server pings each session.
     pub ping_interval: Duration,
