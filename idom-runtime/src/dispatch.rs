@@ -74,7 +74,7 @@ where
     R: FnMut() -> RF,
     RF: Future<Output = Result<LayoutEvent, RE>>,
 {
-    drive(&mut layout, send, FnEvents(recv)).await
+    drive(&mut layout, send, FnEvents(recv), false).await
 }
 
 /// [`dispatch_single_view`] on a borrowed layout, which outlives the transport: the server keeps
@@ -118,32 +118,41 @@ where
     }
 }
 
-/// [`dispatch_single_view_on`] over any [`Events`].
-pub(crate) async fn drive_on<S, SF, SE, E>(
+/// [`dispatch_single_view_on`] over any [`Events`]. Not an `async fn` of its own: the future is
+/// [`drive`]'s, with no wrapper holding a second copy of `send` and `events` (it lives as long as
+/// the session).
+pub(crate) fn drive_on<'a, S, SF, SE, E>(
+    layout: &'a mut Layout,
+    send: S,
+    events: E,
+) -> impl Future<Output = Result<(), DispatchError<SE, E::Error>>> + 'a
+where
+    S: FnMut(LayoutUpdate) -> SF + 'a,
+    SF: Future<Output = Result<(), SE>> + 'a,
+    SE: 'a,
+    E: Events + 'a,
+{
+    let resend = layout.is_mounted();
+    drive(layout, send, events, resend)
+}
+
+/// Renders and sends, and receives and delivers, concurrently; first sends the whole model when
+/// `resend`. The futures of the update being sent and of the event being received live on this
+/// future's stack: nothing is allocated per event or per update here.
+async fn drive<S, SF, SE, E>(
     layout: &mut Layout,
     mut send: S,
-    events: E,
+    mut events: E,
+    resend: bool,
 ) -> Result<(), DispatchError<SE, E::Error>>
 where
     S: FnMut(LayoutUpdate) -> SF,
     SF: Future<Output = Result<(), SE>>,
     E: Events,
 {
-    if layout.is_mounted() {
+    if resend {
         send(full_model(layout)).await.map_err(DispatchError::Send)?;
     }
-    drive(layout, send, events).await
-}
-
-/// Renders and sends, and receives and delivers, concurrently. The futures of the update being
-/// sent and of the event being received live on this future's stack: nothing is allocated per
-/// event or per update here.
-async fn drive<S, SF, SE, E>(layout: &mut Layout, mut send: S, mut events: E) -> Result<(), DispatchError<SE, E::Error>>
-where
-    S: FnMut(LayoutUpdate) -> SF,
-    SF: Future<Output = Result<(), SE>>,
-    E: Events,
-{
     let mut sending = std::pin::pin!(None::<SF>);
     loop {
         let event = {

@@ -19,6 +19,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use futures_util::future::Either;
 use futures_util::{FutureExt as _, SinkExt as _, StreamExt as _};
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
@@ -215,12 +216,18 @@ impl IdomService {
         let writer = write_out(&mut sink, out, config.ping_interval);
         let mut shutdown = self.inner.shutdown.clone();
 
-        let dispatch = async {
-            match (&mut own, self.shared_view()) {
-                (Some(own), _) => drive_on(&mut own.layout, send, reader).await,
-                (None, Some(view)) => view.join(send, reader).await,
-                (None, None) => Err(DispatchError::ViewStopped),
-            }
+        // Not an async block: `send` and `reader` move straight into the dispatcher's future, with
+        // no second copy held for the session's life. A shared view's join is boxed: it is the
+        // larger future, and every per-client session would otherwise carry room for it.
+        let view = self.shared_view();
+        let dispatch = match &mut own {
+            Some(own) => Either::Left(drive_on(&mut own.layout, send, reader)),
+            None => Either::Right(Box::pin(async move {
+                match view {
+                    Some(view) => view.join(send, reader).await,
+                    None => Err(DispatchError::ViewStopped),
+                }
+            })),
         };
         let outcome = tokio::select! {
             result = AssertUnwindSafe(dispatch).catch_unwind() => result,
