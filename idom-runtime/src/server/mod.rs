@@ -64,7 +64,7 @@
 //!   [`ServerConfig::max_waiting_connections`] may wait for it (503 with `Retry-After` beyond).
 //!   The server pings every [`ServerConfig::ping_interval`] and closes sessions silent for
 //!   [`ServerConfig::idle_timeout`].
-//! - Per-connection buffers are small (1 KiB reads) and a session queues few messages: it renders
+//! - Per-connection buffers are small (512-byte reads) and a session queues few messages: it renders
 //!   the next update only when the writer has room for it (a handful of messages), so a client
 //!   that stops reading costs a few updates, and the state changes meanwhile are coalesced.
 //! - Each session has a budget of [`ServerConfig::max_events_per_second`] messages (200, bursts of
