@@ -3,7 +3,7 @@
 //! `cargo bench --bench workloads` (add `-- --quick` for a run of under a minute; names such as
 //! `table` or `table/select` pick groups or workloads) prints one JSON object per line:
 //! `{"workload", "n", "median_us", "p95_us", "bytes"}` plus, where they apply, `p99_us`,
-//! `events_per_s`, `heap_bytes_per_session`, `rss_bytes_per_session` and `allocs` (the median
+//! `events_per_s`, `server_cpu_us_per_event`, `heap_bytes_per_session`, `rss_bytes_per_session` and `allocs` (the median
 //! number of heap allocations and reallocations of one run).
 //!
 //! One measured run is exactly what a session does for one user action: the event delivered
@@ -282,10 +282,26 @@ fn memory(_o: &Options) {
 mod load;
 
 fn server(o: &Options) {
+    // The server child runs on core 0 and this load generator on core 1 (where `taskset` and two
+    // cores are there), so that the server's CPU time is its own and the clients do not steal it.
+    let pinned = load::pin_self(1);
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
-    let server = load::ServerProcess::start(&std::env::current_exe().expect("exe"), &["--serve-counter"]);
+    let exe = std::env::current_exe().expect("exe");
+    // The throughput workloads measure the server's own cost: no event budget holds a client
+    // back. The flood workloads run against the default configuration.
+    let start_with = |args: &[&str]| load::ServerProcess::start_on(&exe, args, pinned.then_some(0));
+    let start = || start_with(&["--serve-counter", "--no-event-budget"]);
+    let server = start();
     let url = server.stream_url();
+    let pid = server.pid();
+    let cpu = || load::cpu_time_us(pid).unwrap_or(f64::NAN);
+    let per_event = |before: f64, events: usize| round((cpu() - before) / events.max(1) as f64);
+    // `server/flood` picks both flood workloads, `server/sessions` both memory ones.
+    let want = |w: &str| o.only.is_empty() || o.only.iter().any(|x| x == "server" || w.starts_with(x.as_str()));
     rt.block_on(async {
+        if !want("server/roundtrip") {
+            return;
+        }
         let rounds = if o.quick { 1_000 } else { 10_000 };
         let result = load::roundtrips(&url, 1, rounds, Duration::from_secs(60)).await;
         let mut lat = result.latencies_us.clone();
@@ -293,7 +309,9 @@ fn server(o: &Options) {
         report("server/roundtrip-1", &mut lat, result.bytes, &[("p99_us", round(p99).into())]);
 
         let secs = if o.quick { 3 } else { 10 };
+        let before = cpu();
         let result = load::roundtrips(&url, 1_000, usize::MAX, Duration::from_secs(secs)).await;
+        let cpu_per_event = per_event(before, result.events);
         let mut lat = result.latencies_us.clone();
         let p99 = quantile(&mut lat, 0.99);
         report(
@@ -303,14 +321,68 @@ fn server(o: &Options) {
             &[
                 ("p99_us", round(p99).into()),
                 ("events_per_s", (result.events as f64 / result.elapsed.as_secs_f64()).round().into()),
+                ("server_cpu_us_per_event", cpu_per_event.into()),
                 ("clients", 1_000.into()),
+                ("pinned", pinned.into()),
+            ],
+        );
+    });
+    rt.block_on(async {
+        if !want("server/paced") {
+            return;
+        }
+        let secs = if o.quick { 3 } else { 10 };
+        // Open loop: 1,000 clients clicking 20 times a second each, on schedules spread evenly.
+        let before = cpu();
+        let result = load::paced(&url, 1_000, 20.0, Duration::from_secs(secs)).await;
+        let cpu_per_event = per_event(before, result.events);
+        let mut lat = result.latencies_us.clone();
+        let p99 = percentile(&mut lat, 0.99);
+        report(
+            "server/paced-1000x20",
+            &mut lat,
+            result.bytes,
+            &[
+                ("p99_us", round(p99).into()),
+                ("events_per_s", (result.events as f64 / result.elapsed.as_secs_f64()).round().into()),
+                ("server_cpu_us_per_event", cpu_per_event.into()),
+                ("clients", 1_000.into()),
+                ("pinned", pinned.into()),
             ],
         );
     });
     drop(server);
+    let server = start_with(&["--serve-counter"]);
+    let url = server.stream_url();
+    rt.block_on(async {
+        if !want("server/flood") {
+            return;
+        }
+        let secs = if o.quick { 3 } else { 10 };
+        // Fairness: 100 clients at 20 events/s, without and with one client flooding.
+        let mut p99s = [0.0; 2];
+        for (i, flooders) in [0, 1].into_iter().enumerate() {
+            let result = load::flood(&url, 100, 20.0, flooders, Duration::from_secs(secs)).await;
+            let mut lat = result.normal.latencies_us.clone();
+            p99s[i] = percentile(&mut lat, 0.99);
+            let mut extra =
+                vec![("p99_us", round(p99s[i]).into()), ("clients", 100.into()), ("flooders", flooders.into())];
+            if flooders > 0 {
+                extra.push(("p99_ratio", round(p99s[1] / p99s[0]).into()));
+                extra.push(("flood_sent", result.flood_sent.into()));
+                extra.push(("flood_applied", result.flood_applied.into()));
+                extra.push(("flood_close_code", result.flood_closed.into()));
+            }
+            report(&format!("server/flood-{flooders}"), &mut lat, 0, &extra);
+        }
+    });
+    drop(server);
 
     for n in if o.quick { vec![1_000] } else { vec![1_000, 10_000] } {
-        let server = load::ServerProcess::start(&std::env::current_exe().expect("exe"), &["--serve-counter"]);
+        if !want("server/sessions") {
+            break;
+        }
+        let server = start();
         let url = server.stream_url();
         let per = rt.block_on(load::idle_sessions(&url, n, server.pid()));
         report(
@@ -327,7 +399,11 @@ fn main() {
     if args.iter().any(|a| a == "--serve-counter") {
         let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
         rt.block_on(async {
-            let service = PerClientStateServer::new(ClickCount).into_service();
+            let mut config = idom::ServerConfig::default();
+            if args.iter().any(|a| a == "--no-event-budget") {
+                config.max_events_per_second = 0;
+            }
+            let service = PerClientStateServer::new(ClickCount).config(config).into_service();
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
             println!("idom: serving at http://{}/", listener.local_addr().expect("addr"));
             idom::server::serve(listener, service).await.expect("serve");

@@ -110,7 +110,10 @@ impl Client {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn abuse_suite() {
     let _serial = SERIAL.lock().await;
-    let addr = start(PerClientStateServer::new(Counter).into_service()).await;
+    // Bad frames as fast as the socket takes them: the event budget is off here, so that every
+    // frame reaches the decoder (the budget has its own test, tests/fairness.rs).
+    let addr =
+        start(PerClientStateServer::new(Counter).config(config(|c| c.max_events_per_second = 0)).into_service()).await;
     // Warm up: one session, so lazily created runtime state is not counted as growth.
     drop(Client::connect(addr, "").await);
     tokio::time::sleep(Duration::from_millis(100)).await;

@@ -74,7 +74,7 @@ where
     R: FnMut() -> RF,
     RF: Future<Output = Result<LayoutEvent, RE>>,
 {
-    drive(&mut layout, send, recv).await
+    drive(&mut layout, send, FnEvents(recv), false).await
 }
 
 /// [`dispatch_single_view`] on a borrowed layout, which outlives the transport: the server keeps
@@ -82,7 +82,7 @@ where
 /// sends its whole model (path `""`), so a new transport starts from a full model either way.
 pub async fn dispatch_single_view_on<S, SF, SE, R, RF, RE>(
     layout: &mut Layout,
-    mut send: S,
+    send: S,
     recv: R,
 ) -> Result<(), DispatchError<SE, RE>>
 where
@@ -91,35 +91,86 @@ where
     R: FnMut() -> RF,
     RF: Future<Output = Result<LayoutEvent, RE>>,
 {
-    if layout.is_mounted() {
-        send(full_model(layout)).await.map_err(DispatchError::Send)?;
-    }
-    drive(layout, send, recv).await
+    drive_on(layout, send, FnEvents(recv)).await
 }
 
-async fn drive<S, SF, SE, R, RF, RE>(layout: &mut Layout, mut send: S, mut recv: R) -> Result<(), DispatchError<SE, RE>>
+/// Where a dispatcher's events come from, one at a time. Unlike a closure, the future of
+/// [`next`](Events::next) may borrow the source (the server's reader owns its socket half and
+/// reads it without a lock).
+pub(crate) trait Events {
+    /// Why receiving ended.
+    type Error;
+    /// The next event.
+    async fn next(&mut self) -> Result<LayoutEvent, Self::Error>;
+}
+
+/// The events of a `recv` closure.
+struct FnEvents<R>(R);
+
+impl<R, RF, RE> Events for FnEvents<R>
 where
-    S: FnMut(LayoutUpdate) -> SF,
-    SF: Future<Output = Result<(), SE>>,
     R: FnMut() -> RF,
     RF: Future<Output = Result<LayoutEvent, RE>>,
 {
-    let mut receiving = Box::pin(recv());
-    let mut sending: Option<std::pin::Pin<Box<SF>>> = None;
+    type Error = RE;
+    async fn next(&mut self) -> Result<LayoutEvent, RE> {
+        (self.0)().await
+    }
+}
+
+/// [`dispatch_single_view_on`] over any [`Events`]. Not an `async fn` of its own: the future is
+/// [`drive`]'s, with no wrapper holding a second copy of `send` and `events` (it lives as long as
+/// the session).
+pub(crate) fn drive_on<'a, S, SF, SE, E>(
+    layout: &'a mut Layout,
+    send: S,
+    events: E,
+) -> impl Future<Output = Result<(), DispatchError<SE, E::Error>>> + 'a
+where
+    S: FnMut(LayoutUpdate) -> SF + 'a,
+    SF: Future<Output = Result<(), SE>> + 'a,
+    SE: 'a,
+    E: Events + 'a,
+{
+    let resend = layout.is_mounted();
+    drive(layout, send, events, resend)
+}
+
+/// Renders and sends, and receives and delivers, concurrently; first sends the whole model when
+/// `resend`. The futures of the update being sent and of the event being received live on this
+/// future's stack: nothing is allocated per event or per update here.
+async fn drive<S, SF, SE, E>(
+    layout: &mut Layout,
+    mut send: S,
+    mut events: E,
+    resend: bool,
+) -> Result<(), DispatchError<SE, E::Error>>
+where
+    S: FnMut(LayoutUpdate) -> SF,
+    SF: Future<Output = Result<(), SE>>,
+    E: Events,
+{
+    if resend {
+        send(full_model(layout)).await.map_err(DispatchError::Send)?;
+    }
+    let mut sending = std::pin::pin!(None::<SF>);
     loop {
-        tokio::select! {
-            event = &mut receiving => {
-                layout.deliver(event.map_err(DispatchError::Recv)?).await;
-                receiving = Box::pin(recv());
+        let event = {
+            let mut receiving = std::pin::pin!(events.next());
+            loop {
+                tokio::select! {
+                    event = &mut receiving => break event,
+                    result = async { sending.as_mut().as_pin_mut().expect("guarded").await }, if sending.is_some() => {
+                        sending.set(None);
+                        result.map_err(DispatchError::Send)?;
+                    }
+                    update = layout.render(), if sending.is_none() => {
+                        sending.set(Some(send(update)));
+                    }
+                }
             }
-            result = async { sending.as_mut().expect("guarded").await }, if sending.is_some() => {
-                sending = None;
-                result.map_err(DispatchError::Send)?;
-            }
-            update = layout.render(), if sending.is_none() => {
-                sending = Some(Box::pin(send(update)));
-            }
-        }
+        };
+        layout.deliver(event.map_err(DispatchError::Recv)?).await;
     }
 }
 
@@ -217,17 +268,16 @@ impl ClientQueue {
 /// One client of a shared view: sends what `queue` gets with `send`, and hands every event `recv`
 /// returns to `forward` (which says whether the view still takes them), until either side fails
 /// or the view stops.
-pub(crate) async fn serve_client<S, SF, SE, R, RF, RE, F, FF>(
+pub(crate) async fn serve_client<S, SF, SE, E, F, FF>(
     queue: &ClientQueue,
     mut send: S,
-    mut recv: R,
+    mut events: E,
     mut forward: F,
-) -> Result<(), DispatchError<SE, RE>>
+) -> Result<(), DispatchError<SE, E::Error>>
 where
     S: FnMut(LayoutUpdate) -> SF,
     SF: Future<Output = Result<(), SE>>,
-    R: FnMut() -> RF,
-    RF: Future<Output = Result<LayoutEvent, RE>>,
+    E: Events,
     F: FnMut(LayoutEvent) -> FF,
     FF: Future<Output = bool>,
 {
@@ -239,7 +289,7 @@ where
     };
     let receiver = async {
         loop {
-            let event = recv().await.map_err(DispatchError::Recv)?;
+            let event = events.next().await.map_err(DispatchError::Recv)?;
             if !forward(event).await {
                 return Err(DispatchError::ViewStopped);
             }
@@ -351,12 +401,22 @@ impl SharedViewDispatcher {
         R: FnMut() -> RF,
         RF: Future<Output = Result<LayoutEvent, RE>>,
     {
+        self.join_with(send, FnEvents(recv)).await
+    }
+
+    /// [`join`](Self::join) over any [`Events`].
+    pub(crate) async fn join_with<S, SF, SE, E>(&self, send: S, events: E) -> Result<(), DispatchError<SE, E::Error>>
+    where
+        S: FnMut(LayoutUpdate) -> SF,
+        SF: Future<Output = Result<(), SE>>,
+        E: Events,
+    {
         let queue = Arc::new(ClientQueue::new());
         let _leave = Leave(queue.clone());
         if self.commands.send(Command::Join(queue.clone())).is_err() {
             return Err(DispatchError::ViewStopped);
         }
-        serve_client(&queue, send, recv, |event| async { self.events.send(event).await.is_ok() }).await
+        serve_client(&queue, send, events, |event| async { self.events.send(event).await.is_ok() }).await
     }
 
     /// The current view as HTML (see [`Layout::to_html`]), or `None` if the view stopped.

@@ -259,6 +259,23 @@ pub struct FileInfo {
     pub mime: String,
 }
 
+/// How a `navigate` message arrived, as the client writes it.
+#[derive(Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum How {
+    Push,
+    Pop,
+}
+
+impl From<How> for Arrival {
+    fn from(how: How) -> Arrival {
+        match how {
+            How::Push => Arrival::Push,
+            How::Pop => Arrival::Pop,
+        }
+    }
+}
+
 /// Why a client message could not be decoded.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -280,37 +297,36 @@ pub enum DecodeError {
 impl ClientMessage {
     /// Decodes a text frame from the client. Unknown `type`s decode to [`ClientMessage::Unknown`].
     pub fn decode(text: &str) -> Result<Self, DecodeError> {
-        #[derive(Deserialize)]
-        struct Envelope {
-            #[serde(rename = "type")]
-            kind: String,
-            #[serde(flatten)]
-            rest: serde_json::Map<String, Value>,
+        match Self::decode_common(text) {
+            Some(message) => Ok(message),
+            None => Self::decode_careful(text),
         }
-        let envelope: Envelope = serde_json::from_str(text).map_err(|e| DecodeError::NotAMessage(e.to_string()))?;
-        match envelope.kind.as_str() {
+    }
+
+    fn decode_careful(text: &str) -> Result<Self, DecodeError> {
+        // First the `type` alone, borrowed from the text (the other fields are skipped, not
+        // kept); then the message of that type straight from the text. No map of the fields is
+        // built on the way. This path words the errors, and takes the shapes the one-pass
+        // decoder leaves to it.
+        #[derive(Deserialize)]
+        struct Envelope<'a> {
+            #[serde(rename = "type", borrow)]
+            kind: std::borrow::Cow<'a, str>,
+        }
+        let envelope: Envelope<'_> = serde_json::from_str(text).map_err(|e| DecodeError::NotAMessage(e.to_string()))?;
+        match &*envelope.kind {
             "layout-event" => {
-                let event = LayoutEvent::deserialize(Value::Object(envelope.rest)).map_err(DecodeError::BadEvent)?;
+                let event: LayoutEvent = serde_json::from_str(text).map_err(DecodeError::BadEvent)?;
                 Ok(ClientMessage::LayoutEvent(event))
             }
             "navigate" => {
-                #[derive(Deserialize)]
-                #[serde(rename_all = "lowercase")]
-                enum How {
-                    Push,
-                    Pop,
-                }
                 #[derive(Deserialize)]
                 struct Navigate {
                     href: String,
                     how: How,
                 }
-                let n = Navigate::deserialize(Value::Object(envelope.rest)).map_err(DecodeError::BadNavigate)?;
-                let how = match n.how {
-                    How::Push => Arrival::Push,
-                    How::Pop => Arrival::Pop,
-                };
-                Ok(ClientMessage::Navigate { href: n.href, how })
+                let n: Navigate = serde_json::from_str(text).map_err(DecodeError::BadNavigate)?;
+                Ok(ClientMessage::Navigate { href: n.href, how: n.how.into() })
             }
             "upload-start" => {
                 #[derive(Deserialize)]
@@ -319,10 +335,40 @@ impl ClientMessage {
                     target: String,
                     files: Vec<FileInfo>,
                 }
-                let start = Start::deserialize(Value::Object(envelope.rest)).map_err(DecodeError::BadUpload)?;
+                let start: Start = serde_json::from_str(text).map_err(DecodeError::BadUpload)?;
                 Ok(ClientMessage::UploadStart { upload: start.upload, target: start.target, files: start.files })
             }
-            _ => Ok(ClientMessage::Unknown(envelope.kind)),
+            _ => Ok(ClientMessage::Unknown(envelope.kind.into_owned())),
+        }
+    }
+
+    /// The messages a client sends, in one pass over the text: every field any message has is
+    /// read where present and the type picks the ones it needs. `None` when the text is not such
+    /// a message whole (an error, a missing or `null` field, a field of the wrong shape, even one
+    /// the type does not use): [`decode`](Self::decode) then takes its careful path, so the
+    /// outcome is the same either way (`protocol` unit test `both_decoders_agree`).
+    fn decode_common(text: &str) -> Option<Self> {
+        #[derive(Deserialize)]
+        struct Fields<'a> {
+            #[serde(rename = "type", borrow)]
+            kind: std::borrow::Cow<'a, str>,
+            target: Option<String>,
+            data: Option<Vec<Value>>,
+            href: Option<String>,
+            how: Option<How>,
+            upload: Option<String>,
+            files: Option<Vec<FileInfo>>,
+        }
+        let f: Fields<'_> = serde_json::from_str(text).ok()?;
+        match &*f.kind {
+            "layout-event" => {
+                Some(ClientMessage::LayoutEvent(LayoutEvent { target: f.target?, data: f.data?, files: Vec::new() }))
+            }
+            "navigate" => Some(ClientMessage::Navigate { href: f.href?, how: f.how?.into() }),
+            "upload-start" => {
+                Some(ClientMessage::UploadStart { upload: f.upload?, target: f.target?, files: f.files? })
+            }
+            _ => None,
         }
     }
 
@@ -508,6 +554,39 @@ mod tests {
             ClientMessage::decode(r#"{"type":"upload-start","upload":"1","target":"t","files":[{"size":-1}]}"#)
                 .is_err()
         );
+    }
+
+    /// What the one-pass decoder accepts, the careful one decodes to the same message.
+    #[test]
+    fn both_decoders_agree() {
+        let deep = format!(
+            r#"{{"type":"layout-event","target":"t","data":[{{"deep":{}}}]}}"#,
+            "[".repeat(200) + &"]".repeat(200)
+        );
+        let texts = [
+            r#"{"type":"layout-event","target":"t1","data":[{"type":"click"}]}"#,
+            r#"{"data":[{"type":"click","x":1.5}],"target":"t\u00e9","type":"layout-event"}"#,
+            r#"{"type":"layout-event","target":"t1","data":[],"files":[{"name":"x","size":1}]}"#,
+            r#"{"type":"layout-event","target":"t1","data":null}"#,
+            r#"{"type":"layout-event","target":"","data":[1,"a",null]}"#,
+            r#"{"type":"layout-event","target":5,"data":"x"}"#,
+            r#"{"type":"layout-event","data":[]}"#,
+            r#"{"type":"navigate","href":"/a?b=1","how":"push","data":"ignored"}"#,
+            r#"{"type":"navigate","href":"/a","how":"pop"}"#,
+            r#"{"type":"upload-start","upload":"1","target":"t","files":[{"name":"a","size":5}]}"#,
+            r#"{"type":"lay\u006fut-event","target":"t1","data":[]}"#,
+            r#"{"type":"something-else","payload":[1,2,3]}"#,
+            r#"{"type":"layout-event","type":"navigate","target":"t","data":[]}"#,
+            deep.as_str(),
+        ];
+        for text in texts {
+            let careful = ClientMessage::decode_careful(text);
+            // Where the one-pass decoder gives up, the careful path decides alone.
+            if let Some(fast) = ClientMessage::decode_common(text) {
+                assert_eq!(Some(&fast), careful.as_ref().ok(), "{text}");
+            }
+            assert_eq!(ClientMessage::decode(text).ok(), careful.ok(), "{text}");
+        }
     }
 
     #[test]

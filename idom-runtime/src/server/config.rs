@@ -29,6 +29,18 @@ pub struct ServerConfig {
     /// Connections accepted that have not sent their first request head yet, at most (default
     /// 1,024); more are answered 503 with `Retry-After` and closed.
     pub max_waiting_connections: usize,
+    /// Messages a session may send per second, on average (default 200; 0 for no limit). A
+    /// client over its budget is held back, not dropped: its socket is not read until the budget
+    /// has refilled, so one flooding client costs the server no more than this rate and the
+    /// excess waits in the client's own socket.
+    pub max_events_per_second: u32,
+    /// Messages a session may send at once above [`max_events_per_second`](Self::max_events_per_second)
+    /// (default 200): the size of its bucket of tokens.
+    pub event_burst: u32,
+    /// A session held back this long is flooding, and is closed with 1008 (default 10 s): its
+    /// budget never refilled to half meanwhile, and at least half the messages the budget allows
+    /// in that time had to wait for a token.
+    pub flood_timeout: Duration,
     /// How often the server pings each session.
     pub ping_interval: Duration,
     /// A session from which nothing (not even a pong) arrived for this long is closed.
@@ -76,6 +88,9 @@ impl Default for ServerConfig {
             max_sessions: 10_000,
             handshake_timeout: Duration::from_secs(10),
             max_waiting_connections: 1024,
+            max_events_per_second: 200,
+            event_burst: 200,
+            flood_timeout: Duration::from_secs(10),
             ping_interval: Duration::from_secs(20),
             idle_timeout: Duration::from_secs(60),
             resume_window: Duration::from_secs(60),

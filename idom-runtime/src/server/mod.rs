@@ -64,9 +64,13 @@
 //!   [`ServerConfig::max_waiting_connections`] may wait for it (503 with `Retry-After` beyond).
 //!   The server pings every [`ServerConfig::ping_interval`] and closes sessions silent for
 //!   [`ServerConfig::idle_timeout`].
-//! - Per-connection buffers are small (4 KiB reads) and a session never queues updates: it renders
-//!   the next one only when the previous one was written, so a client that stops reading costs
-//!   one update, and the state changes meanwhile are coalesced.
+//! - Per-connection buffers are small (512-byte reads) and a session queues few messages: it renders
+//!   the next update only when the writer has room for it (a handful of messages), so a client
+//!   that stops reading costs a few updates, and the state changes meanwhile are coalesced.
+//! - Each session has a budget of [`ServerConfig::max_events_per_second`] messages (200, bursts of
+//!   [`ServerConfig::event_burst`]); a client over it is held back (its socket is not read until
+//!   the budget refills), and one held back without a pause for [`ServerConfig::flood_timeout`]
+//!   (10 s) is closed with 1008. A flooding client slows itself, not the others.
 //! - A panic in a component is caught by the layout (a render panic goes to the nearest
 //!   `ErrorBoundary` or shows an error node; a handler or effect panic is logged and the component
 //!   keeps its last render); a panic anywhere else in a session closes that session with 1011 and

@@ -359,21 +359,20 @@ pub(super) enum SharedView {
 
 impl SharedView {
     /// Joins the view as one client (see [`SharedViewDispatcher::join`]).
-    pub(super) async fn join<S, SF, SE, R, RF, RE>(
+    pub(super) async fn join<S, SF, SE, E>(
         &self,
         send: S,
-        recv: R,
-    ) -> Result<(), crate::dispatch::DispatchError<SE, RE>>
+        events: E,
+    ) -> Result<(), crate::dispatch::DispatchError<SE, E::Error>>
     where
         S: FnMut(crate::LayoutUpdate) -> SF,
         SF: std::future::Future<Output = Result<(), SE>>,
-        R: FnMut() -> RF,
-        RF: std::future::Future<Output = Result<crate::LayoutEvent, RE>>,
+        E: crate::dispatch::Events,
     {
         match self {
-            SharedView::Local(view) => view.join(send, recv).await,
+            SharedView::Local(view) => view.join_with(send, events).await,
             #[cfg(feature = "redis")]
-            SharedView::Cluster(view) => view.join(send, recv).await,
+            SharedView::Cluster(view) => view.join(send, events).await,
         }
     }
 

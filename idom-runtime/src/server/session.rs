@@ -1,10 +1,13 @@
 //! One websocket session: the loop, its pings and timeouts, how it ends, and parking.
 //!
-//! A session sends the client its id (per-client servers), then runs a dispatcher over the socket:
-//! updates go out one at a time, events come in, a ping goes out every
-//! [`ping_interval`](super::ServerConfig::ping_interval). It ends when the client leaves, the
-//! transport fails, the client is silent for the idle timeout, a message is too big, something
-//! other than a component panics, or the server shuts down; each way has its close code.
+//! A session sends the client its id (per-client servers), then runs a dispatcher over the socket.
+//! One writer owns the sending half: updates, commands and a ping every
+//! [`ping_interval`](super::ServerConfig::ping_interval) reach it through a short queue, and it
+//! writes whatever is queued with one flush. The reader owns the receiving half and spends the
+//! session's event budget on each message. It ends when the client leaves, the transport fails,
+//! the client is silent for the idle timeout, a message is too big, the client floods past its
+//! budget, something other than a component panics, or the server shuts down; each way has its
+//! close code.
 //!
 //! A per-client layout whose connection dropped (not one closed by the server for cause) is
 //! *parked* under its session id for the resume window; a client that reconnects with
@@ -12,11 +15,11 @@
 //! and layouts are dropped outside the lock, since dropping runs effect cleanups.
 
 use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use futures_util::future::Either;
 use futures_util::{FutureExt as _, SinkExt as _, StreamExt as _};
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
@@ -27,11 +30,114 @@ use super::IdomService;
 use super::service::{Mode, Parked};
 use crate::Layout;
 use crate::cluster::SessionStore;
-use crate::dispatch::{DispatchError, dispatch_single_view_on};
+use crate::dispatch::{DispatchError, Events, drive_on};
 use crate::hooks::{Arrival, ClientCommand, ClientLink, Location, provide_client_link, provide_session_store};
 use crate::protocol::{ClientMessage, LayoutEvent, LayoutUpdate, encode_action, encode_command};
 use crate::sync::OrPoisoned as _;
 use crate::widget::BrowserAction;
+
+/// Messages waiting for a session's writer, at most: with the one being written, what a client
+/// that stopped reading costs besides its socket buffers.
+const OUTGOING_QUEUE: usize = 4;
+
+/// Messages written before one flush, at most, when more keep coming.
+const BATCH: usize = 32;
+
+/// The messages waiting for a session's writer: updates from the dispatcher and commands from the
+/// link go in, the writer takes them out. A short queue on the session's own stack (a few hundred
+/// bytes once used), in place of a channel whose first block alone is kilobytes.
+struct Outbox {
+    messages: std::sync::Mutex<std::collections::VecDeque<Message>>,
+    /// Wakes the writer: a message is waiting.
+    queued: tokio::sync::Notify,
+    /// Wakes the senders: the writer made room.
+    room: tokio::sync::Notify,
+}
+
+impl Outbox {
+    fn new() -> Outbox {
+        Outbox {
+            messages: std::sync::Mutex::new(std::collections::VecDeque::new()),
+            queued: tokio::sync::Notify::new(),
+            room: tokio::sync::Notify::new(),
+        }
+    }
+
+    /// Queues `message`, waiting while the queue is full.
+    async fn push(&self, message: Message) {
+        loop {
+            let room = self.room.notified();
+            tokio::pin!(room);
+            // Registered before the check, so room made in between still wakes us.
+            room.as_mut().enable();
+            {
+                let mut messages = self.messages.lock().or_poisoned();
+                if messages.len() < OUTGOING_QUEUE {
+                    messages.push_back(message);
+                    drop(messages);
+                    self.queued.notify_one();
+                    return;
+                }
+            }
+            room.await;
+        }
+    }
+
+    fn try_pop(&self) -> Option<Message> {
+        let mut messages = self.messages.lock().or_poisoned();
+        let was_full = messages.len() >= OUTGOING_QUEUE;
+        let message = messages.pop_front()?;
+        drop(messages);
+        if was_full {
+            self.room.notify_waiters();
+        }
+        Some(message)
+    }
+
+    /// The next message, waiting for one.
+    async fn pop(&self) -> Message {
+        loop {
+            if let Some(message) = self.try_pop() {
+                return message;
+            }
+            // `notify_one` keeps a permit for the one writer when it is not waiting yet.
+            self.queued.notified().await;
+        }
+    }
+}
+
+/// A session's one writer: writes each message of `outbox`, and a ping every `ping_every`.
+/// Whatever is queued when it wakes is written as one batch with one flush (the socket's write
+/// buffer, see `socket_config`, gathers it into few writes). Ends only when the socket fails.
+async fn write_out<W>(sink: &mut W, outbox: &Outbox, ping_every: Duration) -> WsError
+where
+    W: futures_util::Sink<Message, Error = WsError> + Unpin,
+{
+    match write_all(sink, outbox, ping_every).await {
+        Ok(never) => match never {},
+        Err(e) => e,
+    }
+}
+
+async fn write_all<W>(sink: &mut W, outbox: &Outbox, ping_every: Duration) -> Result<std::convert::Infallible, WsError>
+where
+    W: futures_util::Sink<Message, Error = WsError> + Unpin,
+{
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + ping_every, ping_every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        let first = tokio::select! {
+            message = outbox.pop() => message,
+            _ = ticks.tick() => Message::Ping(Bytes::new()),
+        };
+        sink.feed(first).await?;
+        for _ in 1..BATCH {
+            let Some(message) = outbox.try_pop() else { break };
+            sink.feed(message).await?;
+        }
+        sink.flush().await?;
+    }
+}
 
 /// Why a session's receiving side ended.
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +148,8 @@ enum SessionEnd {
     Idle,
     #[error("message over the size limit")]
     TooBig,
+    #[error("messages over the event budget for the flood timeout")]
+    Flood,
     #[error("{0}")]
     Failed(WsError),
 }
@@ -63,14 +171,17 @@ impl IdomService {
         S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
     {
         let config = &self.inner.config;
-        let (sink, stream) = ws.split();
-        let sink = Arc::new(tokio::sync::Mutex::new(sink));
-        let stream = Arc::new(tokio::sync::Mutex::new(stream));
-        let send = {
-            let sink = sink.clone();
-            move |update: LayoutUpdate| {
-                let sink = sink.clone();
-                async move { sink.lock().await.send(Message::Text(update.to_message().into())).await }
+        let (mut sink, stream) = ws.split();
+        // Everything that goes out (updates, commands, pings) goes through the outbox to the one
+        // writer that owns the sink. It holds few messages: a client that does not read backs
+        // the writer up, then the dispatcher, whose renders then coalesce.
+        let outbox = Outbox::new();
+        let out = &outbox;
+        let send = move |update: LayoutUpdate| {
+            let message = Message::Text(update.to_message().into());
+            async move {
+                out.push(message).await;
+                Ok::<(), WsError>(())
             }
         };
         // Per-client: this connection's layout and link, resumed if the client brought back a
@@ -86,62 +197,41 @@ impl IdomService {
             Some(own) => (own.link.clone(), own.id.clone()),
             None => (ClientLink::new(&config.prefix, location), random_id()),
         };
-        let recv = {
-            let (link, service, key) = (link.clone(), self.clone(), key.clone());
-            move || {
-                let stream = stream.clone();
-                let (link, service, key) = (link.clone(), service.clone(), key.clone());
-                async move {
-                    let from = Receiving { service: &service, link: &link, session: &key, navigable };
-                    next_event(&mut *stream.lock().await, &from).await
-                }
-            }
-        };
+        // The reader owns the stream half: nothing else reads it.
+        let reader = Reader::new(stream, Receiving { service: self, link: &link, session: &key, navigable });
         // What the app asks of the browser besides patches (history, title), as it is queued.
-        let commands = {
-            let sink = sink.clone();
-            async move {
-                loop {
-                    let Some(text) = self.command_text(link.next_command().await) else { continue };
-                    if sink.lock().await.send(Message::Text(text.into())).await.is_err() {
-                        return;
-                    }
-                }
+        let commands = async {
+            loop {
+                let Some(text) = self.command_text(link.next_command().await) else { continue };
+                out.push(Message::Text(text.into())).await;
             }
         };
-        let pings = {
-            let sink = sink.clone();
-            let every = config.ping_interval;
-            async move {
-                let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-                loop {
-                    ticks.tick().await;
-                    if sink.lock().await.send(Message::Ping(Bytes::new())).await.is_err() {
-                        return;
-                    }
-                }
-            }
-        };
-        let mut shutdown = self.inner.shutdown.clone();
-
         if let Some(Own { id, resumed, restored, .. }) = &own {
             let hello =
                 serde_json::json!({"type": "session", "id": id, "resumed": resumed, "restored": restored}).to_string();
-            if sink.lock().await.send(Message::Text(hello.into())).await.is_err() {
+            if sink.send(Message::Text(hello.into())).await.is_err() {
                 return;
             }
         }
+        let writer = write_out(&mut sink, out, config.ping_interval);
+        let mut shutdown = self.inner.shutdown.clone();
 
-        let dispatch = async {
-            match (&mut own, self.shared_view()) {
-                (Some(own), _) => dispatch_single_view_on(&mut own.layout, send, recv).await,
-                (None, Some(view)) => view.join(send, recv).await,
-                (None, None) => Err(DispatchError::ViewStopped),
-            }
+        // Not an async block: `send` and `reader` move straight into the dispatcher's future, with
+        // no second copy held for the session's life. A shared view's join is boxed: it is the
+        // larger future, and every per-client session would otherwise carry room for it.
+        let view = self.shared_view();
+        let dispatch = match &mut own {
+            Some(own) => Either::Left(drive_on(&mut own.layout, send, reader)),
+            None => Either::Right(Box::pin(async move {
+                match view {
+                    Some(view) => view.join(send, reader).await,
+                    None => Err(DispatchError::ViewStopped),
+                }
+            })),
         };
         let outcome = tokio::select! {
             result = AssertUnwindSafe(dispatch).catch_unwind() => result,
-            () = pings => Ok(Err(DispatchError::Send(WsError::ConnectionClosed))),
+            error = writer => Ok(Err(DispatchError::Send(error))),
             () = commands => Ok(Err(DispatchError::Send(WsError::ConnectionClosed))),
             _ = shutdown.wait_for(|stop| *stop) => Ok(Err(DispatchError::ViewStopped)),
         };
@@ -154,6 +244,13 @@ impl IdomService {
             }
             Ok(_) if shutting_down => (Some((CloseCode::Away, "server shutting down")), false),
             Ok(Err(DispatchError::Recv(SessionEnd::TooBig))) => (Some((CloseCode::Size, "message too big")), false),
+            Ok(Err(DispatchError::Recv(SessionEnd::Flood))) => {
+                tracing::info!(
+                    component = self.inner.name,
+                    "session over its event budget for the flood timeout; closing it"
+                );
+                (Some((CloseCode::Policy, "event rate over the limit")), false)
+            }
             Ok(Err(DispatchError::Recv(SessionEnd::Idle))) => (Some((CloseCode::Away, "idle timeout")), true),
             Ok(Err(DispatchError::Recv(SessionEnd::Closed))) => (None, true),
             Ok(Err(DispatchError::Recv(SessionEnd::Failed(e)))) => {
@@ -175,7 +272,6 @@ impl IdomService {
             // The layout, and with it every upload's reader, has gone.
             self.forget_uploads(&key);
         }
-        let mut sink = sink.lock().await;
         if let Some((code, reason)) = close {
             let _ = sink.send(Message::Close(Some(CloseFrame { code, reason: reason.into() }))).await;
         }
@@ -352,21 +448,132 @@ struct Receiving<'a> {
     navigable: bool,
 }
 
-/// The next event from the client, skipping frames that are not one (logged at debug level).
-/// Navigations move the link on the way (per-client sessions only); an upload announcement is
-/// answered through the link and becomes the `onchange` event with its files.
-async fn next_event<S>(stream: &mut S, from: &Receiving<'_>) -> Result<LayoutEvent, SessionEnd>
+/// A session's receiving side: its half of the socket, read by nobody else.
+struct Reader<'a, S> {
+    stream: futures_util::stream::SplitStream<WebSocketStream<S>>,
+    from: Receiving<'a>,
+    /// When the last frame came: the idle timer is moved on only when it fires, not per frame.
+    last_seen: tokio::time::Instant,
+    idle: std::pin::Pin<Box<tokio::time::Sleep>>,
+    budget: Budget,
+}
+
+impl<'a, S> Reader<'a, S> {
+    fn new(stream: futures_util::stream::SplitStream<WebSocketStream<S>>, from: Receiving<'a>) -> Self {
+        let config = &from.service.inner.config;
+        let now = tokio::time::Instant::now();
+        let budget = Budget::new(config.max_events_per_second, config.event_burst, config.flood_timeout, now);
+        let idle = Box::pin(tokio::time::sleep_until(now + config.idle_timeout));
+        Reader { stream, from, last_seen: now, idle, budget }
+    }
+}
+
+impl<S> Events for Reader<'_, S>
 where
-    S: futures_util::Stream<Item = Result<Message, WsError>> + Unpin,
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
 {
-    use tokio_tungstenite::tungstenite::error::CapacityError;
-    let idle = from.service.inner.config.idle_timeout;
-    loop {
-        let Ok(frame) = tokio::time::timeout(idle, stream.next()).await else {
-            return Err(SessionEnd::Idle);
-        };
-        match frame {
-            Some(Ok(Message::Text(text))) => match ClientMessage::decode(text.as_str()) {
+    type Error = SessionEnd;
+
+    async fn next(&mut self) -> Result<LayoutEvent, SessionEnd> {
+        self.next_event().await
+    }
+}
+
+/// A session's budget of messages: a token bucket of `burst` tokens refilled at `rate` a second.
+/// A message that finds it empty waits for the next token, and the session's socket is not read
+/// meanwhile, so the excess stays in the client's socket and costs the server nothing.
+///
+/// A session is flooding when, for `flood_timeout`, its bucket never refilled to half and at
+/// least half the messages the budget allows in that time had to wait. (Not "every message
+/// waited": a flooder whose messages are handled late, on a busy machine, finds a token now and
+/// then, and a client that only bursts refills its bucket when it pauses.)
+struct Budget {
+    rate: f64,
+    burst: f64,
+    tokens: f64,
+    at: tokio::time::Instant,
+    flood_timeout: Duration,
+    /// Since when the bucket has stayed below half, with a message waiting.
+    held_since: Option<tokio::time::Instant>,
+    /// Messages that waited since then.
+    waits: u32,
+}
+
+impl Budget {
+    fn new(rate: u32, burst: u32, flood_timeout: Duration, now: tokio::time::Instant) -> Budget {
+        let burst = f64::from(burst.max(1));
+        Budget { rate: f64::from(rate), burst, tokens: burst, at: now, flood_timeout, held_since: None, waits: 0 }
+    }
+
+    /// Takes a token for one message: `Ok(None)` at once, `Ok(Some(t))` when it is there at `t`
+    /// (the caller waits), `Err(())` when the session is flooding.
+    fn take(&mut self, now: tokio::time::Instant) -> Result<Option<tokio::time::Instant>, ()> {
+        if self.rate <= 0.0 {
+            return Ok(None); // no budget configured
+        }
+        self.tokens = (now - self.at).as_secs_f64().mul_add(self.rate, self.tokens).min(self.burst);
+        self.at = now;
+        if self.tokens >= self.burst / 2.0 {
+            // The client paused long enough to refill half its bucket: not a flood.
+            self.held_since = None;
+            self.waits = 0;
+        }
+        self.tokens -= 1.0;
+        if self.tokens >= 0.0 {
+            return Ok(None);
+        }
+        let since = *self.held_since.get_or_insert(now);
+        self.waits = self.waits.saturating_add(1);
+        let held = (now - since).as_secs_f64();
+        if held >= self.flood_timeout.as_secs_f64() && f64::from(self.waits) >= held * self.rate / 2.0 {
+            return Err(());
+        }
+        // The token this message takes is there once the deficit has refilled.
+        let wait = Duration::from_secs_f64(-self.tokens / self.rate);
+        Ok(Some(now + wait))
+    }
+}
+
+impl<S> Reader<'_, S>
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    /// The next event from the client, skipping frames that are not one (logged at debug level).
+    /// Navigations move the link on the way (per-client sessions only); an upload announcement is
+    /// answered through the link and becomes the `onchange` event with its files. Every data
+    /// message takes a token of the session's budget first.
+    async fn next_event(&mut self) -> Result<LayoutEvent, SessionEnd> {
+        use tokio_tungstenite::tungstenite::error::CapacityError;
+        let idle = self.from.service.inner.config.idle_timeout;
+        loop {
+            let frame = loop {
+                tokio::select! {
+                    frame = self.stream.next() => break frame,
+                    () = self.idle.as_mut() => {
+                        let until = self.last_seen + idle;
+                        if until <= tokio::time::Instant::now() {
+                            return Err(SessionEnd::Idle);
+                        }
+                        self.idle.as_mut().reset(until);
+                    }
+                }
+            };
+            self.last_seen = tokio::time::Instant::now();
+            let text = match frame {
+                Some(Ok(Message::Text(text))) => text,
+                Some(Ok(Message::Binary(_))) => {
+                    self.spend().await?;
+                    tracing::debug!("binary frame ignored");
+                    continue;
+                }
+                Some(Ok(Message::Close(_))) | None => return Err(SessionEnd::Closed),
+                Some(Ok(_)) => continue,
+                Some(Err(WsError::Capacity(CapacityError::MessageTooLong { .. }))) => return Err(SessionEnd::TooBig),
+                Some(Err(e)) => return Err(SessionEnd::Failed(e)),
+            };
+            self.spend().await?;
+            let from = &self.from;
+            match ClientMessage::decode(text.as_str()) {
                 Ok(ClientMessage::LayoutEvent(event)) => return Ok(event),
                 Ok(ClientMessage::Navigate { href, how }) if from.navigable => {
                     if let Err(e) = from.link.arrived(&href, how) {
@@ -383,11 +590,67 @@ where
                 }
                 Ok(_) => {}
                 Err(e) => tracing::debug!(error = %e, "undecodable message ignored"),
-            },
-            Some(Ok(Message::Close(_))) | None => return Err(SessionEnd::Closed),
-            Some(Ok(_)) => {}
-            Some(Err(WsError::Capacity(CapacityError::MessageTooLong { .. }))) => return Err(SessionEnd::TooBig),
-            Some(Err(e)) => return Err(SessionEnd::Failed(e)),
+            }
         }
+    }
+
+    /// Takes a token of the budget for the message in hand, waiting for one if need be.
+    async fn spend(&mut self) -> Result<(), SessionEnd> {
+        match self.budget.take(tokio::time::Instant::now()) {
+            Ok(None) => Ok(()),
+            Ok(Some(at)) => {
+                tracing::debug!("event budget spent; the session's socket waits");
+                tokio::time::sleep_until(at).await;
+                Ok(())
+            }
+            Err(()) => Err(SessionEnd::Flood),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Budget;
+    use std::time::Duration;
+
+    /// Messages at `per_second` for `seconds` (times advanced by hand, waits honoured): how many
+    /// passed at once, how many waited, and whether the budget called it a flood.
+    fn run(budget: &mut Budget, start: tokio::time::Instant, per_second: f64, seconds: f64) -> (u32, u32, bool) {
+        let (mut at_once, mut waited) = (0, 0);
+        let mut now = start;
+        let step = Duration::from_secs_f64(1.0 / per_second);
+        while now - start < Duration::from_secs_f64(seconds) {
+            match budget.take(now) {
+                Ok(None) => at_once += 1,
+                Ok(Some(until)) => {
+                    waited += 1;
+                    now = now.max(until); // the socket is not read meanwhile
+                }
+                Err(()) => return (at_once, waited, true),
+            }
+            now += step;
+        }
+        (at_once, waited, false)
+    }
+
+    #[test]
+    fn a_burst_passes_and_a_flood_waits_then_is_closed() {
+        let start = tokio::time::Instant::now();
+        let mut budget = Budget::new(100, 50, Duration::from_secs(2), start);
+        // Within the rate: nothing waits, ever.
+        assert_eq!(run(&mut budget, start, 50.0, 5.0), (250, 0, false));
+        // A burst of the bucket's size at once passes; a pause refills it.
+        let later = start + Duration::from_secs(10);
+        let (at_once, waited, flood) = run(&mut budget, later, 100_000.0, 0.000_5);
+        assert_eq!((at_once, waited, flood), (50, 0, false));
+        // A flood: the rate passes, the rest waits, and after the flood timeout it is closed.
+        let flood_start = later + Duration::from_secs(10);
+        let (at_once, waited, flood) = run(&mut budget, flood_start, 100_000.0, 10.0);
+        assert!(flood, "{at_once} at once, {waited} waited");
+        assert!((190..=210).contains(&waited), "about the flood timeout's worth of tokens waited: {waited}");
+        // A client just over its rate for a moment, then under it, is never closed.
+        let mut budget = Budget::new(100, 50, Duration::from_secs(2), start);
+        assert!(!run(&mut budget, start, 150.0, 1.0).2);
+        assert!(!run(&mut budget, start + Duration::from_secs(2), 60.0, 10.0).2);
     }
 }

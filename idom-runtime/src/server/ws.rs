@@ -94,12 +94,13 @@ impl IdomService {
 }
 
 /// Small buffers: an idle session should cost kilobytes, not the 128 KiB read buffer tungstenite
-/// defaults to. Writes go out as soon as they are made. Messages and frames over `max` bytes end
-/// the session with 1009.
+/// defaults to. Frames gather in the write buffer until the session's writer flushes, once per
+/// batch of ready messages (or sooner, past 16 KiB). Messages and frames over `max` bytes end the
+/// session with 1009.
 fn socket_config(max: usize) -> WebSocketConfig {
     WebSocketConfig::default()
-        .read_buffer_size(4 * 1024)
-        .write_buffer_size(0)
+        .read_buffer_size(512)
+        .write_buffer_size(16 * 1024)
         .max_message_size(Some(max))
         .max_frame_size(Some(max))
 }

@@ -48,7 +48,7 @@ use serde_json::Value;
 
 use crate::Element;
 use crate::cluster::BackendError;
-use crate::dispatch::{ClientQueue, DispatchError, Leave, serve_client};
+use crate::dispatch::{ClientQueue, DispatchError, Events, Leave, serve_client};
 use crate::protocol::{Json, LayoutEvent, LayoutUpdate, Op, PatchOp};
 use crate::sync::OrPoisoned as _;
 
@@ -201,13 +201,12 @@ impl ClusterView {
     }
 
     /// Joins the view as one client: `send` gets the whole model, then every update; events from
-    /// `recv` go to the owner, wherever it is.
-    pub(crate) async fn join<S, SF, SE, R, RF, RE>(&self, send: S, recv: R) -> Result<(), DispatchError<SE, RE>>
+    /// `events` go to the owner, wherever it is.
+    pub(crate) async fn join<S, SF, SE, E>(&self, send: S, events: E) -> Result<(), DispatchError<SE, E::Error>>
     where
         S: FnMut(LayoutUpdate) -> SF,
         SF: Future<Output = Result<(), SE>>,
-        R: FnMut() -> RF,
-        RF: Future<Output = Result<LayoutEvent, RE>>,
+        E: Events,
     {
         let queue = Arc::new(ClientQueue::new());
         let _leave = Leave(queue.clone());
@@ -218,7 +217,7 @@ impl ClusterView {
             }
             relay.clients.push(queue.clone());
         }
-        serve_client(&queue, send, recv, |event| async move {
+        serve_client(&queue, send, events, |event| async move {
             self.send_event(&event).await;
             true
         })
