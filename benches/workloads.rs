@@ -337,7 +337,7 @@ fn server(o: &Options) {
         let result = load::paced(&url, 1_000, 20.0, Duration::from_secs(secs)).await;
         let cpu_per_event = per_event(before, result.events);
         let mut lat = result.latencies_us.clone();
-        let p99 = percentile(&mut lat, 0.99);
+        let p99 = quantile(&mut lat, 0.99);
         report(
             "server/paced-1000x20",
             &mut lat,
@@ -364,7 +364,7 @@ fn server(o: &Options) {
         for (i, flooders) in [0, 1].into_iter().enumerate() {
             let result = load::flood(&url, 100, 20.0, flooders, Duration::from_secs(secs)).await;
             let mut lat = result.normal.latencies_us.clone();
-            p99s[i] = percentile(&mut lat, 0.99);
+            p99s[i] = quantile(&mut lat, 0.99);
             let mut extra =
                 vec![("p99_us", round(p99s[i]).into()), ("clients", 100.into()), ("flooders", flooders.into())];
             if flooders > 0 {
