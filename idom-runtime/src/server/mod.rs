@@ -35,6 +35,7 @@
 //! | `http.rs` | the routes and the page |
 //! | `ws.rs` | the websocket handshake and the Origin check |
 //! | `session.rs` | the session loop, pings and timeouts, close codes, parking and resuming, ids |
+//! | `budget.rs` | a session's budget of messages (a token bucket), and when a client is flooding |
 //! | `upload.rs` | upload URLs for announced files, and the `POST` that streams each file in |
 //! | `assets.rs` | registered JS modules, and single-use downloads |
 //! | `cluster_view/` | (feature `redis`) one shared view across processes, on Redis Streams: following, owning, stream entries |
@@ -87,6 +88,8 @@
 
 #[cfg(feature = "server")]
 mod assets;
+#[cfg(feature = "server")]
+mod budget;
 #[cfg(feature = "redis")]
 mod cluster_view;
 mod config;
