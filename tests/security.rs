@@ -360,6 +360,30 @@ async fn reconnecting_resumes_the_session() {
     assert_eq!(late.text(), "Count: 0");
 }
 
+/// A dropped session is let go when its resume window ends, on a server that sees no other
+/// connection (no later park sweeps it).
+#[tokio::test]
+async fn a_parked_session_is_dropped_when_its_window_ends() {
+    let _serial = SERIAL.lock().await;
+    let service = PerClientStateServer::new(Counter)
+        .config(config(|c| c.resume_window = Duration::from_millis(300)))
+        .into_service();
+    let addr = start(service.clone()).await;
+    let mut client = Client::connect(addr, "").await;
+    client.click().await;
+    drop(client);
+    let mut parked = Vec::new();
+    for _ in 0..50 {
+        parked.push(service.parked_sessions());
+        if parked.last() == Some(&0) && parked.contains(&1) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(parked.contains(&1), "the session was parked: {parked:?}");
+    assert_eq!(parked.last(), Some(&0), "and dropped once its window ended: {parked:?}");
+}
+
 /// 1,000 clients connect, drop and reconnect at once: every one is served, and parked sessions
 /// stay within their bound.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

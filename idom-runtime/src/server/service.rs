@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
@@ -224,6 +224,7 @@ impl Server {
                 sessions: AtomicUsize::new(0),
                 sessions_ended: Notify::new(),
                 parked: Mutex::new(HashMap::new()),
+                sweeping: AtomicBool::new(false),
                 backend: self.backend,
                 #[cfg(feature = "redis")]
                 redis: self.redis,
@@ -264,6 +265,9 @@ pub(super) struct Inner {
     /// Notified whenever the session count drops to zero.
     pub(super) sessions_ended: Notify,
     pub(super) parked: Mutex<HashMap<String, Parked>>,
+    /// Whether the task that drops parked sessions when their window ends is running (one per
+    /// service, while any session is parked). Changed with `parked` locked.
+    pub(super) sweeping: AtomicBool,
     /// Where sessions' persisted state is kept.
     pub(super) backend: Arc<dyn Backend>,
     /// The Redis of a shared view across processes.

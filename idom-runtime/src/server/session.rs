@@ -14,7 +14,9 @@
 //! `session=<id>` gets it back with its state. Parked sessions are bounded, oldest evicted first,
 //! and layouts are dropped outside the lock, since dropping runs effect cleanups.
 
+use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -344,8 +346,7 @@ impl IdomService {
         {
             let mut parked = self.inner.parked.lock().or_poisoned();
             let now = Instant::now();
-            let expired: Vec<String> = parked.iter().filter(|(_, p)| p.until <= now).map(|(k, _)| k.clone()).collect();
-            evicted.extend(expired.into_iter().filter_map(|k| parked.remove(&k)));
+            evicted.extend(take_expired(&mut parked, now));
             while parked.len() >= config.max_parked_sessions {
                 let Some(oldest) = parked.iter().min_by_key(|(_, p)| p.until).map(|(k, _)| k.clone()) else { break };
                 evicted.extend(parked.remove(&oldest));
@@ -354,7 +355,43 @@ impl IdomService {
         }
         // Dropping layouts runs their cleanups: outside the lock.
         drop(evicted);
+        self.sweep_parked();
         true
+    }
+
+    /// Starts, unless it runs, the one task that drops parked sessions when their window ends, so
+    /// a server that goes quiet lets them go (not only at the next park). It wakes at the earliest
+    /// end (at most twenty times a second), holds the service weakly (never keeping a stopped
+    /// server alive) and ends when nothing is parked.
+    fn sweep_parked(&self) {
+        if self.inner.sweeping.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let inner = Arc::downgrade(&self.inner);
+        tokio::spawn(async move {
+            loop {
+                let next = {
+                    let Some(inner) = inner.upgrade() else { return };
+                    let (expired, next) = {
+                        let mut parked = inner.parked.lock().or_poisoned();
+                        let expired = take_expired(&mut parked, Instant::now());
+                        let next = parked.values().map(|p| p.until).min();
+                        if next.is_none() {
+                            // Under the lock: a park after this starts a new sweeper.
+                            inner.sweeping.store(false, Ordering::Release);
+                        }
+                        (expired, next)
+                    };
+                    // Dropping layouts runs their cleanups: outside the lock.
+                    drop(expired);
+                    match next {
+                        Some(next) => next.max(Instant::now() + Duration::from_millis(50)),
+                        None => return,
+                    }
+                };
+                tokio::time::sleep_until(next.into()).await;
+            }
+        });
     }
 
     fn unpark(&self, id: &str) -> Option<Parked> {
@@ -391,6 +428,12 @@ impl IdomService {
     pub fn active_sessions(&self) -> usize {
         self.inner.sessions.load(Ordering::Acquire)
     }
+}
+
+/// Takes the parked sessions whose resume window has ended at `now`.
+fn take_expired(parked: &mut HashMap<String, Parked>, now: Instant) -> Vec<Parked> {
+    let ids: Vec<String> = parked.iter().filter(|(_, p)| p.until <= now).map(|(k, _)| k.clone()).collect();
+    ids.into_iter().filter_map(|k| parked.remove(&k)).collect()
 }
 
 /// Counts a session against [`ServerConfig::max_sessions`](super::ServerConfig::max_sessions)
