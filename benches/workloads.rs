@@ -311,21 +311,7 @@ fn server(o: &Options) {
         let secs = if o.quick { 3 } else { 10 };
         let before = cpu();
         let result = load::roundtrips(&url, 1_000, usize::MAX, Duration::from_secs(secs)).await;
-        let cpu_per_event = per_event(before, result.events);
-        let mut lat = result.latencies_us.clone();
-        let p99 = quantile(&mut lat, 0.99);
-        report(
-            "server/roundtrip-1000",
-            &mut lat,
-            result.bytes,
-            &[
-                ("p99_us", round(p99).into()),
-                ("events_per_s", (result.events as f64 / result.elapsed.as_secs_f64()).round().into()),
-                ("server_cpu_us_per_event", cpu_per_event.into()),
-                ("clients", 1_000.into()),
-                ("pinned", pinned.into()),
-            ],
-        );
+        report_load("server/roundtrip-1000", &result, per_event(before, result.events), pinned);
     });
     rt.block_on(async {
         if !want("server/paced") {
@@ -335,21 +321,7 @@ fn server(o: &Options) {
         // Open loop: 1,000 clients clicking 20 times a second each, on schedules spread evenly.
         let before = cpu();
         let result = load::paced(&url, 1_000, 20.0, Duration::from_secs(secs)).await;
-        let cpu_per_event = per_event(before, result.events);
-        let mut lat = result.latencies_us.clone();
-        let p99 = quantile(&mut lat, 0.99);
-        report(
-            "server/paced-1000x20",
-            &mut lat,
-            result.bytes,
-            &[
-                ("p99_us", round(p99).into()),
-                ("events_per_s", (result.events as f64 / result.elapsed.as_secs_f64()).round().into()),
-                ("server_cpu_us_per_event", cpu_per_event.into()),
-                ("clients", 1_000.into()),
-                ("pinned", pinned.into()),
-            ],
-        );
+        report_load("server/paced-1000x20", &result, per_event(before, result.events), pinned);
     });
     drop(server);
     let server = start_with(&["--serve-counter"]);
@@ -392,6 +364,24 @@ fn server(o: &Options) {
             &[("rss_bytes_per_session", round(per).into()), ("sessions", n.into())],
         );
     }
+}
+
+/// Reports a load of 1,000 clients: latencies, throughput and the server's CPU per event.
+fn report_load(workload: &str, result: &load::LoadResult, cpu_per_event: f64, pinned: bool) {
+    let mut lat = result.latencies_us.clone();
+    let p99 = quantile(&mut lat, 0.99);
+    report(
+        workload,
+        &mut lat,
+        result.bytes,
+        &[
+            ("p99_us", round(p99).into()),
+            ("events_per_s", (result.events as f64 / result.elapsed.as_secs_f64()).round().into()),
+            ("server_cpu_us_per_event", cpu_per_event.into()),
+            ("clients", 1_000.into()),
+            ("pinned", pinned.into()),
+        ],
+    );
 }
 
 fn main() {

@@ -16,15 +16,9 @@ fn allocations<R>(f: impl FnOnce() -> R) -> (usize, R) {
     (change.allocations + change.reallocations, result)
 }
 
-fn footer() -> Element {
-    html! {
-        <footer class="site" hidden>
-            <p title="made">"Made with " "idom"</p>
-            <br />
-            <a href="/about">"About"</a>
-        </footer>
-    }
-}
+#[path = "markup/footer.rs"]
+mod footer;
+use footer::footer;
 
 #[test]
 fn static_parts_allocate_nothing() {

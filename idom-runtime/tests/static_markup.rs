@@ -8,15 +8,9 @@ use idom::prelude::*;
 use idom::testing::TestLayout;
 use serde_json::json;
 
-fn footer() -> Element {
-    html! {
-        <footer class="site" hidden>
-            <p title="made">"Made with " "idom"</p>
-            <br />
-            <a href="/about">"About"</a>
-        </footer>
-    }
-}
+#[path = "markup/footer.rs"]
+mod footer;
+use footer::footer;
 
 #[component]
 fn Page() -> Element {

@@ -123,34 +123,31 @@ impl<D: PartialEq> MemoList<D> {
         let mut out = Vec::with_capacity(items.size_hint().0);
         // Room for a list that grew (a thousand new rows) at once, not by rehashing as it fills.
         self.entries.reserve(items.size_hint().0.saturating_sub(self.entries.len()));
+        // Entries this render used; the others are dropped after it.
         let mut used = 0;
         for item in items {
             let (key, deps) = key_and_deps(&item);
             let key = key.into();
             let element = match self.entries.get_mut(&key) {
-                // A key seen twice in one render is built again (the diff warns about it).
-                Some(entry) if entry.deps == deps && entry.render != render => {
+                // A key seen twice in one render is built again, its entry left to the first
+                // (the diff warns about the key).
+                Some(entry) if entry.render == render => build(item).with_key(key),
+                Some(entry) => {
+                    used += 1;
                     entry.render = render;
+                    if entry.deps != deps {
+                        entry.deps = deps;
+                        entry.element = build(item).with_key(key);
+                    }
                     entry.element.clone()
                 }
-                Some(entry) => {
-                    let element = build(item).with_key(key);
-                    if entry.render != render {
-                        entry.render = render;
-                        entry.deps = deps;
-                        entry.element = element.clone();
-                    } else {
-                        used -= 1;
-                    }
-                    element
-                }
                 None => {
+                    used += 1;
                     let element = build(item).with_key(key.clone());
                     self.entries.insert(key, Entry { deps, element: element.clone(), render });
                     element
                 }
             };
-            used += 1;
             push_child(&mut out, element);
         }
         // Items that were not in this render lose their entries.

@@ -169,35 +169,25 @@ pub trait ChildList {
     fn pop_raw(&mut self) -> Option<Element>;
 }
 
-impl ChildList for Vec<Element> {
-    #[inline]
-    fn items(&mut self) -> &mut [Element] {
-        self
-    }
-    #[inline]
-    fn push_raw(&mut self, child: Element) {
-        self.push(child);
-    }
-    #[inline]
-    fn pop_raw(&mut self) -> Option<Element> {
-        self.pop()
-    }
+macro_rules! child_list {
+    ($($list:ty),*) => {$(
+        impl ChildList for $list {
+            #[inline]
+            fn items(&mut self) -> &mut [Element] {
+                self
+            }
+            #[inline]
+            fn push_raw(&mut self, child: Element) {
+                self.push(child);
+            }
+            #[inline]
+            fn pop_raw(&mut self) -> Option<Element> {
+                self.pop()
+            }
+        }
+    )*};
 }
-
-impl ChildList for OneOrMany<Element> {
-    #[inline]
-    fn items(&mut self) -> &mut [Element] {
-        self
-    }
-    #[inline]
-    fn push_raw(&mut self, child: Element) {
-        self.push(child);
-    }
-    #[inline]
-    fn pop_raw(&mut self) -> Option<Element> {
-        self.pop()
-    }
-}
+child_list!(Vec<Element>, OneOrMany<Element>);
 
 /// Appends a child to a children list, at a place of its own: holes and groups (fragments) stay
 /// as they are, and a text after a text (with only merged places between them) is merged into it,
