@@ -180,6 +180,78 @@ fn use_memo_list_builds_only_new_or_changed_items() {
     assert_eq!(builds.get(), 6);
 }
 
+/// Lists that grow, shrink, reorder, change labels and repeat keys, in a pseudo-random sequence:
+/// each render shows the list as given and builds exactly the items whose key is new, whose label
+/// changed, or that repeat a key already used in the same render.
+#[test]
+fn use_memo_list_follows_any_sequence_of_lists() {
+    const LABELS: [&str; 3] = ["a", "b", "c"];
+    let builds = Counter::default();
+    let b = builds.clone();
+    let mut h = Harness::new((Vec::new(), "t"), move |(items, title)| {
+        Element::component(MemoRows { items: items.clone(), title, builds: b.clone() })
+    });
+    let mut seed = 0x9e37_79b9_u64;
+    let mut next = move |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    // The entries the hook holds after each render: each key's label when first met.
+    let mut kept: std::collections::HashMap<u32, &str> = std::collections::HashMap::new();
+    let mut items: Vec<(u32, &'static str)> = Vec::new();
+    let mut shown_items = items.clone();
+    for step in 0..300 {
+        match next(6) {
+            // Insert an item somewhere.
+            0 | 1 => {
+                let id = next(16) as u32;
+                items.insert(next(items.len() as u64 + 1) as usize, (id, LABELS[id as usize % 3]));
+            }
+            // Remove one.
+            2 if !items.is_empty() => {
+                items.remove(next(items.len() as u64) as usize);
+            }
+            // Swap two.
+            3 if items.len() > 1 => {
+                let (i, j) = (next(items.len() as u64) as usize, next(items.len() as u64) as usize);
+                items.swap(i, j);
+            }
+            // Relabel one.
+            4 if !items.is_empty() => {
+                let i = next(items.len() as u64) as usize;
+                items[i].1 = LABELS[next(3) as usize];
+            }
+            _ => {}
+        }
+        if items == shown_items {
+            // An equal state renders nothing.
+            continue;
+        }
+        shown_items = items.clone();
+        let before = builds.get();
+        h.setter().set((items.clone(), "t"));
+        h.step();
+        let mut expected = 0;
+        let mut now: std::collections::HashMap<u32, &str> = std::collections::HashMap::new();
+        for &(id, label) in &items {
+            if now.contains_key(&id) || kept.get(&id) != Some(&label) {
+                expected += 1;
+            }
+            now.entry(id).or_insert(label);
+        }
+        kept = now;
+        assert_eq!(builds.get() - before, expected, "builds at step {step}: {items:?}");
+        let shown: Vec<_> = items
+            .iter()
+            .map(|(id, label)| json!({"tagName": "li", "key": id.to_string(), "children": [label]}))
+            .collect();
+        let model = &h.model["children"][0];
+        assert_eq!(model.get("children").cloned().unwrap_or(json!([])), json!(shown), "step {step}");
+    }
+}
+
 /// Receives a callback as a prop; counts its renders.
 #[derive(PartialEq)]
 struct Button {

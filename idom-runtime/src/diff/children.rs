@@ -3,6 +3,7 @@
 //! mounted.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::UNMATCHED as NONE;
 use super::{Diff, HostRef, KeyHashing, PatchSink, Place, Reconciler, warn_duplicate_keys};
@@ -49,17 +50,23 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
         // Contents of matched children, left to right, in their final places.
         let mut mi = at.base;
         for (j, (element, &id)) in new.into_iter().zip(&ids).enumerate() {
-            {
-                let node = self.arena_mut().n_mut(id);
-                node.index = j as u32;
-                node.parent = Some(owner);
-            }
+            let node = self.arena_mut().n_mut(id);
+            node.index = j as u32;
+            node.parent = Some(owner);
+            let count = node.count as usize;
             // Mounted children were taken out of `new`, leaving holes: nothing to update there,
-            // nor in a hole or a merged text's place.
-            if !matches!(element.0, Node::Empty | Node::Merged) {
+            // nor in a hole or a merged text's place, nor in a component given the same props
+            // (by pointer: a memoised row) that is not waiting to render. Matched children have
+            // equal keys, so nothing of it changes.
+            let unchanged = match (&element.0, &node.kind) {
+                (Node::Empty | Node::Merged, _) => true,
+                (Node::Component(c), Kind::Component(s)) => Arc::ptr_eq(&s.props, &c.props) && !s.dirty,
+                _ => false,
+            };
+            if !unchanged {
                 self.update_node(id, element, at, mi);
             }
-            mi += self.arena().n(id).count as usize;
+            mi += if unchanged { count } else { self.arena().n(id).count as usize };
         }
         let arena = self.arena_mut();
         *arena.children_mut(owner) = ids;
@@ -205,12 +212,17 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
     /// Whether a mounted child and a new element match where they stand: the same key (or, unless
     /// `keyed_only`, both unkeyed) and the same type.
     fn matches_in_place(&self, idx: NodeId, element: &Element, keyed_only: bool) -> bool {
-        let same_key = match (self.node_key(idx), element.key()) {
+        let same_key = |a: Option<&Key>, b: Option<&Key>| match (a, b) {
             (Some(a), Some(b)) => a == b,
             (None, None) => !keyed_only,
             _ => false,
         };
-        same_key && self.same_type(idx, element)
+        // Rows of a list are components or elements: one look at the node for those.
+        match (&self.arena().n(idx).kind, &element.0) {
+            (Kind::Component(s), Node::Component(c)) => s.ty == c.ty && same_key(s.key.as_ref(), c.key.as_ref()),
+            (Kind::Element(e), Node::Tag(t)) => same_key(e.key.as_ref(), t.key.as_ref()) && e.name == t.name,
+            _ => same_key(self.node_key(idx), element.key()) && self.same_type(idx, element),
+        }
     }
 
     /// The position of each keyed child by its key (the first one for a duplicated key), or

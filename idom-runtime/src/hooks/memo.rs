@@ -49,8 +49,9 @@ where
 /// `key_and_deps` gives each item its [`Key`] and the values its element depends on; `build`
 /// makes the element of an item whose key is new or whose deps changed. Every other item gets
 /// the element it had on the last render, so a parent re-rendering a thousand rows to change
-/// two of them builds two: the rest cost a hash lookup, and the diff stops at once at an
-/// unchanged row (the same props, by pointer). Each element is given its item's key.
+/// two of them builds two: the rest cost a comparison of their deps (an item is looked for first
+/// where the last render had it, then by key), and the diff stops at once at an unchanged row
+/// (the same props, by pointer). Each element is given its item's key.
 ///
 /// Reuse is cheap when `build` returns a component (`<Row .. />`: a clone is a pointer), and
 /// deps are cheap to compare when they are small or shared (`Arc<Row>` compares by pointer
@@ -94,23 +95,44 @@ where
     B: FnMut(T) -> Element,
 {
     let cx = use_hook_context();
-    let (_, cache) = cx.slot(|_| MemoList::<D> { entries: HashMap::with_hasher(KeyHashing::new()), render: 0 });
+    let (_, cache) = cx.slot(|_| MemoList::<D>::new());
     cache.list(items, key_and_deps, build)
 }
 
-/// The elements of the items by key, each marked with the last render that used it.
+/// The elements of the items, each in a slot that stays put while its key is used, found by key
+/// or, in the common case of an unchanged order, where the last render had its next item.
 struct MemoList<D> {
-    entries: HashMap<Key, Entry<D>, KeyHashing>,
+    slots: Vec<Option<Entry<D>>>,
+    /// Slots freed by items that left, reused first.
+    free: Vec<u32>,
+    by_key: HashMap<Key, u32, KeyHashing>,
+    /// The slots in the last render's order, and the list the next render's order is built in.
+    order: Vec<u32>,
+    next: Vec<u32>,
     render: u32,
 }
 
 struct Entry<D> {
+    key: Key,
     deps: D,
     element: Element,
+    /// The last render that used the entry, and its position in that render's order.
     render: u32,
+    position: u32,
 }
 
 impl<D: PartialEq> MemoList<D> {
+    fn new() -> Self {
+        MemoList {
+            slots: Vec::new(),
+            free: Vec::new(),
+            by_key: HashMap::with_hasher(KeyHashing::new()),
+            order: Vec::new(),
+            next: Vec::new(),
+            render: 0,
+        }
+    }
+
     fn list<T, K: Into<Key>>(
         &mut self,
         items: impl IntoIterator<Item = T>,
@@ -122,38 +144,72 @@ impl<D: PartialEq> MemoList<D> {
         let items = items.into_iter();
         let mut out = Vec::with_capacity(items.size_hint().0);
         // Room for a list that grew (a thousand new rows) at once, not by rehashing as it fills.
-        self.entries.reserve(items.size_hint().0.saturating_sub(self.entries.len()));
-        // Entries this render used; the others are dropped after it.
-        let mut used = 0;
+        self.by_key.reserve(items.size_hint().0.saturating_sub(self.by_key.len()));
+        let mut next = std::mem::take(&mut self.next);
+        next.clear();
+        next.reserve(items.size_hint().0);
+        // Where the last render's order is expected to go on: after the item last found in it.
+        let mut cursor = 0;
         for item in items {
             let (key, deps) = key_and_deps(&item);
             let key = key.into();
-            let element = match self.entries.get_mut(&key) {
-                // A key seen twice in one render is built again, its entry left to the first
-                // (the diff warns about the key).
-                Some(entry) if entry.render == render => build(item).with_key(key),
-                Some(entry) => {
-                    used += 1;
-                    entry.render = render;
-                    if entry.deps != deps {
-                        entry.deps = deps;
-                        entry.element = build(item).with_key(key);
+            let in_place = self.order.get(cursor).copied().filter(|&s| self.entry(s).key == key);
+            let element = match in_place.or_else(|| self.by_key.get(&key).copied()) {
+                Some(slot) => {
+                    let entry = self.slots[slot as usize].as_mut().unwrap_or_else(|| unreachable!("a used slot"));
+                    if entry.render == render {
+                        // A key seen twice in one render is built again, its entry left to the
+                        // first (the diff warns about the key).
+                        build(item).with_key(key)
+                    } else {
+                        cursor = entry.position as usize + 1;
+                        entry.render = render;
+                        entry.position = next.len() as u32;
+                        next.push(slot);
+                        if entry.deps != deps {
+                            entry.deps = deps;
+                            entry.element = build(item).with_key(key);
+                        }
+                        entry.element.clone()
                     }
-                    entry.element.clone()
                 }
                 None => {
-                    used += 1;
                     let element = build(item).with_key(key.clone());
-                    self.entries.insert(key, Entry { deps, element: element.clone(), render });
+                    let entry =
+                        Entry { key: key.clone(), deps, element: element.clone(), render, position: next.len() as u32 };
+                    let slot = match self.free.pop() {
+                        Some(slot) => {
+                            self.slots[slot as usize] = Some(entry);
+                            slot
+                        }
+                        None => {
+                            self.slots.push(Some(entry));
+                            (self.slots.len() - 1) as u32
+                        }
+                    };
+                    self.by_key.insert(key, slot);
+                    next.push(slot);
                     element
                 }
             };
             push_child(&mut out, element);
         }
         // Items that were not in this render lose their entries.
-        if used != self.entries.len() {
-            self.entries.retain(|_, entry| entry.render == render);
+        if next.len() != self.by_key.len() {
+            for &slot in &self.order {
+                if self.entry(slot).render != render
+                    && let Some(entry) = self.slots[slot as usize].take()
+                {
+                    self.by_key.remove(&entry.key);
+                    self.free.push(slot);
+                }
+            }
         }
+        self.next = std::mem::replace(&mut self.order, next);
         Element::group(out)
+    }
+
+    fn entry(&self, slot: u32) -> &Entry<D> {
+        self.slots[slot as usize].as_ref().unwrap_or_else(|| unreachable!("a slot in the order is used"))
     }
 }
