@@ -104,6 +104,21 @@ impl Arena {
         Arena { slots: vec![Slot { generation: 0, node: Some(root) }], free: Vec::new(), root: NodeId::from_slot(0) }
     }
 
+    /// The number of mounted nodes.
+    #[inline]
+    pub(crate) fn live(&self) -> usize {
+        self.slots.len() - self.free.len()
+    }
+
+    /// Room for `additional` more nodes without growing (freed slots count), as the power of two
+    /// the arena would have doubled to.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        let needed = self.slots.len() + additional.saturating_sub(self.free.len());
+        if needed > self.slots.capacity() {
+            self.slots.reserve_exact(needed.next_power_of_two() - self.slots.len());
+        }
+    }
+
     #[inline]
     pub(crate) fn alloc(&mut self, node: MNode) -> NodeId {
         match self.free.pop() {

@@ -58,9 +58,18 @@ impl Layout {
             OneOrMany::One(child) => OneOrMany::One(self.mount(child, parent, 0, depth)),
             OneOrMany::Many(items) => {
                 warn_duplicate_keys(&self.arena, parent, &items);
-                let mut ids = Ids::with_capacity(items.len());
+                let n = items.len();
+                let mut ids = Ids::with_capacity(n);
                 for (i, child) in items.into_iter().enumerate() {
+                    let before = self.arena.live();
                     ids.push(self.mount(child, parent, i as u32, depth));
+                    if i == 0 && n > 16 {
+                        // Room for the rest of a long list at once, if its items are like the
+                        // first (a list's rows usually are; a large first item is counted as 32
+                        // nodes), so the arena grows once instead of doubling its way there.
+                        let per_item = (self.arena.live() - before).min(32);
+                        self.arena.reserve(per_item * (n - 1));
+                    }
                 }
                 ids
             }
