@@ -14,7 +14,7 @@ pub(crate) use crate::ids::NodeId;
 use crate::scope::{HookState, RenderWaker, ScopeId, ScopeSignal};
 use crate::suspense::RenderFuture;
 use crate::vdom::AnyComponent;
-use crate::vdom::{OneOrMany, StaticTree, Str, Tag, push_int};
+use crate::vdom::{OneOrMany, StaticTree, Str, Tag, push_digits, push_int};
 
 pub(crate) struct Slot {
     pub(crate) generation: u32,
@@ -351,9 +351,9 @@ impl<'a> TargetId<'a> {
     /// Appends the target's text (nothing in it needs JSON escaping).
     #[inline]
     pub(crate) fn write(&self, out: &mut String) {
-        push_int(out, self.node.slot() as i128);
+        push_digits(out, self.node.slot() as u64);
         out.push(':');
-        push_int(out, self.generation.into());
+        push_digits(out, self.generation.into());
         out.push(':');
         out.push_str(self.event);
     }

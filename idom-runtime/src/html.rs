@@ -290,6 +290,7 @@ macro_rules! common_methods {
             /// Sets an attribute by its HTML name (`class`, `for`, `data-id`). A `style` string is
             /// parsed into properties; `None` or `false` removes the attribute. Names starting with
             /// `on` are refused (use [`on`](Self::on)): an attribute can never carry a script.
+            #[inline]
             pub fn attr(mut self, name: impl Into<Cow<'static, str>>, value: impl IntoAttrValue) -> Self {
                 let name = name.into();
                 if name.len() > 2 && name.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("on")) {
@@ -300,7 +301,9 @@ macro_rules! common_methods {
                     Some(AttrValue::Text(css)) if name == "style" => Some(AttrValue::Style(Style::parse(&css))),
                     other => other,
                 };
-                self.0.attrs.retain(|(n, _)| *n != name);
+                if !self.0.attrs.is_empty() {
+                    self.0.attrs.retain(|(n, _)| *n != name);
+                }
                 if let Some(value) = value {
                     self.0.attrs.push((name, value));
                 }

@@ -41,7 +41,7 @@ pub(crate) use key::KeyRepr;
 pub(crate) use list::OneOrMany;
 pub use tag::{AttrValue, Style};
 pub(crate) use tag::{Handler, Tag};
-pub(crate) use text::{int_text, push_int};
+pub(crate) use text::{int_text, push_digits, push_int};
 
 /// A shared, immutable string: `&'static str` literals are kept without allocating.
 pub(crate) type Str = Cow<'static, str>;

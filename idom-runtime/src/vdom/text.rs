@@ -17,7 +17,12 @@ pub(crate) fn push_int(out: &mut String, value: i128) {
     }
 }
 
-fn push_digits(out: &mut String, mut n: u64) {
+pub(crate) fn push_digits(out: &mut String, mut n: u64) {
+    if n < 10 {
+        // A generation, an index: mostly one digit.
+        out.push(char::from(b'0' + n as u8));
+        return;
+    }
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     loop {
