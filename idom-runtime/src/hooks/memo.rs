@@ -196,6 +196,7 @@ impl<D: PartialEq> MemoList<D> {
         }
         // Items that were not in this render lose their entries.
         if next.len() != self.by_key.len() {
+            self.free.reserve(self.by_key.len() - next.len());
             for &slot in &self.order {
                 if self.entry(slot).render != render
                     && let Some(entry) = self.slots[slot as usize].take()
