@@ -96,6 +96,18 @@ pub(crate) struct Arena {
     pub(crate) root: NodeId,
 }
 
+impl Drop for Arena {
+    /// The elements' boxes go back to the thread's kept tags (a closed session's page becomes
+    /// the next one's).
+    fn drop(&mut self) {
+        for slot in &mut self.slots {
+            if let Some(MNode { kind: Kind::Element(tag), .. }) = slot.node.take() {
+                crate::vdom::pool::recycle(tag);
+            }
+        }
+    }
+}
+
 impl Arena {
     /// An arena holding only the root container.
     pub(crate) fn new() -> Self {

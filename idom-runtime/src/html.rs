@@ -25,7 +25,7 @@ use std::sync::Arc;
 use crate::event::{BoxFuture, Event, HandlerFn};
 pub use crate::event::{EventName, EventOptions, Rate};
 pub use crate::vdom::{AttrValue, Style};
-use crate::vdom::{ChildList, Handler, Node, Tag, push_child};
+use crate::vdom::{ChildList, Handler, Node, Tag, pool, push_child};
 use crate::{Element, Key};
 
 /// Marker for handlers that return `()`.
@@ -269,7 +269,7 @@ impl From<Fragment> for Element {
 
 /// A custom element (a tag name containing `-`, such as `my-widget`); it may have children.
 pub fn custom(name: impl Into<Cow<'static, str>>) -> HtmlElement {
-    HtmlElement(Box::new(Tag::new(name.into())))
+    HtmlElement(pool::new_tag(name.into()))
 }
 
 macro_rules! common_methods {
@@ -475,13 +475,13 @@ macro_rules! tags {
         $(
             #[doc = concat!("The `<", $name, ">` element.")]
             pub fn $t() -> HtmlElement {
-                HtmlElement(Box::new(Tag::new(Cow::Borrowed($name))))
+                HtmlElement(pool::new_tag(Cow::Borrowed($name)))
             }
         )*
         $(
             #[doc = concat!("The void `<", $vname, ">` element (no children).")]
             pub fn $v() -> VoidElement {
-                VoidElement(Box::new(Tag::new(Cow::Borrowed($vname))))
+                VoidElement(pool::new_tag(Cow::Borrowed($vname)))
             }
         )*
         /// Every element with children known to the builders: `(function name, tag name)`.

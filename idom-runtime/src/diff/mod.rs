@@ -39,7 +39,7 @@ use crate::Element;
 use crate::arena::{Arena, Kind};
 use crate::event::EventName;
 use crate::ids::NodeId;
-use crate::vdom::{Handler, Node, push_int};
+use crate::vdom::{Handler, Node, pool, push_int};
 
 /// The old position of a new child that matched none (in the diff's `matched` lists).
 const UNMATCHED: u32 = u32::MAX;
@@ -97,7 +97,7 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
                 }
             }
             Node::Tag(tag) => {
-                let tag = *tag;
+                let tag = pool::unbox(tag);
                 if let Kind::Static(tree) = self.arena().n(id).kind {
                     self.materialize(id, tree);
                 }

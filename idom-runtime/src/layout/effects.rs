@@ -6,6 +6,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use super::{Ids, Kind, Layout, panic_message};
 use crate::ids::NodeId;
 use crate::scope::{EffectSlot, ScopeId};
+use crate::vdom::pool;
 
 impl Layout {
     // -----------------------------------------------------------------------------------------
@@ -45,7 +46,10 @@ impl Layout {
                     self.pending_renders -= 1;
                 }
             }
-            Kind::Element(el) => self.forget_static_targets(idx, generation, &el.handlers),
+            Kind::Element(el) => {
+                self.forget_static_targets(idx, generation, &el.handlers);
+                pool::recycle(el);
+            }
             Kind::Text(_) | Kind::Group(_) | Kind::Empty | Kind::Static(_) => {}
         }
         self.arena.release(idx);

@@ -23,6 +23,7 @@ mod fixed;
 mod hashing;
 mod key;
 mod list;
+pub(crate) mod pool;
 mod tag;
 mod text;
 
