@@ -17,6 +17,8 @@ use super::{Str, Tag};
 pub(crate) const KEEP: usize = 4096;
 
 thread_local! {
+    // The boxes themselves are what is kept, so a `Vec<Tag>` would not do.
+    #[allow(clippy::vec_box)]
     static FREE: RefCell<Vec<Box<Tag>>> = const { RefCell::new(Vec::new()) };
 }
 
