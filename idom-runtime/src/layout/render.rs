@@ -106,6 +106,7 @@ impl Layout {
             Node::Tag(mut tag) => {
                 // The tag's box becomes the mounted element; its content becomes child nodes.
                 let content = std::mem::take(&mut tag.content);
+                let fixed_targets = tag.handlers.iter().any(|(_, h)| h.target.is_some());
                 let idx = self.arena.alloc(MNode {
                     parent: Some(parent),
                     index,
@@ -113,7 +114,9 @@ impl Layout {
                     irregular: 0,
                     kind: Kind::Element(tag),
                 });
-                self.register_static_targets(idx);
+                if fixed_targets {
+                    self.register_static_targets(idx);
+                }
                 self.mount_children(idx, content, depth);
                 let len = self.arena.n(idx).children_count_sum(&self.arena);
                 if let Kind::Element(e) = &mut self.arena.n_mut(idx).kind {
