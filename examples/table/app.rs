@@ -41,11 +41,11 @@ const NOUNS: &[&str] = &[
     "keyboard",
 ];
 
-/// One row of the table.
+/// One row of the table. The label is shared (`Arc<str>`): a render shows it without copying it.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub(crate) struct Row {
     pub(crate) id: usize,
-    pub(crate) label: String,
+    pub(crate) label: Arc<str>,
 }
 
 /// The table's rows and what builds new ones. The selected row is a separate piece of state
@@ -85,17 +85,18 @@ impl TableState {
     }
 
     fn build(&mut self, count: usize) -> Vec<Arc<Row>> {
+        let mut label = String::new();
         (0..count)
             .map(|_| {
-                let words = [
-                    ADJECTIVES[self.random(ADJECTIVES.len())],
-                    COLOURS[self.random(COLOURS.len())],
-                    NOUNS[self.random(NOUNS.len())],
-                ];
-                let label = words.join(" ");
+                label.clear();
+                label.push_str(ADJECTIVES[self.random(ADJECTIVES.len())]);
+                label.push(' ');
+                label.push_str(COLOURS[self.random(COLOURS.len())]);
+                label.push(' ');
+                label.push_str(NOUNS[self.random(NOUNS.len())]);
                 let id = self.next_id;
                 self.next_id += 1;
-                Arc::new(Row { id, label })
+                Arc::new(Row { id, label: Arc::from(label.as_str()) })
             })
             .collect()
     }
@@ -111,7 +112,8 @@ impl TableState {
             }
             Op::UpdateEvery10th => {
                 for row in next.rows.iter_mut().step_by(10) {
-                    Arc::make_mut(row).label.push_str(" !!!");
+                    let row = Arc::make_mut(row);
+                    row.label = format!("{} !!!", row.label).into();
                 }
             }
             Op::Clear => next.rows.clear(),
@@ -134,7 +136,7 @@ pub(crate) fn TableRow(
     select: UseStateSetter<Option<usize>>,
     dispatch: Dispatch<Op>,
 ) -> Element {
-    let (id, label) = (row.id, row.label.clone());
+    let (id, label) = (row.id, Arc::clone(&row.label));
     html! {
         <tr class={selected.then_some("danger")}>
             <td class="col-md-1">{id}</td>

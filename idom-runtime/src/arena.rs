@@ -14,7 +14,7 @@ pub(crate) use crate::ids::NodeId;
 use crate::scope::{HookState, RenderWaker, ScopeId, ScopeSignal};
 use crate::suspense::RenderFuture;
 use crate::vdom::AnyComponent;
-use crate::vdom::{OneOrMany, StaticTree, Str, Tag, push_digits, push_int};
+use crate::vdom::{OneOrMany, StaticTree, Str, Tag, Text, push_digits, push_int};
 
 pub(crate) struct Slot {
     pub(crate) generation: u32,
@@ -38,7 +38,7 @@ pub(crate) struct MNode {
 pub(crate) enum Kind {
     /// An element: the `Tag` the render built, moved here box and all (see [`Tag`]).
     Element(Box<ElementData>),
-    Text(Str),
+    Text(Text),
     Component(Box<ScopeData>),
     /// A group of children at one place (a non-empty fragment, `Vec` or iterator).
     Group(Box<Ids>),

@@ -4,7 +4,7 @@
 
 use std::any::Any;
 use std::rc::Rc;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use dioxus::html::{PlatformEventData, SerializedHtmlEventConverter, SerializedMouseData};
 use dioxus::prelude::*;
@@ -194,7 +194,7 @@ fn TableInline() -> Element {
 
 /// One row as a component, memoised by its props.
 #[component]
-fn Row(id: usize, label: String, selected: bool, store: Store) -> Element {
+fn Row(id: usize, label: Arc<str>, selected: bool, store: Store) -> Element {
     let mut select = store.selected;
     rsx! {
         tr { class: if selected { "danger" },

@@ -42,7 +42,7 @@ pub(crate) use key::KeyRepr;
 pub(crate) use list::OneOrMany;
 pub use tag::{AttrValue, Style};
 pub(crate) use tag::{Handler, Tag};
-pub(crate) use text::{int_text, push_digits, push_int};
+pub(crate) use text::{Text, int_text, push_digits, push_int};
 
 /// A shared, immutable string: `&'static str` literals are kept without allocating.
 pub(crate) type Str = Cow<'static, str>;
@@ -72,7 +72,7 @@ pub(crate) enum Node {
     /// The place of a text that was merged into the text before it: no node, like a hole, but
     /// texts after it still merge into that text.
     Merged,
-    Text(Str),
+    Text(Text),
     Tag(Box<Tag>),
     Component(ComponentNode),
     /// A group: its items, reconciled among themselves, at one place among the siblings.
@@ -91,7 +91,7 @@ impl Element {
 
     /// A text node.
     pub fn text(text: impl Into<Cow<'static, str>>) -> Self {
-        Element(Node::Text(text.into()))
+        Element(Node::Text(Text::Str(text.into())))
     }
 
     /// Several nodes spliced into the parent in place of this one. Among children a fragment is one
@@ -199,7 +199,7 @@ pub(crate) fn push_child(children: &mut impl ChildList, child: Element) {
         let items = children.items();
         let run = items.iter().rposition(|c| !matches!(c.0, Node::Merged));
         if let Some(Element(Node::Text(last))) = run.map(|i| &mut items[i]) {
-            last.to_mut().push_str(&text);
+            last.to_mut().push_str(text.as_str());
             children.push_raw(Element(Node::Merged));
         } else {
             children.push_raw(Element(Node::Text(text)));
@@ -286,6 +286,20 @@ impl From<&String> for Element {
 impl From<Cow<'static, str>> for Element {
     fn from(s: Cow<'static, str>) -> Self {
         Element::text(s)
+    }
+}
+
+/// A shared text: the page shows the string without copying it (a label kept in the state as
+/// `Arc<str>` is not cloned into each render).
+impl From<Arc<str>> for Element {
+    fn from(s: Arc<str>) -> Self {
+        Element(Node::Text(Text::Shared(s)))
+    }
+}
+
+impl From<&Arc<str>> for Element {
+    fn from(s: &Arc<str>) -> Self {
+        Element(Node::Text(Text::Shared(Arc::clone(s))))
     }
 }
 
