@@ -14,7 +14,7 @@ pub(crate) use crate::ids::NodeId;
 use crate::scope::{HookState, RenderWaker, ScopeId, ScopeSignal};
 use crate::suspense::RenderFuture;
 use crate::vdom::AnyComponent;
-use crate::vdom::{OneOrMany, StaticTree, Str, Tag, Text, push_digits, push_int};
+use crate::vdom::{StaticTree, Str, Tag, Text, push_digits, push_int};
 
 pub(crate) struct Slot {
     pub(crate) generation: u32,
@@ -57,7 +57,7 @@ impl Kind {
 }
 
 /// The arena ids of a node's children.
-pub(crate) type Ids = OneOrMany<NodeId>;
+pub(crate) type Ids = crate::ids::IdList;
 
 /// A mounted element is the [`Tag`] its render built, with its `children` ids and `len` set.
 pub(crate) type ElementData = Tag;

@@ -55,7 +55,11 @@ impl Layout {
     pub(super) fn mount_children(&mut self, parent: NodeId, mut list: OneOrMany<Element>, depth: u32) {
         trim_trailing_places(&mut list);
         let ids = match list {
-            OneOrMany::One(child) => OneOrMany::One(self.mount(child, parent, 0, depth)),
+            OneOrMany::One(child) => {
+                let mut ids = Ids::new();
+                ids.push(self.mount(child, parent, 0, depth));
+                ids
+            }
             OneOrMany::Many(items) => {
                 warn_duplicate_keys(&self.arena, parent, &items);
                 let n = items.len();

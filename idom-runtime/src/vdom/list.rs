@@ -72,14 +72,6 @@ impl<T> FromIterator<T> for OneOrMany<T> {
     }
 }
 
-impl<T: Clone> OneOrMany<T> {
-    pub(crate) fn extend_from_slice(&mut self, items: &[T]) {
-        for item in items {
-            self.push(item.clone());
-        }
-    }
-}
-
 impl<T> Default for OneOrMany<T> {
     fn default() -> Self {
         OneOrMany::new()

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::{Element, Key, OneOrMany, Str};
 use crate::event::{EventName, EventOptions, HandlerFn};
-use crate::ids::NodeId;
+use crate::ids::IdList;
 
 /// An HTML element: tag name, key, attributes, handlers and children.
 ///
@@ -22,7 +22,7 @@ pub(crate) struct Tag {
     /// text costs no list).
     pub(crate) content: OneOrMany<Element>,
     /// Once mounted: the arena ids of the child nodes.
-    pub(crate) children: OneOrMany<NodeId>,
+    pub(crate) children: IdList,
     /// Once mounted: the number of model children (the length of `children` in the model).
     pub(crate) len: u32,
     /// The model JSON of the tag name and the attributes (`{"tagName":..,"attributes":{..}`,
@@ -39,7 +39,7 @@ impl Tag {
             attrs: OneOrMany::new(),
             handlers: OneOrMany::new(),
             content: OneOrMany::new(),
-            children: OneOrMany::new(),
+            children: IdList::new(),
             len: 0,
             head: None,
         }
