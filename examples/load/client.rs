@@ -414,6 +414,16 @@ pub fn rss_bytes(pid: u32) -> Option<u64> {
     Some(kb * 1024)
 }
 
+/// Opens `n` idle sessions, 200 at a time, and returns those that connected.
+pub async fn hold_sessions(url: &str, n: usize) -> Vec<(Ws, String)> {
+    let mut sessions = Vec::with_capacity(n);
+    for chunk in (0..n).collect::<Vec<_>>().chunks(200) {
+        let batch = futures_util::future::join_all(chunk.iter().map(|_| connect(url))).await;
+        sessions.extend(batch.into_iter().flatten());
+    }
+    sessions
+}
+
 /// Opens `n` idle sessions and returns the server's resident memory growth per session.
 pub async fn idle_sessions(url: &str, n: usize, pid: u32) -> f64 {
     // Warm up the server's allocator and runtime with a few sessions first.
