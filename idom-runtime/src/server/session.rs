@@ -30,7 +30,7 @@ use futures_util::{FutureExt as _, SinkExt as _, StreamExt as _};
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
-use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+use tokio_tungstenite::tungstenite::{Error as WsError, Message, Utf8Bytes};
 
 use super::IdomService;
 use super::budget::Budget;
@@ -56,7 +56,9 @@ const BATCH: usize = 32;
 /// waits on a waker slot, not on a future of its own; senders wait on `room` only when the queue
 /// is full, which is rare.
 struct Outbox {
-    messages: std::sync::Mutex<std::collections::VecDeque<Message>>,
+    /// The texts of the frames (every queued message is a text frame; the writer makes the pings
+    /// itself): half the size of a `Message` each.
+    messages: std::sync::Mutex<std::collections::VecDeque<Utf8Bytes>>,
     /// The writer, waiting for a message.
     queued: AtomicWaker,
     /// Wakes the senders: the writer made room.
@@ -73,12 +75,12 @@ impl Outbox {
     }
 
     /// Queues `message`, waiting while the queue is full.
-    fn push(&self, message: Message) -> Push<'_> {
+    fn push(&self, message: Utf8Bytes) -> Push<'_> {
         Push { outbox: self, message: Some(message), room: None }
     }
 
     /// Queues `message` if there is room, or gives it back.
-    fn try_push(&self, message: Message) -> Result<(), Message> {
+    fn try_push(&self, message: Utf8Bytes) -> Result<(), Utf8Bytes> {
         let mut messages = self.messages.lock().or_poisoned();
         if messages.len() >= OUTGOING_QUEUE {
             return Err(message);
@@ -89,7 +91,7 @@ impl Outbox {
         Ok(())
     }
 
-    fn try_pop(&self) -> Option<Message> {
+    fn try_pop(&self) -> Option<Utf8Bytes> {
         let mut messages = self.messages.lock().or_poisoned();
         let was_full = messages.len() >= OUTGOING_QUEUE;
         let message = messages.pop_front()?;
@@ -101,7 +103,7 @@ impl Outbox {
     }
 
     /// The next message, for the one writer; wakes it when one is queued.
-    fn poll_pop(&self, cx: &mut Context<'_>) -> Poll<Message> {
+    fn poll_pop(&self, cx: &mut Context<'_>) -> Poll<Utf8Bytes> {
         if let Some(message) = self.try_pop() {
             return Poll::Ready(message);
         }
@@ -118,7 +120,7 @@ impl Outbox {
 /// room (nothing is allocated when there is room, the usual case).
 struct Push<'a> {
     outbox: &'a Outbox,
-    message: Option<Message>,
+    message: Option<Utf8Bytes>,
     room: Option<Pin<Box<tokio::sync::futures::Notified<'a>>>>,
 }
 
@@ -162,7 +164,7 @@ where
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             let first = std::future::poll_fn(|cx| match outbox.poll_pop(cx) {
-                Poll::Ready(message) => Poll::Ready(message),
+                Poll::Ready(text) => Poll::Ready(Message::Text(text)),
                 Poll::Pending => ticks.poll_tick(cx).map(|_| Message::Ping(Bytes::new())),
             })
             .await;
@@ -170,8 +172,8 @@ where
                 return e;
             }
             for _ in 1..BATCH {
-                let Some(message) = outbox.try_pop() else { break };
-                if let Err(e) = sink.feed(message).await {
+                let Some(text) = outbox.try_pop() else { break };
+                if let Err(e) = sink.feed(Message::Text(text)).await {
                     return e;
                 }
             }
@@ -225,7 +227,8 @@ impl IdomService {
             // parked one. A shared view's client has a link of its own too, only to be answered
             // (uploads): it is not provided to the layout, and navigation is refused.
             let (mut own, link, key) = {
-                // Only the start needs these: the block ends their lives.
+                // Only the start needs these, the box included: the block ends their lives.
+                let start = start;
                 let Start { href, location, resume } = *start;
                 match &self.inner.mode {
                     Mode::PerClient => {
@@ -249,8 +252,7 @@ impl IdomService {
             // the writer up, then the dispatcher, whose renders then coalesce.
             let outbox = Outbox::new();
             let out = &outbox;
-            let mut send =
-                move |update: LayoutUpdate| out.push(Message::Text(update.to_message().into())).map(Ok::<(), WsError>);
+            let mut send = move |update: LayoutUpdate| out.push(update.to_message().into()).map(Ok::<(), WsError>);
             // The reader owns the stream half: nothing else reads it. The dispatcher borrows it, and
             // `send`, so that neither is kept twice.
             let mut reader = Reader::new(stream, Receiving { service: self, link: &link, session: &key, navigable });
@@ -258,7 +260,7 @@ impl IdomService {
             let commands = async {
                 loop {
                     let Some(text) = self.command_text(link.next_command().await) else { continue };
-                    out.push(Message::Text(text.into())).await;
+                    out.push(text.into()).await;
                 }
             };
             let writer = write_out(&mut sink, out, config.ping_interval);

@@ -101,12 +101,14 @@ impl IdomService {
 }
 
 /// Small buffers: an idle session should cost kilobytes, not the 128 KiB read buffer tungstenite
-/// defaults to. Frames gather in the write buffer until the session's writer flushes, once per
+/// defaults to. The read buffer is 256 bytes: a click or a short input event fits in one read, a
+/// larger message grows the buffer to fit (it is read 256 bytes a call), and the budget bounds
+/// the reads a flood costs. Frames gather in the write buffer until the session's writer flushes, once per
 /// batch of ready messages (or sooner, past 16 KiB). Messages and frames over `max` bytes end the
 /// session with 1009.
 fn socket_config(max: usize) -> WebSocketConfig {
     WebSocketConfig::default()
-        .read_buffer_size(512)
+        .read_buffer_size(256)
         .write_buffer_size(16 * 1024)
         .max_message_size(Some(max))
         .max_frame_size(Some(max))
