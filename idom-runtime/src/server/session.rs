@@ -277,10 +277,14 @@ impl IdomService {
                     }
                 })),
             };
+            // In this order, so that what the dispatcher and the link queue in one wake-up is
+            // written in the same one (the writer polled first would find the outbox empty and
+            // the session's task would be woken again to write it).
             let outcome = tokio::select! {
+                biased;
                 result = AssertUnwindSafe(dispatch).catch_unwind() => result,
-                error = writer => Ok(Err(DispatchError::Send(error))),
                 () = commands => Ok(Err(DispatchError::Send(WsError::ConnectionClosed))),
+                error = writer => Ok(Err(DispatchError::Send(error))),
                 () = self.stopped() => Ok(Err(DispatchError::ViewStopped)),
             };
             let shutting_down = self.inner.shutting_down.load(Ordering::Acquire);
