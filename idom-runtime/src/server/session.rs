@@ -604,7 +604,10 @@ where
         let idle = self.from.service.inner.config.idle_timeout;
         loop {
             let frame = loop {
+                // The socket first: a frame that is there makes the idle timer moot (and
+                // spares polling it).
                 tokio::select! {
+                    biased;
                     frame = self.stream.next() => break frame,
                     () = self.idle.as_mut() => {
                         let until = self.last_seen + idle;
