@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt as _, StreamExt as _};
 use serde_json::Value;
-use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
 
 /// A server running in a child process, killed when dropped.
 pub struct ServerProcess {
@@ -86,7 +87,11 @@ type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<t
 
 /// Connects and returns the socket and the first clickable target of the model.
 async fn connect(url: &str) -> Option<(Ws, String)> {
-    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.ok()?;
+    // A small read buffer: tungstenite zero-fills the whole buffer before every read, and with
+    // its default 128 KiB that memset was most of the generator's CPU (so it, not the server,
+    // set the latencies under 1,000 clients). No Nagle delay on the clicks, as on the server.
+    let config = WebSocketConfig::default().read_buffer_size(4 * 1024);
+    let (mut ws, _) = tokio_tungstenite::connect_async_with_config(url, Some(config), true).await.ok()?;
     let first = loop {
         match tokio::time::timeout(Duration::from_secs(30), ws.next()).await.ok()?? {
             Ok(Message::Text(text)) if !text.contains("\"type\":\"session\"") => break text,
@@ -115,8 +120,12 @@ pub async fn roundtrips(url: &str, clients: usize, rounds: usize, duration: Dura
         .into_iter()
         .map(|(mut ws, target)| {
             tokio::spawn(async move {
-                let event = serde_json::json!({"type": "layout-event", "target": target, "data": [{"type": "click"}]})
-                    .to_string();
+                // The frame's text is shared by every click (no copy per send), and one timer bounds
+                // the whole loop (not one armed per round trip): the generator's own cost per event
+                // decides whether it keeps up with the server.
+                let event: Utf8Bytes = click_text(&target).into();
+                let give_up = tokio::time::sleep_until(deadline + Duration::from_secs(5));
+                tokio::pin!(give_up);
                 let mut latencies = Vec::new();
                 let mut bytes = 0;
                 for _ in 0..rounds {
@@ -124,11 +133,15 @@ pub async fn roundtrips(url: &str, clients: usize, rounds: usize, duration: Dura
                         break;
                     }
                     let sent = Instant::now();
-                    if ws.send(Message::Text(event.clone().into())).await.is_err() {
+                    if ws.send(Message::Text(event.clone())).await.is_err() {
                         break;
                     }
-                    match tokio::time::timeout_at(deadline + Duration::from_secs(5), ws.next()).await {
-                        Ok(Some(Ok(Message::Text(text)))) => {
+                    let frame = tokio::select! {
+                        frame = ws.next() => frame,
+                        () = &mut give_up => break,
+                    };
+                    match frame {
+                        Some(Ok(Message::Text(text))) => {
                             latencies.push(sent.elapsed().as_secs_f64() * 1e6);
                             bytes = text.len();
                         }
@@ -219,6 +232,20 @@ pub fn shown_count(update: &Value) -> Option<u64> {
     walk(update.get("changes")?)
 }
 
+/// [`shown_count`] of an update's text. A single text replacement (every click's update) is read
+/// from the text without parsing it into a `Value`; anything else is parsed and walked.
+pub fn shown_count_in(text: &str) -> Option<u64> {
+    let quick = text.contains("\"op\":\"replace\"").then(|| {
+        let start = text.find("\"value\":\"")? + "\"value\":\"".len();
+        let value = &text[start..start + text[start..].find('"')?];
+        value.rsplit(' ').next()?.parse().ok()
+    });
+    match quick.flatten() {
+        Some(count) => Some(count),
+        None => serde_json::from_str::<Value>(text).ok().and_then(|v| shown_count(&v)),
+    }
+}
+
 /// Opens `clients` sessions, 100 at a time; returns each socket with its click target.
 async fn connect_all(url: &str, clients: usize) -> Vec<(Ws, String)> {
     let mut connected = Vec::with_capacity(clients);
@@ -245,14 +272,17 @@ async fn paced_client(
     deadline: tokio::time::Instant,
 ) -> (Vec<f64>, u64) {
     let period = Duration::from_secs_f64(1.0 / rate);
-    let event = click_text(&target);
+    // As in `roundtrips`: one shared text, one timer for the whole loop, and the count read from
+    // the update's text; on a loaded generator these decide the latencies it reports.
+    let event: Utf8Bytes = click_text(&target).into();
     let mut ticks = tokio::time::interval_at(first, period);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
     // Send times of the clicks not answered yet, oldest first; click n is the n-th sent.
     let mut waiting: std::collections::VecDeque<Instant> = std::collections::VecDeque::new();
     let (mut sent, mut answered) = (0u64, 0u64);
     let mut latencies = Vec::new();
-    let grace = deadline + Duration::from_secs(2);
+    let grace = tokio::time::sleep_until(deadline + Duration::from_secs(2));
+    tokio::pin!(grace);
     loop {
         let sending = tokio::time::Instant::now() < deadline;
         if !sending && waiting.is_empty() {
@@ -262,17 +292,18 @@ async fn paced_client(
             _ = ticks.tick(), if sending => {
                 waiting.push_back(Instant::now());
                 sent += 1;
-                if ws.send(Message::Text(event.clone().into())).await.is_err() {
+                if ws.send(Message::Text(event.clone())).await.is_err() {
                     break;
                 }
             }
-            frame = tokio::time::timeout_at(grace, ws.next()) => {
-                let Ok(Some(Ok(frame))) = frame else { break };
+            () = &mut grace => break,
+            frame = ws.next() => {
+                let Some(Ok(frame)) = frame else { break };
                 let Message::Text(text) = frame else { continue };
                 let now = Instant::now();
                 // A click applied shows its number; updates for clicks that were coalesced into
                 // one render answer all of them.
-                let shown = serde_json::from_str::<Value>(text.as_str()).ok().and_then(|v| shown_count(&v));
+                let shown = shown_count_in(text.as_str());
                 let upto = shown.unwrap_or(answered + 1).min(sent);
                 while answered < upto {
                     let Some(at) = waiting.pop_front() else { break };
@@ -412,6 +443,16 @@ pub fn rss_bytes(pid: u32) -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb * 1024)
+}
+
+/// Opens `n` idle sessions, 200 at a time, and returns those that connected.
+pub async fn hold_sessions(url: &str, n: usize) -> Vec<(Ws, String)> {
+    let mut sessions = Vec::with_capacity(n);
+    for chunk in (0..n).collect::<Vec<_>>().chunks(200) {
+        let batch = futures_util::future::join_all(chunk.iter().map(|_| connect(url))).await;
+        sessions.extend(batch.into_iter().flatten());
+    }
+    sessions
 }
 
 /// Opens `n` idle sessions and returns the server's resident memory growth per session.

@@ -9,6 +9,7 @@
 //! cargo run --release --example counter -- 127.0.0.1:5000 &
 //! cargo run --release --example load -- --url ws://127.0.0.1:5000/_idom/stream --clients 1000 --seconds 10 --pid $!
 //! cargo run --release --example load -- --clients 100 --rate 20 --flooders 1 --seconds 10
+//! cargo run --release --example load -- --hold 1000 --seconds 60   # idle sessions, to profile
 //! ```
 //!
 //! Only loopback addresses are accepted. Every loop is bounded by `--seconds`.
@@ -38,6 +39,13 @@ async fn main() {
     let rate: Option<f64> = arg(&args, "--rate").and_then(|s| s.parse().ok()).filter(|r: &f64| *r > 0.0);
     let flooders: usize = arg(&args, "--flooders").and_then(|s| s.parse().ok()).unwrap_or(0).min(100);
 
+    if let Some(n) = arg(&args, "--hold").and_then(|s| s.parse::<usize>().ok()) {
+        // Idle sessions held open for `--seconds`, e.g. to profile the server's memory.
+        let held = client::hold_sessions(&url, n).await;
+        println!("{}", serde_json::json!({"held": held.len()}));
+        tokio::time::sleep(Duration::from_secs(seconds)).await;
+        return;
+    }
     let rss_before = pid.and_then(client::rss_bytes);
     let cpu_before = pid.and_then(client::cpu_time_us);
     let duration = Duration::from_secs(seconds);

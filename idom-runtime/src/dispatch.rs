@@ -104,6 +104,15 @@ pub(crate) trait Events {
     async fn next(&mut self) -> Result<LayoutEvent, Self::Error>;
 }
 
+/// A borrowed source: the server's session keeps its reader, and the dispatcher's future holds
+/// only the reference.
+impl<E: Events> Events for &mut E {
+    type Error = E::Error;
+    fn next(&mut self) -> impl Future<Output = Result<LayoutEvent, E::Error>> {
+        (**self).next()
+    }
+}
+
 /// The events of a `recv` closure.
 struct FnEvents<R>(R);
 

@@ -207,7 +207,7 @@ async fn accept_until(
     }
     drop(listener);
     tracing::info!(component = service.inner.name, "shutting down");
-    let _ = service.inner.shutdown_tx.send(true);
+    service.shut_down();
     service.drop_parked();
     let finished = async {
         graceful.shutdown().await;

@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
-use tokio::sync::{Notify, watch};
+use tokio::sync::Notify;
 
 use super::ServerConfig;
 use super::assets::Downloads;
@@ -212,15 +212,14 @@ impl Server {
 
     /// The service to mount into an existing application.
     pub fn into_service(self) -> IdomService {
-        let (shutdown_tx, shutdown) = watch::channel(false);
         IdomService {
             inner: Arc::new(Inner {
                 root: self.root,
                 name: self.name,
                 config: self.config,
                 mode: self.mode,
-                shutdown,
-                shutdown_tx,
+                shutting_down: AtomicBool::new(false),
+                stop: Notify::new(),
                 sessions: AtomicUsize::new(0),
                 sessions_ended: Notify::new(),
                 parked: Mutex::new(HashMap::new()),
@@ -257,9 +256,11 @@ pub(super) struct Inner {
     pub(super) name: &'static str,
     pub(super) config: ServerConfig,
     pub(super) mode: Mode,
-    /// Turns `true` once, when a [`serve`](super::serve()) of this service shuts down.
-    pub(super) shutdown: watch::Receiver<bool>,
-    pub(super) shutdown_tx: watch::Sender<bool>,
+    /// Turns `true` once, when a [`serve`](super::serve()) of this service shuts down; `stop`
+    /// then wakes the sessions. (Not a `watch` channel: every session waits on it, and its
+    /// `wait_for` future is twice the size of a `Notified`.)
+    pub(super) shutting_down: AtomicBool,
+    pub(super) stop: Notify,
     /// Sessions (and upgrades in progress) counted against [`ServerConfig::max_sessions`].
     pub(super) sessions: AtomicUsize,
     /// Notified whenever the session count drops to zero.

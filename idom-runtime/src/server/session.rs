@@ -15,18 +15,22 @@
 //! and layouts are dropped outside the lock, since dropping runs effect cleanups.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use futures_util::future::Either;
+use futures_util::task::AtomicWaker;
 use futures_util::{FutureExt as _, SinkExt as _, StreamExt as _};
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
-use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+use tokio_tungstenite::tungstenite::{Error as WsError, Message, Utf8Bytes};
 
 use super::IdomService;
 use super::budget::Budget;
@@ -48,11 +52,15 @@ const BATCH: usize = 32;
 
 /// The messages waiting for a session's writer: updates from the dispatcher and commands from the
 /// link go in, the writer takes them out. A short queue on the session's own stack (a few hundred
-/// bytes once used), in place of a channel whose first block alone is kilobytes.
+/// bytes once used), in place of a channel whose first block alone is kilobytes. The one writer
+/// waits on a waker slot, not on a future of its own; senders wait on `room` only when the queue
+/// is full, which is rare.
 struct Outbox {
-    messages: std::sync::Mutex<std::collections::VecDeque<Message>>,
-    /// Wakes the writer: a message is waiting.
-    queued: tokio::sync::Notify,
+    /// The texts of the frames (every queued message is a text frame; the writer makes the pings
+    /// itself): half the size of a `Message` each.
+    messages: std::sync::Mutex<std::collections::VecDeque<Utf8Bytes>>,
+    /// The writer, waiting for a message.
+    queued: AtomicWaker,
     /// Wakes the senders: the writer made room.
     room: tokio::sync::Notify,
 }
@@ -61,32 +69,29 @@ impl Outbox {
     fn new() -> Outbox {
         Outbox {
             messages: std::sync::Mutex::new(std::collections::VecDeque::new()),
-            queued: tokio::sync::Notify::new(),
+            queued: AtomicWaker::new(),
             room: tokio::sync::Notify::new(),
         }
     }
 
     /// Queues `message`, waiting while the queue is full.
-    async fn push(&self, message: Message) {
-        loop {
-            let room = self.room.notified();
-            tokio::pin!(room);
-            // Registered before the check, so room made in between still wakes us.
-            room.as_mut().enable();
-            {
-                let mut messages = self.messages.lock().or_poisoned();
-                if messages.len() < OUTGOING_QUEUE {
-                    messages.push_back(message);
-                    drop(messages);
-                    self.queued.notify_one();
-                    return;
-                }
-            }
-            room.await;
-        }
+    fn push(&self, message: Utf8Bytes) -> Push<'_> {
+        Push { outbox: self, message: Some(message), room: None }
     }
 
-    fn try_pop(&self) -> Option<Message> {
+    /// Queues `message` if there is room, or gives it back.
+    fn try_push(&self, message: Utf8Bytes) -> Result<(), Utf8Bytes> {
+        let mut messages = self.messages.lock().or_poisoned();
+        if messages.len() >= OUTGOING_QUEUE {
+            return Err(message);
+        }
+        messages.push_back(message);
+        drop(messages);
+        self.queued.wake();
+        Ok(())
+    }
+
+    fn try_pop(&self) -> Option<Utf8Bytes> {
         let mut messages = self.messages.lock().or_poisoned();
         let was_full = messages.len() >= OUTGOING_QUEUE;
         let message = messages.pop_front()?;
@@ -97,14 +102,50 @@ impl Outbox {
         Some(message)
     }
 
-    /// The next message, waiting for one.
-    async fn pop(&self) -> Message {
+    /// The next message, for the one writer; wakes it when one is queued.
+    fn poll_pop(&self, cx: &mut Context<'_>) -> Poll<Utf8Bytes> {
+        if let Some(message) = self.try_pop() {
+            return Poll::Ready(message);
+        }
+        // Registered before the second look, so a message queued in between still wakes us.
+        self.queued.register(cx.waker());
+        match self.try_pop() {
+            Some(message) => Poll::Ready(message),
+            None => Poll::Pending,
+        }
+    }
+}
+
+/// The future of [`Outbox::push`]: a message and, only while the queue is full, the boxed wait for
+/// room (nothing is allocated when there is room, the usual case).
+struct Push<'a> {
+    outbox: &'a Outbox,
+    message: Option<Utf8Bytes>,
+    room: Option<Pin<Box<tokio::sync::futures::Notified<'a>>>>,
+}
+
+impl Future for Push<'_> {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = &mut *self;
         loop {
-            if let Some(message) = self.try_pop() {
-                return message;
+            if let Some(room) = &mut this.room {
+                std::task::ready!(room.as_mut().poll(cx));
+                this.room = None;
             }
-            // `notify_one` keeps a permit for the one writer when it is not waiting yet.
-            self.queued.notified().await;
+            let message = this.message.take().expect("Push polled after it completed");
+            let Err(message) = this.outbox.try_push(message) else { return Poll::Ready(()) };
+            // Full: registered before the second try, so room made in between still wakes us.
+            let mut room = Box::pin(this.outbox.room.notified());
+            room.as_mut().enable();
+            match this.outbox.try_push(message) {
+                Ok(()) => return Poll::Ready(()),
+                Err(message) => {
+                    this.message = Some(message);
+                    this.room = Some(room);
+                }
+            }
         }
     }
 }
@@ -112,34 +153,44 @@ impl Outbox {
 /// A session's one writer: writes each message of `outbox`, and a ping every `ping_every`.
 /// Whatever is queued when it wakes is written as one batch with one flush (the socket's write
 /// buffer, see `socket_config`, gathers it into few writes). Ends only when the socket fails.
-async fn write_out<W>(sink: &mut W, outbox: &Outbox, ping_every: Duration) -> WsError
+#[allow(clippy::manual_async_fn, reason = "an async fn would keep a second copy of its arguments")]
+fn write_out<'a, W>(sink: &'a mut W, outbox: &'a Outbox, ping_every: Duration) -> impl Future<Output = WsError> + 'a
 where
     W: futures_util::Sink<Message, Error = WsError> + Unpin,
 {
-    match write_all(sink, outbox, ping_every).await {
-        Ok(never) => match never {},
-        Err(e) => e,
+    // An async block, not an async fn: it uses its captures in place instead of keeping a copy.
+    async move {
+        let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + ping_every, ping_every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            let first = std::future::poll_fn(|cx| match outbox.poll_pop(cx) {
+                Poll::Ready(text) => Poll::Ready(Message::Text(text)),
+                Poll::Pending => ticks.poll_tick(cx).map(|_| Message::Ping(Bytes::new())),
+            })
+            .await;
+            if let Err(e) = sink.feed(first).await {
+                return e;
+            }
+            for _ in 1..BATCH {
+                let Some(text) = outbox.try_pop() else { break };
+                if let Err(e) = sink.feed(Message::Text(text)).await {
+                    return e;
+                }
+            }
+            if let Err(e) = sink.flush().await {
+                return e;
+            }
+        }
     }
 }
 
-async fn write_all<W>(sink: &mut W, outbox: &Outbox, ping_every: Duration) -> Result<std::convert::Infallible, WsError>
-where
-    W: futures_util::Sink<Message, Error = WsError> + Unpin,
-{
-    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + ping_every, ping_every);
-    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        let first = tokio::select! {
-            message = outbox.pop() => message,
-            _ = ticks.tick() => Message::Ping(Bytes::new()),
-        };
-        sink.feed(first).await?;
-        for _ in 1..BATCH {
-            let Some(message) = outbox.try_pop() else { break };
-            sink.feed(message).await?;
-        }
-        sink.flush().await?;
-    }
+/// Where a session starts: the page's URL as the client sent it (`loc`), the app's location in
+/// it, and the session it asks to resume. A resumed session that finds its page moved meanwhile
+/// (back or forward while offline) follows it.
+pub(super) struct Start {
+    pub(super) href: String,
+    pub(super) location: Location,
+    pub(super) resume: Option<String>,
 }
 
 /// Why a session's receiving side ended.
@@ -161,124 +212,123 @@ impl IdomService {
     /// Runs one websocket session until the client leaves, the transport fails or the server
     /// shuts down.
     ///
-    /// `href` is the page's URL as the client sent it (`loc`), `location` the app's location in
-    /// it; a resumed session that finds its page moved meanwhile (back or forward while offline)
-    /// follows it.
-    pub(super) async fn session<S>(
-        &self,
-        ws: WebSocketStream<S>,
-        href: String,
-        location: Location,
-        resume: Option<String>,
-    ) where
+    /// Not an `async fn`: an async fn keeps its arguments for its whole life beside the locals it
+    /// moves them into, and this future lives as long as the session (it is most of an idle
+    /// session's memory). The socket is split before the future is made, and the future uses what
+    /// it captured in place.
+    pub(super) fn session<S>(&self, ws: WebSocketStream<S>, start: Box<Start>) -> impl Future<Output = ()> + Send + '_
+    where
         S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
     {
-        let config = &self.inner.config;
         let (mut sink, stream) = ws.split();
-        // Everything that goes out (updates, commands, pings) goes through the outbox to the one
-        // writer that owns the sink. It holds few messages: a client that does not read backs
-        // the writer up, then the dispatcher, whose renders then coalesce.
-        let outbox = Outbox::new();
-        let out = &outbox;
-        let send = move |update: LayoutUpdate| {
-            let message = Message::Text(update.to_message().into());
-            async move {
-                out.push(message).await;
-                Ok::<(), WsError>(())
-            }
-        };
-        // Per-client: this connection's layout and link, resumed if the client brought back a
-        // parked one.
-        let mut own = match &self.inner.mode {
-            Mode::PerClient => Some(self.own_session(resume.as_deref(), &href, location.clone()).await),
-            Mode::Shared(_) => None,
-        };
-        // A shared view's client has a link of its own too, only to be answered (uploads): it is
-        // not provided to the layout, and navigation is refused.
-        let navigable = own.is_some();
-        let (link, key) = match &own {
-            Some(own) => (own.link.clone(), own.id.clone()),
-            None => (ClientLink::new(&config.prefix, location), random_id()),
-        };
-        // The reader owns the stream half: nothing else reads it.
-        let reader = Reader::new(stream, Receiving { service: self, link: &link, session: &key, navigable });
-        // What the app asks of the browser besides patches (history, title), as it is queued.
-        let commands = async {
-            loop {
-                let Some(text) = self.command_text(link.next_command().await) else { continue };
-                out.push(Message::Text(text.into())).await;
-            }
-        };
-        if let Some(Own { id, resumed, restored, .. }) = &own {
-            let hello =
-                serde_json::json!({"type": "session", "id": id, "resumed": resumed, "restored": restored}).to_string();
-            if sink.send(Message::Text(hello.into())).await.is_err() {
-                return;
-            }
-        }
-        let writer = write_out(&mut sink, out, config.ping_interval);
-        let mut shutdown = self.inner.shutdown.clone();
-
-        // Not an async block: `send` and `reader` move straight into the dispatcher's future, with
-        // no second copy held for the session's life. A shared view's join is boxed: it is the
-        // larger future, and every per-client session would otherwise carry room for it.
-        let view = self.shared_view();
-        let dispatch = match &mut own {
-            Some(own) => Either::Left(drive_on(&mut own.layout, send, reader)),
-            None => Either::Right(Box::pin(async move {
-                match view {
-                    Some(view) => view.join(send, reader).await,
-                    None => Err(DispatchError::ViewStopped),
+        async move {
+            let config = &self.inner.config;
+            // Per-client: this connection's layout and link, resumed if the client brought back a
+            // parked one. A shared view's client has a link of its own too, only to be answered
+            // (uploads): it is not provided to the layout, and navigation is refused.
+            let (mut own, link, key) = {
+                // Only the start needs these, the box included: the block ends their lives.
+                let start = start;
+                let Start { href, location, resume } = *start;
+                match &self.inner.mode {
+                    Mode::PerClient => {
+                        let own = self.own_session(resume.as_deref(), &href, location).await;
+                        let (link, key) = (own.link.clone(), own.id.clone());
+                        (Some(own), link, key)
+                    }
+                    Mode::Shared(_) => (None, ClientLink::new(&config.prefix, location), random_id()),
                 }
-            })),
-        };
-        let outcome = tokio::select! {
-            result = AssertUnwindSafe(dispatch).catch_unwind() => result,
-            error = writer => Ok(Err(DispatchError::Send(error))),
-            () = commands => Ok(Err(DispatchError::Send(WsError::ConnectionClosed))),
-            _ = shutdown.wait_for(|stop| *stop) => Ok(Err(DispatchError::ViewStopped)),
-        };
-        let shutting_down = *self.inner.shutdown.borrow();
-        let (close, park) = match outcome {
-            Err(panic) => {
-                let message = crate::layout::panic_message(&*panic);
-                tracing::error!(component = self.inner.name, %message, "session failed; closing it");
-                (Some((CloseCode::Error, "internal error")), false)
+            };
+            let navigable = own.is_some();
+            if let Some(Own { id, resumed, restored, .. }) = &own {
+                let hello = serde_json::json!({"type": "session", "id": id, "resumed": resumed, "restored": restored})
+                    .to_string();
+                if sink.send(Message::Text(hello.into())).await.is_err() {
+                    return;
+                }
             }
-            Ok(_) if shutting_down => (Some((CloseCode::Away, "server shutting down")), false),
-            Ok(Err(DispatchError::Recv(SessionEnd::TooBig))) => (Some((CloseCode::Size, "message too big")), false),
-            Ok(Err(DispatchError::Recv(SessionEnd::Flood))) => {
-                tracing::info!(
-                    component = self.inner.name,
-                    "session over its event budget for the flood timeout; closing it"
-                );
-                (Some((CloseCode::Policy, "event rate over the limit")), false)
+            // Everything that goes out (updates, commands, pings) goes through the outbox to the one
+            // writer that owns the sink. It holds few messages: a client that does not read backs
+            // the writer up, then the dispatcher, whose renders then coalesce.
+            let outbox = Outbox::new();
+            let out = &outbox;
+            let mut send = move |update: LayoutUpdate| out.push(update.to_message().into()).map(Ok::<(), WsError>);
+            // The reader owns the stream half: nothing else reads it. The dispatcher borrows it, and
+            // `send`, so that neither is kept twice.
+            let mut reader = Reader::new(stream, Receiving { service: self, link: &link, session: &key, navigable });
+            // What the app asks of the browser besides patches (history, title), as it is queued.
+            let commands = async {
+                loop {
+                    let Some(text) = self.command_text(link.next_command().await) else { continue };
+                    out.push(text.into()).await;
+                }
+            };
+            let writer = write_out(&mut sink, out, config.ping_interval);
+
+            // A shared view's join is boxed: it is the larger future, and every per-client session
+            // would otherwise carry room for it.
+            let view = self.shared_view();
+            let dispatch = match &mut own {
+                Some(own) => Either::Left(drive_on(&mut own.layout, &mut send, &mut reader)),
+                None => Either::Right(Box::pin(async {
+                    match view {
+                        Some(view) => view.join(&mut send, &mut reader).await,
+                        None => Err(DispatchError::ViewStopped),
+                    }
+                })),
+            };
+            // In this order, so that what the dispatcher and the link queue in one wake-up is
+            // written in the same one (the writer polled first would find the outbox empty and
+            // the session's task would be woken again to write it).
+            let outcome = tokio::select! {
+                biased;
+                result = AssertUnwindSafe(dispatch).catch_unwind() => result,
+                () = commands => Ok(Err(DispatchError::Send(WsError::ConnectionClosed))),
+                error = writer => Ok(Err(DispatchError::Send(error))),
+                () = self.stopped() => Ok(Err(DispatchError::ViewStopped)),
+            };
+            let shutting_down = self.inner.shutting_down.load(Ordering::Acquire);
+            let (close, park) = match outcome {
+                Err(panic) => {
+                    let message = crate::layout::panic_message(&*panic);
+                    tracing::error!(component = self.inner.name, %message, "session failed; closing it");
+                    (Some((CloseCode::Error, "internal error")), false)
+                }
+                Ok(_) if shutting_down => (Some((CloseCode::Away, "server shutting down")), false),
+                Ok(Err(DispatchError::Recv(SessionEnd::TooBig))) => (Some((CloseCode::Size, "message too big")), false),
+                Ok(Err(DispatchError::Recv(SessionEnd::Flood))) => {
+                    tracing::info!(
+                        component = self.inner.name,
+                        "session over its event budget for the flood timeout; closing it"
+                    );
+                    (Some((CloseCode::Policy, "event rate over the limit")), false)
+                }
+                Ok(Err(DispatchError::Recv(SessionEnd::Idle))) => (Some((CloseCode::Away, "idle timeout")), true),
+                Ok(Err(DispatchError::Recv(SessionEnd::Closed))) => (None, true),
+                Ok(Err(DispatchError::Recv(SessionEnd::Failed(e)))) => {
+                    tracing::debug!(error = %e, "session transport failed");
+                    (None, true)
+                }
+                Ok(Err(DispatchError::Send(e))) => {
+                    tracing::debug!(error = %e, "session send failed");
+                    (None, true)
+                }
+                Ok(Err(DispatchError::ViewStopped)) => (Some((CloseCode::Away, "view stopped")), false),
+                Ok(Ok(())) => (None, true),
+            };
+            let parked = match (park, own) {
+                (true, Some(own)) => self.park(own.id, own.layout, own.link),
+                _ => false,
+            };
+            if !parked {
+                // The layout, and with it every upload's reader, has gone.
+                self.forget_uploads(&key);
             }
-            Ok(Err(DispatchError::Recv(SessionEnd::Idle))) => (Some((CloseCode::Away, "idle timeout")), true),
-            Ok(Err(DispatchError::Recv(SessionEnd::Closed))) => (None, true),
-            Ok(Err(DispatchError::Recv(SessionEnd::Failed(e)))) => {
-                tracing::debug!(error = %e, "session transport failed");
-                (None, true)
+            if let Some((code, reason)) = close {
+                let _ = sink.send(Message::Close(Some(CloseFrame { code, reason: reason.into() }))).await;
             }
-            Ok(Err(DispatchError::Send(e))) => {
-                tracing::debug!(error = %e, "session send failed");
-                (None, true)
-            }
-            Ok(Err(DispatchError::ViewStopped)) => (Some((CloseCode::Away, "view stopped")), false),
-            Ok(Ok(())) => (None, true),
-        };
-        let parked = match (park, own) {
-            (true, Some(own)) => self.park(own.id, own.layout, own.link),
-            _ => false,
-        };
-        if !parked {
-            // The layout, and with it every upload's reader, has gone.
-            self.forget_uploads(&key);
+            let _ = sink.close().await;
         }
-        if let Some((code, reason)) = close {
-            let _ = sink.send(Message::Close(Some(CloseFrame { code, reason: reason.into() }))).await;
-        }
-        let _ = sink.close().await;
     }
 
     /// The layout of a per-client session: the parked one the client came back to, or one
@@ -403,6 +453,24 @@ impl IdomService {
     pub(super) fn drop_parked(&self) {
         let parked = std::mem::take(&mut *self.inner.parked.lock().or_poisoned());
         drop(parked);
+    }
+
+    /// Tells every session that the server shuts down.
+    pub(super) fn shut_down(&self) {
+        self.inner.shutting_down.store(true, Ordering::Release);
+        self.inner.stop.notify_waiters();
+    }
+
+    /// Resolves once the server shuts down.
+    async fn stopped(&self) {
+        let stop = self.inner.stop.notified();
+        tokio::pin!(stop);
+        // Registered before the check, so a shutdown in between still wakes us.
+        stop.as_mut().enable();
+        if self.inner.shutting_down.load(Ordering::Acquire) {
+            return;
+        }
+        stop.await;
     }
 
     /// Waits until no session (nor upgrade in progress) is left.
@@ -536,7 +604,10 @@ where
         let idle = self.from.service.inner.config.idle_timeout;
         loop {
             let frame = loop {
+                // The socket first: a frame that is there makes the idle timer moot (and
+                // spares polling it).
                 tokio::select! {
+                    biased;
                     frame = self.stream.next() => break frame,
                     () = self.idle.as_mut() => {
                         let until = self.last_seen + idle;
@@ -589,7 +660,9 @@ where
             Ok(None) => Ok(()),
             Ok(Some(at)) => {
                 tracing::debug!("event budget spent; the session's socket waits");
-                tokio::time::sleep_until(at).await;
+                // Boxed: only a client over its budget waits, and the reader's future, which lives
+                // as long as the session, need not keep room for a timer.
+                Box::pin(tokio::time::sleep_until(at)).await;
                 Ok(())
             }
             Err(()) => Err(SessionEnd::Flood),

@@ -16,7 +16,7 @@ use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 
 use super::http::{Body, plain};
-use super::session::SessionSlot;
+use super::session::{SessionSlot, Start};
 use super::{IdomService, query_param};
 use crate::hooks::{ClientLink, Location};
 
@@ -49,21 +49,28 @@ impl IdomService {
         let href = query_param(query, "loc").unwrap_or_default();
         let location =
             link.location_of(&href).unwrap_or_else(|| Location { path: "/".to_owned(), query: String::new() });
-        let resume = query_param(query, "session");
+        // Boxed: needed only to start the session, and every future that carries it to there
+        // keeps the room for it as long as the session lives.
+        let start = Box::new(Start { href, location, resume: query_param(query, "session") });
         let on_upgrade = hyper::upgrade::on(&mut req);
         let service = self.clone();
         let timeout = config.handshake_timeout;
         tokio::spawn(async move {
             let _slot = slot;
-            match tokio::time::timeout(timeout, on_upgrade).await {
-                Err(_) => tracing::debug!("websocket upgrade timed out"),
-                Ok(Ok(upgraded)) => {
-                    let config = socket_config(service.inner.config.max_message_size);
-                    let ws = WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, Some(config)).await;
-                    service.session(ws, href, location, resume).await;
+            let upgraded = match tokio::time::timeout(timeout, on_upgrade).await {
+                Ok(Ok(upgraded)) => upgraded,
+                Ok(Err(e)) => {
+                    tracing::debug!(error = %e, "websocket upgrade failed");
+                    return;
                 }
-                Ok(Err(e)) => tracing::debug!(error = %e, "websocket upgrade failed"),
-            }
+                Err(_) => {
+                    tracing::debug!("websocket upgrade timed out");
+                    return;
+                }
+            };
+            let config = socket_config(service.inner.config.max_message_size);
+            let ws = WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, Some(config)).await;
+            service.session(ws, start).await;
         });
         let mut res = Response::new(Full::new(Bytes::new()));
         *res.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
@@ -94,12 +101,14 @@ impl IdomService {
 }
 
 /// Small buffers: an idle session should cost kilobytes, not the 128 KiB read buffer tungstenite
-/// defaults to. Frames gather in the write buffer until the session's writer flushes, once per
+/// defaults to. The read buffer is 256 bytes: a click or a short input event fits in one read, a
+/// larger message grows the buffer to fit (it is read 256 bytes a call), and the budget bounds
+/// the reads a flood costs. Frames gather in the write buffer until the session's writer flushes, once per
 /// batch of ready messages (or sooner, past 16 KiB). Messages and frames over `max` bytes end the
 /// session with 1009.
 fn socket_config(max: usize) -> WebSocketConfig {
     WebSocketConfig::default()
-        .read_buffer_size(512)
+        .read_buffer_size(256)
         .write_buffer_size(16 * 1024)
         .max_message_size(Some(max))
         .max_frame_size(Some(max))
