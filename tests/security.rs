@@ -360,6 +360,41 @@ async fn reconnecting_resumes_the_session() {
     assert_eq!(late.text(), "Count: 0");
 }
 
+/// A client that comes back while its old connection still looks open (the close has not
+/// arrived, or never will: a half-open connection) takes the session over: the old connection is
+/// closed with 1001, and the new one resumes the state.
+#[tokio::test]
+async fn a_resume_takes_the_session_over_from_a_connection_still_open() {
+    let _serial = SERIAL.lock().await;
+    let service = PerClientStateServer::new(Counter).into_service();
+    let addr = start(service.clone()).await;
+    let mut old = Client::connect(addr, "").await;
+    old.click().await;
+    let (id, _) = old.session.clone().expect("a session id");
+    // The old connection stays open and silent.
+    let mut back = Client::connect(addr, &format!("&session={id}")).await;
+    assert_eq!(back.session, Some((id.clone(), true)), "resumed, not started afresh");
+    assert_eq!(back.text(), "Count: 1");
+    back.click().await;
+    assert_eq!(back.text(), "Count: 2");
+    let close = loop {
+        match tokio::time::timeout(Duration::from_secs(5), old.ws.next()).await.expect("the old one is closed") {
+            Some(Ok(Message::Close(frame))) => break frame.expect("a close frame"),
+            Some(Ok(_)) => continue,
+            other => panic!("expected a close frame, got {other:?}"),
+        }
+    };
+    assert_eq!((u16::from(close.code), close.reason.as_str()), (1001, "resumed by a new connection"));
+    // The old connection's session ends just after its close frame.
+    for _ in 0..200 {
+        if service.active_sessions() == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(service.active_sessions(), 1);
+}
+
 /// A dropped session is let go when its resume window ends, on a server that sees no other
 /// connection (no later park sweeps it).
 #[tokio::test]

@@ -223,6 +223,7 @@ impl Server {
                 sessions: AtomicUsize::new(0),
                 sessions_ended: Notify::new(),
                 parked: Mutex::new(HashMap::new()),
+                live: Mutex::new(HashMap::new()),
                 sweeping: AtomicBool::new(false),
                 backend: self.backend,
                 #[cfg(feature = "redis")]
@@ -266,6 +267,10 @@ pub(super) struct Inner {
     /// Notified whenever the session count drops to zero.
     pub(super) sessions_ended: Notify,
     pub(super) parked: Mutex<HashMap<String, Parked>>,
+    /// The per-client sessions with a connection, by id: a client that comes back while its old
+    /// connection still looks open (the close has not arrived, or never will) notifies the old
+    /// one to end and park, and resumes it.
+    pub(super) live: Mutex<HashMap<String, Arc<tokio::sync::Notify>>>,
     /// Whether the task that drops parked sessions when their window ends is running (one per
     /// service, while any session is parked). Changed with `parked` locked.
     pub(super) sweeping: AtomicBool,

@@ -204,8 +204,18 @@ enum SessionEnd {
     TooBig,
     #[error("messages over the event budget for the flood timeout")]
     Flood,
+    #[error("the client resumed the session on a new connection")]
+    TakenOver,
     #[error("{0}")]
     Failed(WsError),
+}
+
+/// Ends when a new connection takes the session over; never, for a session that cannot be.
+async fn taken_over(takeover: Option<&Arc<tokio::sync::Notify>>) {
+    match takeover {
+        Some(takeover) => takeover.notified().await,
+        None => std::future::pending().await,
+    }
 }
 
 impl IdomService {
@@ -240,6 +250,9 @@ impl IdomService {
                 }
             };
             let navigable = own.is_some();
+            // Registered while this connection runs, so that the client coming back on another one
+            // can take the session over (see `take_over`).
+            let takeover = own.as_ref().map(|own| self.go_live(&own.id));
             if let Some(Own { id, resumed, restored, .. }) = &own {
                 let hello = serde_json::json!({"type": "session", "id": id, "resumed": resumed, "restored": restored})
                     .to_string();
@@ -286,6 +299,7 @@ impl IdomService {
                 () = commands => Ok(Err(DispatchError::Send(WsError::ConnectionClosed))),
                 error = writer => Ok(Err(DispatchError::Send(error))),
                 () = self.stopped() => Ok(Err(DispatchError::ViewStopped)),
+                () = taken_over(takeover.as_ref()) => Ok(Err(DispatchError::Recv(SessionEnd::TakenOver))),
             };
             let shutting_down = self.inner.shutting_down.load(Ordering::Acquire);
             let (close, park) = match outcome {
@@ -304,6 +318,9 @@ impl IdomService {
                     (Some((CloseCode::Policy, "event rate over the limit")), false)
                 }
                 Ok(Err(DispatchError::Recv(SessionEnd::Idle))) => (Some((CloseCode::Away, "idle timeout")), true),
+                Ok(Err(DispatchError::Recv(SessionEnd::TakenOver))) => {
+                    (Some((CloseCode::Away, "resumed by a new connection")), true)
+                }
                 Ok(Err(DispatchError::Recv(SessionEnd::Closed))) => (None, true),
                 Ok(Err(DispatchError::Recv(SessionEnd::Failed(e)))) => {
                     tracing::debug!(error = %e, "session transport failed");
@@ -316,6 +333,9 @@ impl IdomService {
                 Ok(Err(DispatchError::ViewStopped)) => (Some((CloseCode::Away, "view stopped")), false),
                 Ok(Ok(())) => (None, true),
             };
+            if let (Some(own), Some(takeover)) = (&own, &takeover) {
+                self.go_offline(&own.id, takeover);
+            }
             let parked = match (park, own) {
                 (true, Some(own)) => self.park(own.id, own.layout, own.link),
                 _ => false,
@@ -336,7 +356,7 @@ impl IdomService {
     /// park of this one) left it in the backend.
     async fn own_session(&self, resume: Option<&str>, href: &str, location: Location) -> Own {
         if let Some(id) = resume {
-            if let Some(parked) = self.unpark(id) {
+            if let Some(parked) = self.take_over(id).await {
                 if parked.link.location() != location && parked.link.arrived(href, Arrival::Pop).is_err() {
                     tracing::debug!(href, "resumed at a location outside the app; kept the old one");
                 }
@@ -442,6 +462,45 @@ impl IdomService {
                 tokio::time::sleep_until(next.into()).await;
             }
         });
+    }
+
+    /// The parked session `id`; when a connection still runs it (the client came back before its
+    /// old connection's close arrived, or its old connection is half-open), that one is told to
+    /// end and park first, and waited for (at most a second).
+    async fn take_over(&self, id: &str) -> Option<Parked> {
+        if let Some(parked) = self.unpark(id) {
+            return Some(parked);
+        }
+        let running = self.inner.live.lock().or_poisoned().get(id).cloned()?;
+        running.notify_one();
+        let deadline = Instant::now() + Duration::from_secs(1);
+        while Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+            if let Some(parked) = self.unpark(id) {
+                return Some(parked);
+            }
+            if !self.inner.live.lock().or_poisoned().contains_key(id) {
+                // It ended without parking (the server stops, or parking is off).
+                return self.unpark(id);
+            }
+        }
+        tracing::debug!("a session's old connection did not give it up within a second; starting afresh");
+        None
+    }
+
+    /// Registers a running per-client session; the returned notify asks it to end and park.
+    fn go_live(&self, id: &str) -> Arc<tokio::sync::Notify> {
+        let takeover = Arc::new(tokio::sync::Notify::new());
+        self.inner.live.lock().or_poisoned().insert(id.to_owned(), Arc::clone(&takeover));
+        takeover
+    }
+
+    /// Removes a session's registration, unless a newer connection of the same id replaced it.
+    fn go_offline(&self, id: &str, takeover: &Arc<tokio::sync::Notify>) {
+        let mut live = self.inner.live.lock().or_poisoned();
+        if live.get(id).is_some_and(|t| Arc::ptr_eq(t, takeover)) {
+            live.remove(id);
+        }
     }
 
     fn unpark(&self, id: &str) -> Option<Parked> {
