@@ -38,20 +38,12 @@ impl Text {
 
     /// The decimal text of an integer, inline when it has at most 15 characters.
     pub(crate) fn int(value: i128) -> Text {
-        let Ok(mut n) = u64::try_from(value.unsigned_abs()) else {
+        let Ok(n) = u64::try_from(value.unsigned_abs()) else {
             return Text::Str(Str::Owned(int_text(value)));
         };
-        // Written from the end of a 21-byte buffer (20 digits and a sign at most).
+        // 20 digits and a sign at most.
         let mut digits = [0u8; 21];
-        let mut at = digits.len();
-        loop {
-            at -= 1;
-            digits[at] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
+        let mut at = write_digits(&mut digits, n);
         if value < 0 {
             at -= 1;
             digits[at] = b'-';
@@ -112,25 +104,32 @@ pub(crate) fn push_int(out: &mut String, value: i128) {
     }
 }
 
-pub(crate) fn push_digits(out: &mut String, mut n: u64) {
+pub(crate) fn push_digits(out: &mut String, n: u64) {
     if n < 10 {
         // A generation, an index: mostly one digit.
         out.push(char::from(b'0' + n as u8));
         return;
     }
     let mut digits = [0u8; 20];
+    let at = write_digits(&mut digits, n);
+    out.reserve(digits.len() - at);
+    for &digit in &digits[at..] {
+        out.push(char::from(digit));
+    }
+}
+
+/// Writes the decimal digits of `n` at the end of `digits` (at least 20 bytes), returning where
+/// they start.
+#[inline]
+fn write_digits(digits: &mut [u8], mut n: u64) -> usize {
     let mut at = digits.len();
     loop {
         at -= 1;
         digits[at] = b'0' + (n % 10) as u8;
         n /= 10;
         if n == 0 {
-            break;
+            return at;
         }
-    }
-    out.reserve(digits.len() - at);
-    for &digit in &digits[at..] {
-        out.push(char::from(digit));
     }
 }
 
