@@ -380,7 +380,7 @@ async fn a_resume_takes_the_session_over_from_a_connection_still_open() {
     let close = loop {
         match tokio::time::timeout(Duration::from_secs(5), old.ws.next()).await.expect("the old one is closed") {
             Some(Ok(Message::Close(frame))) => break frame.expect("a close frame"),
-            Some(Ok(_)) => continue,
+            Some(Ok(_)) => {}
             other => panic!("expected a close frame, got {other:?}"),
         }
     };
