@@ -34,7 +34,8 @@
 //! | `service.rs` | [`Server`] and its mode, the constructors, [`IdomService`] and what its connections share |
 //! | `http.rs` | the routes and the page |
 //! | `ws.rs` | the websocket handshake and the Origin check |
-//! | `session.rs` | the session loop, pings and timeouts, close codes, parking and resuming, ids |
+//! | `session.rs` | the session loop, pings and timeouts, close codes, ids |
+//! | `parking.rs` | sessions between connections: parking, resuming, taking over, the sweep |
 //! | `budget.rs` | a session's budget of messages (a token bucket), and when a client is flooding |
 //! | `upload.rs` | upload URLs for announced files, and the `POST` that streams each file in |
 //! | `assets.rs` | registered JS modules, and single-use downloads |
@@ -95,6 +96,7 @@ mod cluster_view;
 mod config;
 #[cfg(feature = "server")]
 mod http;
+mod parking;
 #[cfg(feature = "server")]
 mod serve;
 #[cfg(feature = "server")]

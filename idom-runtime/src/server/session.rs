@@ -1,4 +1,4 @@
-//! One websocket session: the loop, its pings and timeouts, how it ends, and parking.
+//! One websocket session: the loop, its pings and timeouts, and how it ends.
 //!
 //! A session sends the client its id (per-client servers), then runs a dispatcher over the socket.
 //! One writer owns the sending half: updates, commands and a ping every
@@ -7,21 +7,14 @@
 //! session's event budget on each message. It ends when the client leaves, the transport fails,
 //! the client is silent for the idle timeout, a message is too big, the client floods past its
 //! budget, something other than a component panics, or the server shuts down; each way has its
-//! close code.
-//!
-//! A per-client layout whose connection dropped (not one closed by the server for cause) is
-//! *parked* under its session id for the resume window; a client that reconnects with
-//! `session=<id>` gets it back with its state. Parked sessions are bounded, oldest evicted first,
-//! and layouts are dropped outside the lock, since dropping runs effect cleanups.
+//! close code. A per-client layout whose connection dropped is parked (see `parking.rs`).
 
-use std::collections::HashMap;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::future::Either;
@@ -34,7 +27,8 @@ use tokio_tungstenite::tungstenite::{Error as WsError, Message, Utf8Bytes};
 
 use super::IdomService;
 use super::budget::Budget;
-use super::service::{Mode, Parked};
+use super::parking::taken_over;
+use super::service::Mode;
 use crate::Layout;
 use crate::cluster::SessionStore;
 use crate::dispatch::{DispatchError, Events, drive_on};
@@ -208,14 +202,6 @@ enum SessionEnd {
     TakenOver,
     #[error("{0}")]
     Failed(WsError),
-}
-
-/// Ends when a new connection takes the session over; never, for a session that cannot be.
-async fn taken_over(takeover: Option<&Arc<tokio::sync::Notify>>) {
-    match takeover {
-        Some(takeover) => takeover.notified().await,
-        None => std::future::pending().await,
-    }
 }
 
 impl IdomService {
@@ -405,115 +391,6 @@ impl IdomService {
         }
     }
 
-    /// Keeps a dropped session's layout for the resume window, evicting expired and, beyond the
-    /// bound, the oldest parked sessions. Returns whether it was kept.
-    fn park(&self, id: String, layout: Layout, link: ClientLink) -> bool {
-        let config = &self.inner.config;
-        if config.max_parked_sessions == 0 || config.resume_window.is_zero() {
-            return false;
-        }
-        let mut evicted = Vec::new();
-        {
-            let mut parked = self.inner.parked.lock().or_poisoned();
-            let now = Instant::now();
-            evicted.extend(take_expired(&mut parked, now));
-            while parked.len() >= config.max_parked_sessions {
-                let Some(oldest) = parked.iter().min_by_key(|(_, p)| p.until).map(|(k, _)| k.clone()) else { break };
-                evicted.extend(parked.remove(&oldest));
-            }
-            parked.insert(id, Parked { layout, link, until: now + config.resume_window });
-        }
-        // Dropping layouts runs their cleanups: outside the lock.
-        drop(evicted);
-        self.sweep_parked();
-        true
-    }
-
-    /// Starts, unless it runs, the one task that drops parked sessions when their window ends, so
-    /// a server that goes quiet lets them go (not only at the next park). It wakes at the earliest
-    /// end (at most twenty times a second), holds the service weakly (never keeping a stopped
-    /// server alive) and ends when nothing is parked.
-    fn sweep_parked(&self) {
-        if self.inner.sweeping.swap(true, Ordering::AcqRel) {
-            return;
-        }
-        let inner = Arc::downgrade(&self.inner);
-        tokio::spawn(async move {
-            loop {
-                let next = {
-                    let Some(inner) = inner.upgrade() else { return };
-                    let (expired, next) = {
-                        let mut parked = inner.parked.lock().or_poisoned();
-                        let expired = take_expired(&mut parked, Instant::now());
-                        let next = parked.values().map(|p| p.until).min();
-                        if next.is_none() {
-                            // Under the lock: a park after this starts a new sweeper.
-                            inner.sweeping.store(false, Ordering::Release);
-                        }
-                        (expired, next)
-                    };
-                    // Dropping layouts runs their cleanups: outside the lock.
-                    drop(expired);
-                    match next {
-                        Some(next) => next.max(Instant::now() + Duration::from_millis(50)),
-                        None => return,
-                    }
-                };
-                tokio::time::sleep_until(next.into()).await;
-            }
-        });
-    }
-
-    /// The parked session `id`; when a connection still runs it (the client came back before its
-    /// old connection's close arrived, or its old connection is half-open), that one is told to
-    /// end and park first, and waited for (at most a second).
-    async fn take_over(&self, id: &str) -> Option<Parked> {
-        if let Some(parked) = self.unpark(id) {
-            return Some(parked);
-        }
-        let running = self.inner.live.lock().or_poisoned().get(id).cloned()?;
-        running.notify_one();
-        let deadline = Instant::now() + Duration::from_secs(1);
-        while Instant::now() < deadline {
-            tokio::time::sleep(Duration::from_millis(2)).await;
-            if let Some(parked) = self.unpark(id) {
-                return Some(parked);
-            }
-            if !self.inner.live.lock().or_poisoned().contains_key(id) {
-                // It ended without parking (the server stops, or parking is off).
-                return self.unpark(id);
-            }
-        }
-        tracing::debug!("a session's old connection did not give it up within a second; starting afresh");
-        None
-    }
-
-    /// Registers a running per-client session; the returned notify asks it to end and park.
-    fn go_live(&self, id: &str) -> Arc<tokio::sync::Notify> {
-        let takeover = Arc::new(tokio::sync::Notify::new());
-        self.inner.live.lock().or_poisoned().insert(id.to_owned(), Arc::clone(&takeover));
-        takeover
-    }
-
-    /// Removes a session's registration, unless a newer connection of the same id replaced it.
-    fn go_offline(&self, id: &str, takeover: &Arc<tokio::sync::Notify>) {
-        let mut live = self.inner.live.lock().or_poisoned();
-        if live.get(id).is_some_and(|t| Arc::ptr_eq(t, takeover)) {
-            live.remove(id);
-        }
-    }
-
-    fn unpark(&self, id: &str) -> Option<Parked> {
-        let parked = self.inner.parked.lock().or_poisoned().remove(id)?;
-        (parked.until > Instant::now()).then_some(parked)
-    }
-
-    /// Drops every parked session (on shutdown: nobody can come back to them).
-    pub(super) fn drop_parked(&self) {
-        let parked = std::mem::take(&mut *self.inner.parked.lock().or_poisoned());
-        drop(parked);
-    }
-
     /// Tells every session that the server shuts down.
     pub(super) fn shut_down(&self) {
         self.inner.shutting_down.store(true, Ordering::Release);
@@ -546,21 +423,10 @@ impl IdomService {
         }
     }
 
-    /// How many dropped sessions are waiting to be resumed.
-    pub fn parked_sessions(&self) -> usize {
-        self.inner.parked.lock().or_poisoned().len()
-    }
-
     /// How many sessions are connected now.
     pub fn active_sessions(&self) -> usize {
         self.inner.sessions.load(Ordering::Acquire)
     }
-}
-
-/// Takes the parked sessions whose resume window has ended at `now`.
-fn take_expired(parked: &mut HashMap<String, Parked>, now: Instant) -> Vec<Parked> {
-    let ids: Vec<String> = parked.iter().filter(|(_, p)| p.until <= now).map(|(k, _)| k.clone()).collect();
-    ids.into_iter().filter_map(|k| parked.remove(&k)).collect()
 }
 
 /// Counts a session against [`ServerConfig::max_sessions`](super::ServerConfig::max_sessions)
