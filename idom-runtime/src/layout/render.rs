@@ -65,9 +65,9 @@ impl Layout {
                 let n = items.len();
                 let mut ids = Ids::with_capacity(n);
                 for (i, child) in items.into_iter().enumerate() {
-                    let before = self.arena.live();
+                    let before = (i == 0 && n > 16).then(|| self.arena.live());
                     ids.push(self.mount(child, parent, i as u32, depth));
-                    if i == 0 && n > 16 {
+                    if let Some(before) = before {
                         // Room for the rest of a long list at once, if its items are like the
                         // first (a list's rows usually are; a large first item is counted as 32
                         // nodes), so the arena grows once instead of doubling its way there.

@@ -16,10 +16,35 @@ use crate::Layout;
 use crate::hooks::ClientLink;
 use crate::sync::OrPoisoned as _;
 
+/// A running per-client session's entry in the service's live sessions, for a takeover; removed
+/// when this is dropped (after the session parked, or however its task ends), unless a newer
+/// connection of the same id replaced it.
+pub(super) struct Live<'a> {
+    service: &'a IdomService,
+    id: String,
+    takeover: Arc<tokio::sync::Notify>,
+}
+
+impl Live<'_> {
+    /// Ends when a new connection takes the session over.
+    pub(super) async fn taken_over(&self) {
+        self.takeover.notified().await;
+    }
+}
+
+impl Drop for Live<'_> {
+    fn drop(&mut self) {
+        let mut live = self.service.inner.live.lock().or_poisoned();
+        if live.get(&self.id).is_some_and(|t| Arc::ptr_eq(t, &self.takeover)) {
+            live.remove(&self.id);
+        }
+    }
+}
+
 /// Ends when a new connection takes the session over; never, for a session that cannot be.
-pub(super) async fn taken_over(takeover: Option<&Arc<tokio::sync::Notify>>) {
-    match takeover {
-        Some(takeover) => takeover.notified().await,
+pub(super) async fn taken_over(live: Option<&Live<'_>>) {
+    match live {
+        Some(live) => live.taken_over().await,
         None => std::future::pending().await,
     }
 }
@@ -108,22 +133,14 @@ impl IdomService {
         None
     }
 
-    /// Registers a running per-client session; the returned notify asks it to end and park.
-    pub(super) fn go_live(&self, id: &str) -> Arc<tokio::sync::Notify> {
+    /// Registers a running per-client session for a takeover, while the returned entry lives.
+    pub(super) fn go_live(&self, id: &str) -> Live<'_> {
         let takeover = Arc::new(tokio::sync::Notify::new());
         self.inner.live.lock().or_poisoned().insert(id.to_owned(), Arc::clone(&takeover));
-        takeover
+        Live { service: self, id: id.to_owned(), takeover }
     }
 
-    /// Removes a session's registration, unless a newer connection of the same id replaced it.
-    pub(super) fn go_offline(&self, id: &str, takeover: &Arc<tokio::sync::Notify>) {
-        let mut live = self.inner.live.lock().or_poisoned();
-        if live.get(id).is_some_and(|t| Arc::ptr_eq(t, takeover)) {
-            live.remove(id);
-        }
-    }
-
-    pub(super) fn unpark(&self, id: &str) -> Option<Parked> {
+    fn unpark(&self, id: &str) -> Option<Parked> {
         let parked = self.inner.parked.lock().or_poisoned().remove(id)?;
         (parked.until > Instant::now()).then_some(parked)
     }

@@ -236,9 +236,9 @@ impl IdomService {
                 }
             };
             let navigable = own.is_some();
-            // Registered while this connection runs, so that the client coming back on another one
-            // can take the session over (see `take_over`).
-            let takeover = own.as_ref().map(|own| self.go_live(&own.id));
+            // Registered while this connection runs (until after it parked, or its task ended), so
+            // that the client coming back on another one can take the session over (`take_over`).
+            let live = own.as_ref().map(|own| self.go_live(&own.id));
             if let Some(Own { id, resumed, restored, .. }) = &own {
                 let hello = serde_json::json!({"type": "session", "id": id, "resumed": resumed, "restored": restored})
                     .to_string();
@@ -285,7 +285,7 @@ impl IdomService {
                 () = commands => Ok(Err(DispatchError::Send(WsError::ConnectionClosed))),
                 error = writer => Ok(Err(DispatchError::Send(error))),
                 () = self.stopped() => Ok(Err(DispatchError::ViewStopped)),
-                () = taken_over(takeover.as_ref()) => Ok(Err(DispatchError::Recv(SessionEnd::TakenOver))),
+                () = taken_over(live.as_ref()) => Ok(Err(DispatchError::Recv(SessionEnd::TakenOver))),
             };
             let shutting_down = self.inner.shutting_down.load(Ordering::Acquire);
             let (close, park) = match outcome {
@@ -319,13 +319,12 @@ impl IdomService {
                 Ok(Err(DispatchError::ViewStopped)) => (Some((CloseCode::Away, "view stopped")), false),
                 Ok(Ok(())) => (None, true),
             };
-            if let (Some(own), Some(takeover)) = (&own, &takeover) {
-                self.go_offline(&own.id, takeover);
-            }
             let parked = match (park, own) {
                 (true, Some(own)) => self.park(own.id, own.layout, own.link),
                 _ => false,
             };
+            // Parked first, then off the live list: a takeover waiting for it finds it parked.
+            drop(live);
             if !parked {
                 // The layout, and with it every upload's reader, has gone.
                 self.forget_uploads(&key);
