@@ -473,6 +473,7 @@ async fn chaos_the_owner_dies_halfway_through_100k_clicks() {
                 let target = Arc::new(Mutex::new(None::<String>));
                 let reader = {
                     let (seen, target, killed_at) = (seen.clone(), target.clone(), killed_at.clone());
+                    let port = port;
                     tokio::spawn(async move {
                         while let Some(Ok(msg)) = stream.next().await {
                             let Message::Text(text) = msg else { continue };
@@ -488,9 +489,23 @@ async fn chaos_the_owner_dies_halfway_through_100k_clicks() {
                                 }
                             } else {
                                 let patch: json_patch::Patch = serde_json::from_value(update.changes_json()).unwrap();
-                                let base =
-                                    s.model.pointer_mut(&update.path).expect("the update's path is in the model");
-                                json_patch::patch(base, &patch).expect("the update applies");
+                                let applied = match s.model.pointer_mut(&update.path) {
+                                    Some(base) => json_patch::patch(base, &patch).map_err(|e| e.to_string()),
+                                    None => Err("its path is not in the model".to_owned()),
+                                };
+                                if let Err(e) = applied {
+                                    // Said here, with what it met: a panic alone (holding the
+                                    // lock) would show only as a timeout.
+                                    let model = s.model.to_string();
+                                    drop(s);
+                                    panic!(
+                                        "client {n} (port {port}) cannot apply an update: {e}\nupdate at {:?}: {}\n\
+                                         its model: {model}\nowner killed: {}",
+                                        update.path,
+                                        update.changes_json(),
+                                        killed_at.lock().unwrap().is_some()
+                                    );
+                                }
                             }
                             if let Some(c) = s.model["children"][1]["children"][0].as_str().and_then(|t| t.parse().ok())
                             {
@@ -651,4 +666,40 @@ async fn malformed_and_foreign_stream_entries_are_skipped() {
     }
     assert!(b.counts.windows(2).all(|w| w[0] <= w[1]), "{:?}", b.counts);
     assert!(clicks >= 2);
+}
+
+/// A follower that finds a gap in the update stream reloads the snapshot and the entries after
+/// it; its clients get the whole model once it has, and never those entries again as patches
+/// (they would replay counts the clients already have, or not apply at all).
+#[tokio::test]
+async fn after_a_gap_in_the_stream_clients_get_the_whole_model_only() {
+    if !cluster_available() {
+        return;
+    }
+    const UPDATES: &str = "idom:view:SharedCounter:updates";
+    let redis = Redis::start().await;
+    let (ports, _procs) = shared_cluster(&redis).await;
+    let mut a = SharedClient::connect(ports[0]).await;
+    let mut b = SharedClient::connect(ports[1]).await;
+    for n in 1..=5 {
+        assert!(a.click().await);
+        while b.count() != Some(n) {
+            b.next().await.expect("b sees the click");
+        }
+    }
+    // An entry two past the last one: every follower sees a gap and reloads.
+    let last = redis.command(&["XREVRANGE", UPDATES, "+", "-", "COUNT", "1"]).await.expect("the last entry");
+    let id = last.lines().find(|l| l.contains('-') && !l.starts_with(['*', '$'])).expect("an entry id");
+    let (epoch, seq) = id.split_once('-').expect("<epoch>-<seq>");
+    let past = format!("{epoch}-{}", seq.parse::<u64>().expect("a sequence number") + 2);
+    redis.command(&["XADD", UPDATES, &past, "k", "update", "m", "{}"]).await.expect("added");
+    // b gets the whole model again; the owner steps past the foreign id with a new epoch, and
+    // the clicks go on.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while b.count() < Some(6) {
+        assert!(tokio::time::Instant::now() < deadline, "the view never recovered: {:?}", b.counts);
+        let _ = a.click().await;
+        let _ = tokio::time::timeout(Duration::from_millis(500), b.next()).await;
+    }
+    assert!(b.counts.windows(2).all(|w| w[0] <= w[1]), "b saw the count go down: {:?}", b.counts);
 }

@@ -32,17 +32,27 @@ impl ClusterView {
                 .query_async(&mut con)
                 .await
                 .map_err(|e| failed(&e))?;
-            for (id, fields) in stream_entries(&reply) {
-                if !self.apply_entry(id, &fields) {
+            let entries = stream_entries(&reply);
+            let read = !entries.is_empty();
+            let mut resynced = false;
+            for (id, fields) in entries {
+                if !self.apply_entry(id, &fields, true) {
                     self.resync(&mut con).await?;
+                    resynced = true;
                     break;
                 }
+            }
+            // Waiting for a model after a gap: a snapshot newer than the gap ends the wait too.
+            if read && !resynced && self.inner.relay.lock().or_poisoned().waiting.is_some() {
+                self.resync(&mut con).await?;
             }
         }
     }
 
-    /// Applies one stream entry to the mirror; `false` when it does not continue it (a gap).
-    fn apply_entry(&self, id: (u64, u64), fields: &BTreeMap<String, String>) -> bool {
+    /// Applies one stream entry to the mirror, and with `fan` queues it for the clients; `false`
+    /// when it does not continue the mirror (a gap). A model entry is always taken (it starts an
+    /// epoch); while the mirror waits for one after a gap, update entries are passed over.
+    fn apply_entry(&self, id: (u64, u64), fields: &BTreeMap<String, String>, fan: bool) -> bool {
         let mut relay = self.inner.relay.lock().or_poisoned();
         let kind = fields.get("k").map(String::as_str);
         let message = fields.get("m");
@@ -51,13 +61,19 @@ impl ClusterView {
                 Ok(model) => {
                     relay.model = Some(model.clone());
                     relay.last = id;
-                    let full = whole(&model);
-                    relay.fan_out(&full, self.inner.max_pending);
+                    relay.waiting = None;
+                    if fan {
+                        relay.fan_out(&whole(&model), self.inner.max_pending);
+                    }
                     true
                 }
                 Err(e) => skip(&mut relay, id, &e.to_string()),
             },
             (Some("update"), Some(m)) => {
+                if relay.waiting.is_some() {
+                    relay.last = id;
+                    return true;
+                }
                 if relay.model.is_none() || id.0 != relay.last.0 || id.1 != relay.last.1 + 1 {
                     return false;
                 }
@@ -68,30 +84,48 @@ impl ClusterView {
                     return false;
                 }
                 relay.last = id;
-                relay.fan_out(&update, self.inner.max_pending);
+                if fan {
+                    relay.fan_out(&update, self.inner.max_pending);
+                }
                 true
             }
             _ => skip(&mut relay, id, "unknown entry"),
         }
     }
 
-    /// Loads the snapshot and the entries after it into the mirror (the clients get a whole
-    /// model); without a snapshot yet, waits for the first owner.
+    /// Loads the snapshot and the entries after it into the mirror, then gives the clients the
+    /// whole model. Nothing reaches the clients before that whole model: their models are not
+    /// the snapshot, so an entry after it, sent as a patch, would not apply to them (or would
+    /// apply twice).
+    ///
+    /// Without a snapshot, or with a gap after it too (an entry no owner wrote), the mirror waits
+    /// for the next model (a new owner publishes one first) or a snapshot past the gap, passing
+    /// over the entries in between: it never reads the same gap twice.
     async fn resync(&self, con: &mut MultiplexedConnection) -> Result<(), BackendError> {
         let snapshot: Option<String> =
             redis::cmd("GET").arg(&self.inner.keys.snapshot).query_async(con).await.map_err(|e| failed(&e))?;
-        let Some(snapshot) = snapshot.and_then(|s| serde_json::from_str::<Value>(&s).ok()) else {
-            self.inner.relay.lock().or_poisoned().last = (0, 0);
-            return Ok(());
-        };
-        let (Some(id), Some(model)) = (snapshot["id"].as_str().and_then(parse_id), snapshot.get("model")) else {
-            tracing::warn!("the shared view's snapshot is malformed; waiting for the next one");
-            return Ok(());
-        };
+        let parsed = snapshot.and_then(|s| serde_json::from_str::<Value>(&s).ok()).and_then(|snapshot| {
+            let id = snapshot["id"].as_str().and_then(parse_id)?;
+            Some((id, snapshot.get("model")?.clone()))
+        });
         {
             let mut relay = self.inner.relay.lock().or_poisoned();
-            relay.model = Some(model.clone());
-            relay.last = id;
+            match parsed {
+                // Nothing newer than the gap we wait past: keep waiting.
+                Some((id, _)) if relay.waiting.is_some_and(|gap| id <= gap) => return Ok(()),
+                Some((id, model)) => {
+                    relay.model = Some(model);
+                    relay.last = id;
+                    relay.waiting = None;
+                }
+                None => {
+                    if relay.waiting.is_none() {
+                        tracing::info!("the shared view has no snapshot yet; waiting for its first model");
+                        relay.waiting = Some(relay.last);
+                    }
+                    return Ok(());
+                }
+            }
         }
         // The entries after the snapshot, in pages.
         loop {
@@ -110,9 +144,11 @@ impl ClusterView {
                 break;
             }
             for (id, fields) in entries {
-                if !self.apply_entry(id, &fields) {
-                    tracing::warn!("the shared view's stream has a gap after its snapshot; waiting for the next model");
-                    break;
+                if !self.apply_entry(id, &fields, false) {
+                    tracing::warn!(id = ?id, "the shared view's stream has a gap after its snapshot; waiting for the next model");
+                    let mut relay = self.inner.relay.lock().or_poisoned();
+                    relay.waiting = Some(id);
+                    relay.last = id;
                 }
             }
         }

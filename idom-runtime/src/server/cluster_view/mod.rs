@@ -19,7 +19,8 @@
 //!   a connection of its own (a blocked read never stalls other commands), keeps a mirror of the
 //!   model and fans updates out to its own clients. An entry that does not continue the last one
 //!   (a gap: the stream was trimmed, or the follower fell behind) makes it load the snapshot and
-//!   the entries after it, and its clients get a whole model.
+//!   the entries after it, and its clients get a whole model (and none of those entries). A gap
+//!   the snapshot does not fill (an entry no owner wrote) makes it wait for the next model.
 //! - **Events.** Clients' events go to the stream `<view>:events`; the owner reads them through
 //!   the consumer group `owner` and acknowledges them once the update they caused is published.
 //!   The persisted state records the last event applied, so an event claimed again after a
@@ -123,6 +124,9 @@ struct Relay {
     /// The whole model, once known, and the id of the last entry applied to it.
     model: Option<Value>,
     last: (u64, u64),
+    /// After a gap the mirror cannot fill (at this entry id, or with no snapshot at all): update
+    /// entries are passed over until a model entry or a snapshot past the gap.
+    waiting: Option<(u64, u64)>,
     clients: Vec<Arc<ClientQueue>>,
 }
 
