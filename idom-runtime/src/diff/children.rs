@@ -9,7 +9,7 @@ use super::UNMATCHED as NONE;
 use super::{Diff, HostRef, KeyHashing, PatchSink, Place, Reconciler, warn_duplicate_keys};
 use crate::arena::{Ids, Kind};
 use crate::ids::NodeId;
-use crate::vdom::{Node, trim_trailing_places};
+use crate::vdom::{Node, OneOrMany, trim_trailing_places};
 use crate::{Element, Key};
 
 impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
@@ -19,8 +19,35 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
     /// Children that match in place at the start (same key or both unkeyed, same type) and keyed
     /// children that match in place at the end are only updated; the general matching, removals,
     /// moves and insertions run on what lies between, so a list whose order did not change costs
-    /// no allocation and no hashing.
-    pub(crate) fn children(&mut self, owner: NodeId, mut new: Vec<Element>, at: &mut Place<'_>) {
+    /// no allocation and no hashing. One new child that matches the one old child in place (a
+    /// component's usual output, an element's text) is updated without making a list of it.
+    pub(crate) fn children(&mut self, owner: NodeId, new: OneOrMany<Element>, at: &mut Place<'_>) {
+        let element = match new {
+            OneOrMany::Many(items) => return self.children_list(owner, items, at),
+            OneOrMany::One(element) => element,
+        };
+        let place = match &element.0 {
+            Node::Empty | Node::Merged => true,
+            Node::Fragment(items) => items.is_empty(),
+            _ => false,
+        };
+        let only = match **self.arena_mut().children_mut(owner) {
+            [id] if !place => id,
+            _ => return self.children_list(owner, vec![element], at),
+        };
+        if !self.matches_in_place(only, &element, false) {
+            return self.children_list(owner, vec![element], at);
+        }
+        let old = std::mem::take(self.arena_mut().children_mut(owner));
+        let mut mi = at.base;
+        self.matched_child(owner, 0, element, only, at, &mut mi);
+        let arena = self.arena_mut();
+        *arena.children_mut(owner) = old;
+        arena.recount(owner);
+    }
+
+    /// [`children`](Self::children) for a list of any length.
+    fn children_list(&mut self, owner: NodeId, mut new: Vec<Element>, at: &mut Place<'_>) {
         trim_trailing_places(&mut new);
         let old = std::mem::take(self.arena_mut().children_mut(owner));
         if old.is_empty() && new.is_empty() {
@@ -50,27 +77,42 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
         // Contents of matched children, left to right, in their final places.
         let mut mi = at.base;
         for (j, (element, &id)) in new.into_iter().zip(&ids).enumerate() {
-            let node = self.arena_mut().n_mut(id);
-            node.index = j as u32;
-            node.parent = Some(owner);
-            let count = node.count as usize;
-            // Mounted children were taken out of `new`, leaving holes: nothing to update there,
-            // nor in a hole or a merged text's place, nor in a component given the same props
-            // (by pointer: a memoised row) that is not waiting to render. Matched children have
-            // equal keys, so nothing of it changes.
-            let unchanged = match (&element.0, &node.kind) {
-                (Node::Empty | Node::Merged, _) => true,
-                (Node::Component(c), Kind::Component(s)) => Arc::ptr_eq(&s.props, &c.props) && !s.dirty,
-                _ => false,
-            };
-            if !unchanged {
-                self.update_node(id, element, at, mi);
-            }
-            mi += if unchanged { count } else { self.arena().n(id).count as usize };
+            self.matched_child(owner, j, element, id, at, &mut mi);
         }
         let arena = self.arena_mut();
         *arena.children_mut(owner) = ids;
         arena.recount(owner);
+    }
+
+    /// Updates the matched child `id` (now the `j`th of `owner`, at model index `mi`, which it
+    /// moves past) to `element`.
+    #[inline(always)]
+    fn matched_child(
+        &mut self,
+        owner: NodeId,
+        j: usize,
+        element: Element,
+        id: NodeId,
+        at: &mut Place<'_>,
+        mi: &mut usize,
+    ) {
+        let node = self.arena_mut().n_mut(id);
+        node.index = j as u32;
+        node.parent = Some(owner);
+        let count = node.count as usize;
+        // Mounted children were taken out of `new`, leaving holes: nothing to update there, nor
+        // in a hole or a merged text's place, nor in a component given the same props (by
+        // pointer: a memoised row) that is not waiting to render. Matched children have equal
+        // keys, so nothing of it changes.
+        let unchanged = match (&element.0, &node.kind) {
+            (Node::Empty | Node::Merged, _) => true,
+            (Node::Component(c), Kind::Component(s)) => Arc::ptr_eq(&s.props, &c.props) && !s.dirty,
+            _ => false,
+        };
+        if !unchanged {
+            self.update_node(id, element, at, *mi);
+        }
+        *mi += if unchanged { count } else { self.arena().n(id).count as usize };
     }
 
     /// Matches, removes, mounts and moves the children between a common start and a common end

@@ -39,7 +39,7 @@ use crate::Element;
 use crate::arena::{Arena, Kind};
 use crate::event::EventName;
 use crate::ids::NodeId;
-use crate::vdom::{Handler, Node, pool, push_int};
+use crate::vdom::{Handler, Node, OneOrMany, pool, push_int};
 
 /// The old position of a new child that matched none (in the diff's `matched` lists).
 const UNMATCHED: u32 = u32::MAX;
@@ -105,13 +105,17 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
                 at.path.push_str("/children/");
                 push_int(at.path, mi as i128);
                 self.diff_element(id, tag.key, tag.attrs, tag.head, tag.handlers, at.path);
-                self.children(id, tag.content.into_vec(), &mut Place { host: id, path: &mut *at.path, base: 0 });
+                self.children(id, tag.content, &mut Place { host: id, path: &mut *at.path, base: 0 });
                 at.path.truncate(len);
             }
             Node::Fragment(items) => {
                 // A group matched a group; an empty one matched a hole, which has nothing to diff.
                 if matches!(self.arena().n(id).kind, Kind::Group(_)) {
-                    self.children(id, items, &mut Place { host: at.host, path: &mut *at.path, base: mi });
+                    self.children(
+                        id,
+                        OneOrMany::Many(items),
+                        &mut Place { host: at.host, path: &mut *at.path, base: mi },
+                    );
                 }
             }
             Node::Empty | Node::Merged => {}

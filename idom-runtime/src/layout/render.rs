@@ -20,7 +20,7 @@ impl Layout {
 
     pub(super) fn mount_root(&mut self, root: Element) {
         let root_idx = self.arena.root;
-        self.mount_children(root_idx, OneOrMany::Many(splice(root)), 0);
+        self.mount_children(root_idx, splice(root), 0);
         let len = self.arena.n(root_idx).children_count_sum(&self.arena);
         if let Kind::Element(e) = &mut self.arena.n_mut(root_idx).kind {
             e.len = len;
@@ -151,7 +151,7 @@ impl Layout {
                 });
                 // A component that failed under a boundary mounts nothing: the boundary replaces it.
                 if let Some((output, effects)) = self.render_scope(idx) {
-                    self.mount_children(idx, OneOrMany::Many(output), depth + 1);
+                    self.mount_children(idx, output, depth + 1);
                     self.effects.extend(effects);
                 }
                 idx
@@ -167,7 +167,7 @@ impl Layout {
     /// An async component's render also leaves a future: the rest of its body, polled at once;
     /// the render's output is then the future's element, or its fallback while it is pending
     /// (see `suspend.rs`). A render drops the unfinished future of the render before it.
-    pub(super) fn render_scope(&mut self, idx: NodeId) -> Option<(Vec<Element>, Vec<EffectJob>)> {
+    pub(super) fn render_scope(&mut self, idx: NodeId) -> Option<(OneOrMany<Element>, Vec<EffectJob>)> {
         let scope_id = ScopeId { idx, generation: self.arena.generation(idx) };
         let scope = self.arena.scope_mut(idx);
         scope.dirty = false;
@@ -180,7 +180,7 @@ impl Layout {
             signal.queued.store(false, Ordering::Release);
         }
         if let Some(message) = &scope.failed {
-            return Some((vec![error_node(scope.props.name(), message)], Vec::new()));
+            return Some((OneOrMany::One(error_node(scope.props.name(), message)), Vec::new()));
         }
         let props = scope.props.clone();
         let mut signal = scope.signal.take();
@@ -213,13 +213,17 @@ impl Layout {
     }
 
     #[cold]
-    pub(super) fn render_failed(&mut self, idx: NodeId, message: String) -> Option<(Vec<Element>, Vec<EffectJob>)> {
+    pub(super) fn render_failed(
+        &mut self,
+        idx: NodeId,
+        message: String,
+    ) -> Option<(OneOrMany<Element>, Vec<EffectJob>)> {
         if self.fail_scope(idx, message) {
             return None;
         }
         let scope = self.arena.scope(idx);
         let message = scope.failed.as_deref().unwrap_or_default();
-        Some((vec![error_node(scope.props.name(), message)], Vec::new()))
+        Some((OneOrMany::One(error_node(scope.props.name(), message)), Vec::new()))
     }
 
     /// Re-renders a queued component in place and fixes the counts above it.

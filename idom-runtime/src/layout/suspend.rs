@@ -34,7 +34,7 @@ use crate::ids::NodeId;
 use crate::protocol::JsonPatch;
 use crate::scope::{EffectJob, RenderWaker, ScopeId};
 use crate::suspense::RenderFuture;
-use crate::vdom::splice;
+use crate::vdom::{OneOrMany, splice};
 
 impl Layout {
     /// Takes the future an async component's render left and polls it once: ready, its element
@@ -47,7 +47,7 @@ impl Layout {
         id: ScopeId,
         future: Box<dyn Any + Send>,
         rendered: std::thread::Result<(Element, Vec<EffectJob>)>,
-    ) -> Option<(Vec<Element>, Vec<EffectJob>)> {
+    ) -> Option<(OneOrMany<Element>, Vec<EffectJob>)> {
         let (fallback, effects) = match rendered {
             Ok(rendered) => rendered,
             Err(panic) => return self.render_failed(id.idx, panic_message(&*panic)),

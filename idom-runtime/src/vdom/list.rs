@@ -44,14 +44,6 @@ impl<T> OneOrMany<T> {
         }
     }
 
-    /// The items as a `Vec` (allocating for a single item).
-    pub(crate) fn into_vec(self) -> Vec<T> {
-        match self {
-            OneOrMany::One(item) => vec![item],
-            OneOrMany::Many(items) => items,
-        }
-    }
-
     pub(crate) fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) {
         match self {
             OneOrMany::One(item) if !keep(item) => *self = OneOrMany::new(),

@@ -228,11 +228,12 @@ pub(crate) fn trim_trailing_places(list: &mut impl ChildList) {
 /// The children a component's output (or a layout's root) stands for: a fragment at the top is
 /// its items, nothing is no children, anything else is itself.
 #[inline]
-pub(crate) fn splice(output: Element) -> Vec<Element> {
+pub(crate) fn splice(output: Element) -> OneOrMany<Element> {
     match output.0 {
-        Node::Empty | Node::Merged => Vec::new(),
-        Node::Fragment(items) => items,
-        other => vec![Element(other)],
+        Node::Empty | Node::Merged => OneOrMany::new(),
+        Node::Fragment(items) => OneOrMany::Many(items),
+        // A component's usual output, one element: no list allocated for it.
+        other => OneOrMany::One(Element(other)),
     }
 }
 
