@@ -149,6 +149,23 @@ impl Arena {
     pub(crate) fn release(&mut self, idx: NodeId) {
         let slot = &mut self.slots[idx.slot()];
         slot.node = None;
+        self.free_slot(idx);
+    }
+
+    /// Takes a node out of the arena and frees its slot; returns it with the generation it had.
+    #[inline]
+    pub(crate) fn take(&mut self, idx: NodeId) -> (MNode, u32) {
+        let slot = &mut self.slots[idx.slot()];
+        let node = slot.node.take().expect("mounted node");
+        let generation = slot.generation;
+        self.free_slot(idx);
+        (node, generation)
+    }
+
+    /// Puts an emptied slot on the free list, under a new generation.
+    #[inline]
+    fn free_slot(&mut self, idx: NodeId) {
+        let slot = &mut self.slots[idx.slot()];
         slot.generation = slot.generation.wrapping_add(1);
         if self.free.len() == self.free.capacity() {
             // Room for every slot at once: unmounting a large list would otherwise grow (and copy)

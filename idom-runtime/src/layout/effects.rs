@@ -3,7 +3,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use super::{Ids, Kind, Layout, panic_message};
+use super::{Kind, Layout, panic_message};
 use crate::ids::NodeId;
 use crate::scope::{EffectSlot, ScopeId};
 use crate::vdom::pool;
@@ -14,19 +14,21 @@ impl Layout {
 
     /// Unmounts a subtree: effect cleanups are queued (children first), tasks aborted, slots freed.
     pub(crate) fn unmount(&mut self, idx: NodeId) {
-        let children = match &mut self.arena.n_mut(idx).kind {
-            Kind::Element(e) => std::mem::take(&mut e.children),
-            Kind::Component(s) => std::mem::take(&mut s.children),
-            Kind::Group(ids) => std::mem::take(&mut **ids),
-            Kind::Text(_) | Kind::Empty | Kind::Static(_) => Ids::new(),
-        };
-        for c in children {
-            self.unmount(c);
-        }
-        let generation = self.arena.generation(idx);
-        let node = self.arena.slots[idx.slot()].node.take().expect("mounted node");
+        let (node, generation) = self.arena.take(idx);
         match node.kind {
+            Kind::Element(mut el) => {
+                for c in std::mem::take(&mut el.children) {
+                    self.unmount(c);
+                }
+                if !el.handlers.is_empty() {
+                    self.forget_static_targets(idx, generation, &el.handlers);
+                }
+                pool::recycle(el);
+            }
             Kind::Component(mut scope) => {
+                for c in std::mem::take(&mut scope.children) {
+                    self.unmount(c);
+                }
                 let id = ScopeId { idx, generation };
                 for slot in scope.hooks.slots.iter_mut() {
                     if let Some(effect) = slot.downcast_mut::<EffectSlot>() {
@@ -46,13 +48,13 @@ impl Layout {
                     self.pending_renders -= 1;
                 }
             }
-            Kind::Element(el) => {
-                self.forget_static_targets(idx, generation, &el.handlers);
-                pool::recycle(el);
+            Kind::Group(ids) => {
+                for c in *ids {
+                    self.unmount(c);
+                }
             }
-            Kind::Text(_) | Kind::Group(_) | Kind::Empty | Kind::Static(_) => {}
+            Kind::Text(_) | Kind::Empty | Kind::Static(_) => {}
         }
-        self.arena.release(idx);
     }
 
     /// Runs queued cleanups, then queued effects, catching panics per component.
