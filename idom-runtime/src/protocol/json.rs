@@ -10,12 +10,28 @@ use crate::vdom::{AttrValue, Handler, KeyRepr, Node, StaticTree, Tag, push_int};
 /// Writes `s` as a JSON string literal: `"`, `\` and control characters escaped (`\n`, `\r`,
 /// `\t`, else `\u00XX`), everything else copied, with the common case of nothing to escape as one
 /// copy. The only JSON string escaper of the crate.
+#[inline]
 pub(crate) fn json_str(out: &mut String, s: &str) {
+    match next_escape(s.as_bytes(), 0) {
+        None => {
+            out.reserve(s.len() + 2);
+            out.push('"');
+            out.push_str(s);
+            out.push('"');
+        }
+        Some(first) => json_str_escaped(out, s, first),
+    }
+}
+
+/// [`json_str`] for a string with something to escape, the first at `first`.
+#[cold]
+fn json_str_escaped(out: &mut String, s: &str, first: usize) {
     let bytes = s.as_bytes();
-    out.reserve(bytes.len() + 2);
+    out.reserve(bytes.len() + 8);
     out.push('"');
     let mut start = 0;
-    while let Some(i) = next_escape(bytes, start) {
+    let mut next = Some(first);
+    while let Some(i) = next {
         out.push_str(&s[start..i]);
         match bytes[i] {
             b'"' => out.push_str("\\\""),
@@ -31,40 +47,66 @@ pub(crate) fn json_str(out: &mut String, s: &str) {
             }
         }
         start = i + 1;
+        next = next_escape(bytes, start);
     }
     out.push_str(&s[start..]);
     out.push('"');
 }
 
+/// Which bytes JSON needs escaped in a string: `"`, `\` and the control characters.
+const ESCAPED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table
+};
+
 /// The index of the first byte at or after `from` that JSON needs escaped (`"`, `\`, or a control
 /// character), looking at eight bytes at a time: labels and attribute values are mostly plain, and
-/// a byte-by-byte scan cost more than the copy.
+/// a byte-by-byte scan cost more than the copy. A string of fewer than eight bytes (a number, an
+/// event's name) is looked up byte by byte; the last bytes of a longer one are looked at as the
+/// word of its last eight.
 #[inline]
 fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let special = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
+    let n = bytes.len();
+    if n - from < 8 {
+        return bytes[from..].iter().position(|&b| ESCAPED[usize::from(b)]).map(|offset| from + offset);
+    }
     let mut i = from;
-    while i + 8 <= bytes.len() {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(&bytes[i..i + 8]);
-        let x = u64::from_le_bytes(word);
-        // A byte of `m` has its high bit set where `x`'s byte is below 0x20, or where `x ^ "` or
-        // `x ^ \` has a zero byte (the classic tests `(v - 0x01..) & !v & 0x80..` and its
-        // "less than n" form). A borrow can mark bytes above a true match, never below it, so the
-        // lowest mark is exact.
-        let quote = x ^ (ONES * u64::from(b'"'));
-        let backslash = x ^ (ONES * u64::from(b'\\'));
-        let m = ((x.wrapping_sub(ONES * 0x20) & !x)
-            | (quote.wrapping_sub(ONES) & !quote)
-            | (backslash.wrapping_sub(ONES) & !backslash))
-            & HIGH;
-        if m != 0 {
-            return Some(i + (m.trailing_zeros() / 8) as usize);
+    while i + 8 <= n {
+        if let Some(at) = escape_in_word(bytes, i) {
+            return Some(at);
         }
         i += 8;
     }
-    bytes[i..].iter().position(|&b| special(b)).map(|offset| i + offset)
+    // The bytes before `i` are plain, so a mark in the overlapping word is at or after `i`.
+    if i < n { escape_in_word(bytes, n - 8) } else { None }
+}
+
+/// The first byte JSON needs escaped among the eight at `i`.
+#[inline(always)]
+fn escape_in_word(bytes: &[u8], i: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut word = [0u8; 8];
+    word.copy_from_slice(&bytes[i..i + 8]);
+    let x = u64::from_le_bytes(word);
+    // A byte of `m` has its high bit set where `x`'s byte is below 0x20, or where `x ^ "` or
+    // `x ^ \` has a zero byte (the classic tests `(v - 0x01..) & !v & 0x80..` and its "less than
+    // n" form). A borrow can mark bytes above a true match, never below it, so the lowest mark is
+    // exact.
+    let quote = x ^ (ONES * u64::from(b'"'));
+    let backslash = x ^ (ONES * u64::from(b'\\'));
+    let m = ((x.wrapping_sub(ONES * 0x20) & !x)
+        | (quote.wrapping_sub(ONES) & !quote)
+        | (backslash.wrapping_sub(ONES) & !backslash))
+        & HIGH;
+    (m != 0).then(|| i + (m.trailing_zeros() / 8) as usize)
 }
 
 /// Appends `token` as one JSON Pointer reference token (RFC 6901: `~` as `~0`, `/` as `~1`).
@@ -296,15 +338,33 @@ mod tests {
             json_str(&mut out, s);
             assert_eq!(serde_json::from_str::<String>(&out).unwrap(), s);
         }
-        // Every special byte at every offset of a long plain run (the word-at-a-time scan).
-        for special in ['"', '\\', '\n', '\u{1}', '\u{1f}'] {
-            for at in 0..20 {
-                let mut s: String = "abcdefghijklmnopqrstuvwx\u{7f}ü".chars().collect();
-                s.insert(at, special);
-                let mut out = String::new();
-                json_str(&mut out, &s);
-                assert_eq!(serde_json::from_str::<String>(&out).unwrap(), s, "{out}");
+        // Every special byte at every offset of plain runs of every length up to three words
+        // (the byte-by-byte scan of a short string, the word-at-a-time scan, and the overlapping
+        // last word), alone and with a second special after it.
+        let plain = "abcdefghijklmnopqrstuvwx\u{7f}ü";
+        for len in 0..=24 {
+            for special in ['"', '\\', '\n', '\u{1}', '\u{1f}'] {
+                for at in 0..=len {
+                    let mut s: String = plain[..len].to_owned();
+                    s.insert(at, special);
+                    for text in [s.clone(), format!("{s}{}\\", &plain[..len - at])] {
+                        let mut out = String::new();
+                        json_str(&mut out, &text);
+                        assert_eq!(serde_json::from_str::<String>(&out).unwrap(), text, "{out}");
+                    }
+                }
             }
+            let mut out = String::new();
+            json_str(&mut out, &plain[..len]);
+            assert_eq!(out, format!("\"{}\"", &plain[..len]));
+        }
+        // And after bytes that are not ASCII letters (DEL, a two-byte character).
+        for at in 0..20 {
+            let mut s = plain.to_owned();
+            s.insert(at, '"');
+            let mut out = String::new();
+            json_str(&mut out, &s);
+            assert_eq!(serde_json::from_str::<String>(&out).unwrap(), s, "{out}");
         }
         for n in [0i128, 7, -7, 10, 99, 100, 4_294_967_295, i128::MAX, i128::MIN] {
             let mut text = String::new();
