@@ -21,7 +21,11 @@ impl<T> OneOrMany<T> {
 
     pub(crate) fn push(&mut self, item: T) {
         match self {
-            OneOrMany::Many(items) if items.capacity() == 0 => *self = OneOrMany::One(item),
+            OneOrMany::Many(items) if items.capacity() == 0 => {
+                // An empty `Vec` with no capacity owns nothing: forgetting it skips its drop.
+                #[allow(clippy::mem_forget, reason = "what is forgotten owns no memory")]
+                std::mem::forget(std::mem::replace(self, OneOrMany::One(item)));
+            }
             OneOrMany::Many(items) => items.push(item),
             OneOrMany::One(_) => {
                 let OneOrMany::One(first) = std::mem::take(self) else { unreachable!() };

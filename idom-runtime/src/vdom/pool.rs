@@ -28,8 +28,11 @@ pub(crate) fn new_tag(name: Str) -> Box<Tag> {
     let kept = FREE.try_with(|free| free.borrow_mut().pop()).ok().flatten();
     match kept {
         Some(mut tag) => {
-            // The kept box holds an empty tag: nothing is dropped by this write.
-            *tag = Tag::new(name);
+            // The kept box holds `Tag::new("")`: with the name set it is `Tag::new(name)`, and the
+            // empty name it had owns nothing (forgotten, not dropped).
+            debug_assert!(tag.is_empty(), "a kept tag box holds an ended tag");
+            #[allow(clippy::mem_forget, reason = "what is forgotten owns no memory")]
+            std::mem::forget(std::mem::replace(&mut tag.name, name));
             tag
         }
         None => Box::new(Tag::new(name)),

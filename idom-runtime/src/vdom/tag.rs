@@ -32,6 +32,16 @@ pub(crate) struct Tag {
 }
 
 impl Tag {
+    /// Whether this is the tag `Tag::new("")` makes, which owns no memory.
+    pub(crate) fn is_empty(&self) -> bool {
+        matches!(self.name, Str::Borrowed(""))
+            && self.key.is_none()
+            && matches!(&self.attrs, OneOrMany::Many(v) if v.capacity() == 0)
+            && matches!(&self.handlers, OneOrMany::Many(v) if v.capacity() == 0)
+            && matches!(&self.content, OneOrMany::Many(v) if v.capacity() == 0)
+            && self.children.is_empty()
+    }
+
     pub(crate) fn new(name: Str) -> Self {
         Tag {
             name,
