@@ -473,7 +473,6 @@ async fn chaos_the_owner_dies_halfway_through_100k_clicks() {
                 let target = Arc::new(Mutex::new(None::<String>));
                 let reader = {
                     let (seen, target, killed_at) = (seen.clone(), target.clone(), killed_at.clone());
-                    let port = port;
                     tokio::spawn(async move {
                         while let Some(Ok(msg)) = stream.next().await {
                             let Message::Text(text) = msg else { continue };

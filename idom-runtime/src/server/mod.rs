@@ -96,6 +96,7 @@ mod cluster_view;
 mod config;
 #[cfg(feature = "server")]
 mod http;
+#[cfg(feature = "server")]
 mod parking;
 #[cfg(feature = "server")]
 mod serve;
