@@ -9,7 +9,7 @@ use super::UNMATCHED as NONE;
 use super::{Diff, HostRef, KeyHashing, PatchSink, Place, Reconciler, warn_duplicate_keys};
 use crate::arena::{Ids, Kind};
 use crate::ids::NodeId;
-use crate::vdom::{Node, OneOrMany, trim_trailing_places};
+use crate::vdom::{Node, OneOrMany, makes_no_node, trim_trailing_places};
 use crate::{Element, Key};
 
 impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
@@ -26,18 +26,10 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
             OneOrMany::Many(items) => return self.children_list(owner, items, at),
             OneOrMany::One(element) => element,
         };
-        let place = match &element.0 {
-            Node::Empty | Node::Merged => true,
-            Node::Fragment(items) => items.is_empty(),
-            _ => false,
-        };
-        let only = match **self.arena_mut().children_mut(owner) {
-            [id] if !place => id,
+        let only = match *self.arena().children(owner) {
+            [id] if !makes_no_node(&element) && self.matches_in_place(id, &element, false) => id,
             _ => return self.children_list(owner, vec![element], at),
         };
-        if !self.matches_in_place(only, &element, false) {
-            return self.children_list(owner, vec![element], at);
-        }
         let old = std::mem::take(self.arena_mut().children_mut(owner));
         let mut mi = at.base;
         self.matched_child(owner, 0, element, only, at, &mut mi);

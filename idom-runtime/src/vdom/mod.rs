@@ -215,13 +215,19 @@ pub(crate) fn push_child(children: &mut impl ChildList, child: Element) {
 #[inline]
 pub(crate) fn trim_trailing_places(list: &mut impl ChildList) {
     while let Some(last) = list.items().last()
-        && match &last.0 {
-            Node::Empty | Node::Merged => true,
-            Node::Fragment(items) => items.is_empty(),
-            _ => false,
-        }
+        && makes_no_node(last)
     {
         list.pop_raw();
+    }
+}
+
+/// Whether a child is a place that makes no node: a hole, a merged text or an empty group.
+#[inline]
+pub(crate) fn makes_no_node(child: &Element) -> bool {
+    match &child.0 {
+        Node::Empty | Node::Merged => true,
+        Node::Fragment(items) => items.is_empty(),
+        _ => false,
     }
 }
 
