@@ -323,6 +323,19 @@ async fn lease_owner(redis: &Redis) -> Option<(u32, u64)> {
     Some((pid, epoch.parse().ok()?))
 }
 
+/// The lease's holder, waiting up to 20 s for one: under load a late renewal lets the lease lapse
+/// for a moment before it is taken again.
+async fn current_owner(redis: &Redis) -> (u32, u64) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(owner) = lease_owner(redis).await {
+            return owner;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "no owner of the shared view within 20 s");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 struct SharedClient {
     ws: Ws,
     model: Value,
@@ -399,7 +412,7 @@ async fn a_shared_view_spans_processes_and_fails_over() {
     while a.count() != Some(1) {
         a.next().await.expect("a sees its click");
     }
-    let (owner, epoch) = lease_owner(&redis).await.expect("an owner");
+    let (owner, epoch) = current_owner(&redis).await;
     // The owner dies: another takes the lease with a higher epoch, and its clients get the count.
     let i = procs.iter().position(|p| p.child.id() == owner).expect("the owner is ours");
     procs[i].kill();
@@ -409,7 +422,7 @@ async fn a_shared_view_spans_processes_and_fails_over() {
     while c.count() != Some(2) {
         c.next().await.expect("the survivor's client sees the click after failover");
     }
-    let (_, new_epoch) = lease_owner(&redis).await.expect("a new owner");
+    let (_, new_epoch) = current_owner(&redis).await;
     assert!(new_epoch > epoch, "{new_epoch} > {epoch}");
 }
 
@@ -559,7 +572,7 @@ async fn chaos_the_owner_dies_halfway_through_100k_clicks() {
         );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    let (owner, epoch) = lease_owner(&redis).await.expect("an owner");
+    let (owner, epoch) = current_owner(&redis).await;
     {
         let mut procs = procs.lock().unwrap();
         let i = procs.iter().position(|p| p.child.id() == owner).expect("the owner is ours");
@@ -594,11 +607,10 @@ async fn chaos_the_owner_dies_halfway_through_100k_clicks() {
         }
         assert!(Instant::now() < deadline, "the clients never agreed: {:?}", &again[..10]);
     };
-    let (_, new_epoch) = lease_owner(&redis).await.expect("a new owner");
+    // A fresh client of the new owner's process gets the model everybody has (whoever holds
+    // the lease now: on a loaded machine it can change hands again).
+    let (new_owner, new_epoch) = current_owner(&redis).await;
     assert!(new_epoch > epoch);
-
-    // A fresh client of the new owner's process gets the model everybody has.
-    let (new_owner, _) = lease_owner(&redis).await.unwrap();
     let port = {
         let procs = procs.lock().unwrap();
         ports[procs.iter().position(|p| p.child.id() == new_owner).expect("the new owner is ours")]

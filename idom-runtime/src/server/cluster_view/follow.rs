@@ -118,10 +118,13 @@ impl ClusterView {
                     relay.last = id;
                     relay.waiting = None;
                 }
+                // No snapshot (none yet, or Redis lost its data, and with it the epochs): read
+                // the stream from its start, up to its first model.
                 None => {
                     if relay.waiting.is_none() {
-                        tracing::info!("the shared view has no snapshot yet; waiting for its first model");
-                        relay.waiting = Some(relay.last);
+                        tracing::info!("the shared view has no snapshot; waiting for a model");
+                        relay.last = (0, 0);
+                        relay.waiting = Some((0, 0));
                     }
                     return Ok(());
                 }
