@@ -16,8 +16,8 @@ impl Layout {
     pub(crate) fn unmount(&mut self, idx: NodeId) {
         let (node, generation) = self.arena.take(idx);
         match node.kind {
-            Kind::Element(mut el) => {
-                for c in std::mem::take(&mut el.children) {
+            Kind::Element(el) => {
+                for &c in el.children.iter() {
                     self.unmount(c);
                 }
                 if !el.handlers.is_empty() {
@@ -26,7 +26,7 @@ impl Layout {
                 pool::recycle(el);
             }
             Kind::Component(mut scope) => {
-                for c in std::mem::take(&mut scope.children) {
+                for &c in scope.children.iter() {
                     self.unmount(c);
                 }
                 let id = ScopeId { idx, generation };
