@@ -44,9 +44,13 @@ impl Layout {
                 }
             }
             Kind::Static(tree) => static_html(&tree.element, out, raw_text, trusted),
-            Kind::Element(el) => tag_html(&el.name, &el.attrs, out, trusted, |out, raw| {
-                for &c in &el.children {
-                    self.html_of(c, out, raw, trusted);
+            Kind::Element(el) => tag_html(&el.name, &el.attrs, out, trusted, |out, raw| match el.inline_text() {
+                Some(t) if raw => out.push_str(&t.replace("</", "<\\/")),
+                Some(t) => escape_text(t, out),
+                None => {
+                    for &c in &el.children {
+                        self.html_of(c, out, raw, trusted);
+                    }
                 }
             }),
         }

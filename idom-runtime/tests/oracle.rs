@@ -80,7 +80,14 @@ fn build(spec: &Spec, env: &Arc<Env>) -> Element {
             if *click {
                 el = el.on(events::onclick, |_| {});
             }
-            el.child(children.iter().map(|c| build(c, env)).collect::<Vec<_>>()).into()
+            // Up to two children are each a place of their own, as markup makes them (a lone
+            // text is then kept inside its element), more are one group, as a list makes them;
+            // an edit that crosses the line changes one form into the other.
+            if children.len() <= 2 {
+                children.iter().fold(el, |el, c| el.child(build(c, env))).into()
+            } else {
+                el.child(children.iter().map(|c| build(c, env)).collect::<Vec<_>>()).into()
+            }
         }
         Spec::Comp { wrap, id, key } => {
             let s = Stateful { env: env.clone(), id: *id, wrap: *wrap };

@@ -36,10 +36,10 @@ pub(crate) use sink::{Edit, Recorder};
 pub(crate) use sink::{ElementRef, HostRef, PatchSink};
 
 use crate::Element;
-use crate::arena::{Arena, Kind};
+use crate::arena::{Arena, Kind, MNode};
 use crate::event::EventName;
 use crate::ids::NodeId;
-use crate::vdom::{Handler, Node, OneOrMany, pool, push_int};
+use crate::vdom::{Handler, Node, OneOrMany, Text, is_sole_text, pool, push_int};
 
 /// The old position of a new child that matched none (in the diff's `matched` lists).
 const UNMATCHED: u32 = u32::MAX;
@@ -105,7 +105,17 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
                 at.path.push_str("/children/");
                 push_int(at.path, mi as i128);
                 self.diff_element(id, tag.key, tag.attrs, tag.head, tag.handlers, at.path);
-                self.children(id, tag.content, &mut Place { host: id, path: &mut *at.path, base: 0 });
+                let mut content = tag.content;
+                if self.has_inline_text(id) {
+                    if is_sole_text(&mut content) {
+                        let OneOrMany::One(Element(Node::Text(text))) = content else { unreachable!("a sole text") };
+                        self.set_inline_text(id, text, at.path);
+                        at.path.truncate(len);
+                        return;
+                    }
+                    self.uninline_text(id);
+                }
+                self.children(id, content, &mut Place { host: id, path: &mut *at.path, base: 0 });
                 at.path.truncate(len);
             }
             Node::Fragment(items) => {
@@ -142,6 +152,36 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
                 self.tree.render_component(id, &mut inner, self.sink);
             }
         }
+    }
+
+    /// Whether the element `id` keeps its only child, a text, in itself (see `Tag::inline_text`).
+    #[inline]
+    fn has_inline_text(&self, id: NodeId) -> bool {
+        matches!(&self.arena().n(id).kind, Kind::Element(e) if e.inline_text().is_some())
+    }
+
+    /// Sets the inline text of the element `id` (at `path`), telling the sink if it changed.
+    #[inline]
+    fn set_inline_text(&mut self, id: NodeId, text: Text, path: &str) {
+        let Kind::Element(e) = &mut self.tree.arena_mut().n_mut(id).kind else { unreachable!("an element") };
+        let OneOrMany::One(Element(Node::Text(old))) = &mut e.content else { unreachable!("an inline text") };
+        if *old != text {
+            *old = text;
+            self.sink.set_text(HostRef { path, len: 1 }, 0, old);
+        }
+    }
+
+    /// Gives the inline text of the element `id` a node of its own, as its one child, so its new
+    /// children can be diffed against it (the model does not change).
+    fn uninline_text(&mut self, id: NodeId) {
+        let arena = self.tree.arena_mut();
+        let Kind::Element(e) = &mut arena.n_mut(id).kind else { unreachable!("an element") };
+        let OneOrMany::One(Element(Node::Text(text))) = std::mem::take(&mut e.content) else {
+            unreachable!("an inline text")
+        };
+        let child = arena.alloc(MNode { parent: Some(id), index: 0, count: 1, irregular: 0, kind: Kind::Text(text) });
+        let Kind::Element(e) = &mut arena.n_mut(id).kind else { unreachable!("an element") };
+        e.children.push(child);
     }
 
     /// Turns a mounted static subtree into mounted elements (the same model, no change sent), so
@@ -223,7 +263,7 @@ mod tests {
 
     use super::{Edit, Recorder};
     use crate::hooks::{UpdateHandle, use_update};
-    use crate::html::{li, p, ul};
+    use crate::html::{li, p, span, ul};
     use crate::{Component, Element, HookContext, Layout};
 
     /// Renders `view(state)`; the test changes the state and asks for a re-render.
@@ -292,6 +332,32 @@ mod tests {
     fn a_list_that_matches_nothing_is_replaced_whole() {
         let edits = edits(keyed, &[1, 2], &[3, 4, 5]);
         assert_eq!(edits, [Edit::ReplaceChildren { host: host("/children/0"), len: 3 }]);
+    }
+
+    #[test]
+    fn a_lone_text_lives_in_its_element_until_a_sibling_joins_it() {
+        fn view(state: &[i32]) -> Element {
+            let label = if state[0] == 2 { "b" } else { "a" };
+            let extra = if state[0] == 1 { Element::from(span().child("new")) } else { Element::empty() };
+            p().child(label).child(extra).into()
+        }
+        // The text needs no node: the arena holds the root, the component and the `<p>`.
+        let (state, handle) = (Arc::new(Mutex::new(vec![0])), Arc::new(Mutex::new(None)));
+        let mut layout = Layout::new(View { state: state.clone(), handle: handle.clone(), view });
+        layout.try_render();
+        assert_eq!(layout.arena.live(), 3);
+        assert_eq!(edits(view, &[0], &[2]), [Edit::SetText { host: host("/children/0"), index: 0, text: "b".into() }]);
+        // A sibling gives the text a node of its own, without changing it in the model.
+        assert_eq!(
+            edits(view, &[0], &[1]),
+            [Edit::Insert { host: host("/children/0"), index: 1, node: "<span>".into() }]
+        );
+        assert_eq!(edits(view, &[1], &[0]), [Edit::Remove { host: host("/children/0"), index: 1 }]);
+        *state.lock().unwrap() = vec![1];
+        handle.lock().unwrap().as_ref().unwrap().update();
+        layout.render_queued(&mut Recorder::default());
+        assert_eq!(layout.arena.live(), 5, "root, component, `<p>`, its text, and `<span>` (its lone text needs none)");
+        assert_eq!(layout.model()["children"][0]["children"][0], "a");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::ids::NodeId;
 use crate::protocol::JsonPatch;
 use crate::scope::{AncestorVisitor, EffectJob, HookContext, HookState, RenderQueue, ScopeHost, ScopeId};
 use crate::vdom::Handler;
-use crate::vdom::{Node, OneOrMany, splice, trim_trailing_places};
+use crate::vdom::{Node, OneOrMany, is_sole_text, splice, trim_trailing_places};
 
 impl Layout {
     // -----------------------------------------------------------------------------------------
@@ -108,8 +108,13 @@ impl Layout {
                 idx
             }
             Node::Tag(mut tag) => {
-                // The tag's box becomes the mounted element; its content becomes child nodes.
-                let content = std::mem::take(&mut tag.content);
+                // The tag's box becomes the mounted element; its content becomes child nodes,
+                // except an only text, which stays in the element.
+                let inline = is_sole_text(&mut tag.content);
+                let content = if inline { OneOrMany::new() } else { std::mem::take(&mut tag.content) };
+                if inline {
+                    tag.len = 1;
+                }
                 let fixed_targets = tag.handlers.iter().any(|(_, h)| h.target.is_some());
                 let idx = self.arena.alloc(MNode {
                     parent: Some(parent),
@@ -121,10 +126,12 @@ impl Layout {
                 if fixed_targets {
                     self.register_static_targets(idx);
                 }
-                self.mount_children(idx, content, depth);
-                let len = self.arena.n(idx).children_count_sum(&self.arena);
-                if let Kind::Element(e) = &mut self.arena.n_mut(idx).kind {
-                    e.len = len;
+                if !inline {
+                    self.mount_children(idx, content, depth);
+                    let len = self.arena.n(idx).children_count_sum(&self.arena);
+                    if let Kind::Element(e) = &mut self.arena.n_mut(idx).kind {
+                        e.len = len;
+                    }
                 }
                 idx
             }

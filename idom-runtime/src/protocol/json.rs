@@ -228,7 +228,10 @@ pub(crate) fn write_node(arena: &Arena, idx: NodeId, out: &mut String) {
             }
             if el.len > 0 {
                 out.push_str(",\"children\":[");
-                write_children(arena, idx, out);
+                match el.inline_text() {
+                    Some(text) => json_str(out, text),
+                    None => write_children(arena, idx, out),
+                }
                 out.push(']');
             }
             out.push('}');

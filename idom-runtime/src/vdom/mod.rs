@@ -41,7 +41,7 @@ pub use key::Key;
 pub(crate) use key::KeyRepr;
 pub(crate) use list::OneOrMany;
 pub use tag::{AttrValue, Style};
-pub(crate) use tag::{Handler, Tag};
+pub(crate) use tag::{Handler, Tag, is_sole_text};
 pub(crate) use text::{Text, int_text, push_digits, push_int};
 
 /// A shared, immutable string: `&'static str` literals are kept without allocating.

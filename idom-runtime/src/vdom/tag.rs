@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use super::{Element, Key, OneOrMany, Str};
+use super::{Element, Key, Node, OneOrMany, Str, Text, trim_trailing_places};
 use crate::event::{EventName, EventOptions, HandlerFn};
 use crate::ids::IdList;
 
@@ -11,15 +11,17 @@ use crate::ids::IdList;
 ///
 /// A layout mounts a tag in place: the box moves into the layout's arena, the `content` is mounted
 /// as child nodes, and `children` and `len` describe those (in an element being built they are
-/// empty and zero).
+/// empty and zero). An element whose only child is a text keeps that text in `content` instead
+/// (see [`Tag::inline_text`]).
 #[derive(Clone, PartialEq)]
 pub(crate) struct Tag {
     pub(crate) name: Str,
     pub(crate) key: Option<Key>,
     pub(crate) attrs: OneOrMany<(Str, AttrValue)>,
     pub(crate) handlers: OneOrMany<(EventName, Handler)>,
-    /// The children as built (empty once mounted); one child is kept inline (a `<td>` holding a
-    /// text costs no list).
+    /// The children as built; one child is kept inline (a `<td>` holding a text costs no list).
+    /// Once mounted it is empty, or the element's only child when that is a text: such a text
+    /// stays here as the element's model child 0, with no node of its own in the arena.
     pub(crate) content: OneOrMany<Element>,
     /// Once mounted: the arena ids of the child nodes.
     pub(crate) children: IdList,
@@ -42,6 +44,16 @@ impl Tag {
             && self.children.is_empty()
     }
 
+    /// The text of a mounted element whose only child is a text, kept in the element (no arena
+    /// node, no children ids; `len` is 1).
+    #[inline]
+    pub(crate) fn inline_text(&self) -> Option<&Text> {
+        match &self.content {
+            OneOrMany::One(Element(Node::Text(text))) => Some(text),
+            _ => None,
+        }
+    }
+
     pub(crate) fn new(name: Str) -> Self {
         Tag {
             name,
@@ -53,6 +65,24 @@ impl Tag {
             len: 0,
             head: None,
         }
+    }
+}
+
+/// Whether a children list is one text and nothing else once its trailing places are trimmed
+/// (`"Count: " {n}` is); such a list is then left as `One(text)`, the form a mounted element keeps
+/// its only text in. One text in a `td`, an `a` or a `button` is the commonest content there is:
+/// kept inline it costs no arena slot, no children ids and no node to diff or write.
+#[inline]
+pub(crate) fn is_sole_text(content: &mut OneOrMany<Element>) -> bool {
+    trim_trailing_places(content);
+    match content {
+        OneOrMany::One(only) => matches!(only.0, Node::Text(_)),
+        OneOrMany::Many(items) if items.len() == 1 && matches!(items[0].0, Node::Text(_)) => {
+            let only = items.pop().unwrap_or_default();
+            *content = OneOrMany::One(only);
+            true
+        }
+        OneOrMany::Many(_) => false,
     }
 }
 
