@@ -25,7 +25,7 @@ use std::sync::Arc;
 use crate::event::{BoxFuture, Event, HandlerFn};
 pub use crate::event::{EventName, EventOptions, Rate};
 pub use crate::vdom::{AttrValue, Style};
-use crate::vdom::{ChildList, Handler, Node, Tag, pool, push_child};
+use crate::vdom::{ChildList, Handler, Node, OneOrMany, Tag, pool, push_child};
 use crate::{Element, Key};
 
 /// Marker for handlers that return `()`.
@@ -301,6 +301,11 @@ macro_rules! common_methods {
                     Some(AttrValue::Text(css)) if name == "style" => Some(AttrValue::Style(Style::parse(&css))),
                     other => other,
                 };
+                if !self.0.fixed.is_empty() {
+                    // Set by hand over `html!`'s literal list: the list becomes ordinary attributes.
+                    let fixed = std::mem::take(&mut self.0.fixed);
+                    self.0.attrs = fixed.iter().cloned().collect();
+                }
                 if !self.0.attrs.is_empty() {
                     self.0.attrs.retain(|(n, _)| *n != name);
                 }
@@ -317,6 +322,16 @@ macro_rules! common_methods {
             #[doc(hidden)]
             pub fn __head(mut self, head: &'static str) -> Self {
                 self.0.head = Some(head);
+                self
+            }
+
+            /// The attributes `html!` wrote as literals (all of the element's), as the `static`
+            /// list it made of them: every render shares it. Not for hand use: it replaces the
+            /// attributes set so far, and the names are not checked.
+            #[doc(hidden)]
+            pub fn __fixed(mut self, attrs: &'static [(Cow<'static, str>, AttrValue)]) -> Self {
+                self.0.attrs = OneOrMany::new();
+                self.0.fixed = attrs;
                 self
             }
 

@@ -148,6 +148,19 @@ pub mod __private {
         crate::Element::text(text)
     }
 
+    /// One of the literal attributes `html!` keeps in a `static` list (see `__fixed`).
+    pub type FixedAttr = (std::borrow::Cow<'static, str>, crate::vdom::AttrValue);
+
+    /// A literal text attribute, `name="text"`, for such a list.
+    pub const fn fixed_text(name: &'static str, text: &'static str) -> FixedAttr {
+        (std::borrow::Cow::Borrowed(name), crate::vdom::AttrValue::Text(std::borrow::Cow::Borrowed(text)))
+    }
+
+    /// A flag attribute, `disabled`, for such a list.
+    pub const fn fixed_flag(name: &'static str) -> FixedAttr {
+        (std::borrow::Cow::Borrowed(name), crate::vdom::AttrValue::True)
+    }
+
     /// An attribute value written as a literal in `html!`: borrowed, never copied.
     #[inline]
     pub fn static_attr(text: &'static str) -> crate::vdom::AttrValue {

@@ -44,7 +44,7 @@ impl Layout {
                 }
             }
             Kind::Static(tree) => static_html(&tree.element, out, raw_text, trusted),
-            Kind::Element(el) => tag_html(&el.name, &el.attrs, out, trusted, |out, raw| match el.inline_text() {
+            Kind::Element(el) => tag_html(&el.name, el.attributes(), out, trusted, |out, raw| match el.inline_text() {
                 Some(t) if raw => out.push_str(&t.replace("</", "<\\/")),
                 Some(t) => escape_text(t, out),
                 None => {
@@ -65,7 +65,7 @@ fn static_html(element: &Element, out: &mut String, raw_text: bool, trusted: boo
         Node::Text(t) => escape_text(t, out),
         Node::Fragment(items) => items.iter().for_each(|c| static_html(c, out, raw_text, trusted)),
         Node::Static(tree) => static_html(&tree.element, out, raw_text, trusted),
-        Node::Tag(tag) => tag_html(&tag.name, &tag.attrs, out, trusted, |out, raw| {
+        Node::Tag(tag) => tag_html(&tag.name, tag.attributes(), out, trusted, |out, raw| {
             tag.content.iter().for_each(|c| static_html(c, out, raw, trusted));
         }),
         Node::Empty | Node::Merged | Node::Component(_) => {}
@@ -74,9 +74,9 @@ fn static_html(element: &Element, out: &mut String, raw_text: bool, trusted: boo
 
 /// Writes an element: its start tag with the attributes that are safe, the children that
 /// `children` writes (told whether they are raw text, inside `<style>`), and its end tag.
-fn tag_html(
+fn tag_html<'a>(
     name: &str,
-    attrs: &[(Str, AttrValue)],
+    attrs: impl Iterator<Item = &'a (Str, AttrValue)>,
     out: &mut String,
     trusted: bool,
     children: impl FnOnce(&mut String, bool),

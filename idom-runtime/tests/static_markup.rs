@@ -104,3 +104,40 @@ async fn a_head_written_at_compile_time_equals_one_written_at_run_time() {
     assert_eq!(mounted.model(), other.model());
     assert_eq!(mounted.model()["children"][0]["attributes"]["data-x"], odd);
 }
+
+/// Four markups of one `<p>`: two literal attribute lists, none, and a dynamic one.
+#[component]
+fn Branches() -> Element {
+    let (n, set_n) = use_state(|| 0u8);
+    let class = "b";
+    let body = match n % 4 {
+        0 => html! { <p class="a">"x"</p> },
+        1 => html! { <p class="b" id="i">"x"</p> },
+        2 => html! { <p>"x"</p> },
+        _ => html! { <p class={class}>"x"</p> },
+    };
+    html! { <div><button onclick={move |_| set_n.update(|n| n + 1)}>"next"</button>{body}</div> }
+}
+
+#[tokio::test]
+async fn literal_attribute_lists_of_different_markups_are_diffed_member_by_member() {
+    let mut page = TestLayout::new(Branches).await;
+    let button = page.find_by_text("next").unwrap();
+    let mut next = async || {
+        let update = page.fire(&button, "onclick", json!({"type": "click"})).await.expect("an update");
+        assert_eq!(update.path, "/children/0/children/1", "the changes are the <p>'s");
+        update.changes_json()
+    };
+    assert_eq!(
+        next().await,
+        json!([
+            {"op": "replace", "path": "/attributes/class", "value": "b"},
+            {"op": "add", "path": "/attributes/id", "value": "i"},
+        ])
+    );
+    assert_eq!(next().await, json!([{"op": "remove", "path": "/attributes"}]));
+    assert_eq!(next().await, json!([{"op": "add", "path": "/attributes", "value": {"class": "b"}}]));
+    assert_eq!(next().await, json!([{"op": "replace", "path": "/attributes/class", "value": "a"}]));
+    let p = json!({"tagName": "p", "attributes": {"class": "a"}, "children": ["x"]});
+    assert_eq!(page.model()["children"][0]["children"][1], p);
+}

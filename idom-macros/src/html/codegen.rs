@@ -164,15 +164,24 @@ fn element_builder(e: &ElementNode) -> TokenStream {
         let v = value(&key.value, key.span);
         quote_spanned!(key.span=> .key(#v))
     });
-    let attrs = e.attrs.iter().map(|attr| {
-        let name = &attr.name;
-        let v = match &attr.value {
-            // A literal text is borrowed, not copied, on every render.
-            AttrValue::Lit(syn::Lit::Str(text)) => quote_spanned!(attr.span=> ::idom::__private::static_attr(#text)),
-            other => value(other, attr.span),
-        };
-        quote_spanned!(attr.span=> .attr(#name, #v))
-    });
+    let attrs = match fixed_attrs(e) {
+        Some(fixed) => vec![fixed],
+        None => e
+            .attrs
+            .iter()
+            .map(|attr| {
+                let name = &attr.name;
+                let v = match &attr.value {
+                    // A literal text is borrowed, not copied, on every render.
+                    AttrValue::Lit(syn::Lit::Str(text)) => {
+                        quote_spanned!(attr.span=> ::idom::__private::static_attr(#text))
+                    }
+                    other => value(other, attr.span),
+                };
+                quote_spanned!(attr.span=> .attr(#name, #v))
+            })
+            .collect(),
+    };
     let head = prewritten_head(e).map(|head| quote_spanned!(span=> .__head(#head)));
     let listeners = e.listeners.iter().map(listener);
     // Inside a static subtree, children are built by the one builder (no static of their own).
@@ -184,6 +193,38 @@ fn element_builder(e: &ElementNode) -> TokenStream {
         other => child_call(other),
     });
     quote!(#start #key #(#attrs)* #head #(#listeners)* #(#children)*)
+}
+
+/// The attributes of an element whose attributes are all literals (texts and flags, no `style`,
+/// which is parsed at run time), as one `static` list every render of it shares:
+/// `.__fixed(&[..])`. The names are checked here already (and duplicates refused by the parser),
+/// so a render neither checks nor copies them, and unmounting has nothing of them to drop.
+fn fixed_attrs(e: &ElementNode) -> Option<TokenStream> {
+    let literal = |a: &&super::Attr| {
+        matches!(a.value, AttrValue::Lit(syn::Lit::Str(_)) | AttrValue::Flag)
+            && a.name != "style"
+            && !a.name.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("on"))
+    };
+    if e.attrs.is_empty() || !e.attrs.iter().all(|a| literal(&a)) {
+        return None;
+    }
+    let span = e.name.span;
+    let items = e.attrs.iter().map(|attr| {
+        let name = &attr.name;
+        match &attr.value {
+            AttrValue::Lit(syn::Lit::Str(text)) => {
+                quote_spanned!(attr.span=> ::idom::__private::fixed_text(#name, #text))
+            }
+            _ => quote_spanned!(attr.span=> ::idom::__private::fixed_flag(#name)),
+        }
+    });
+    let name = syn::Ident::new("__IDOM_ATTRS", Span::mixed_site());
+    Some(quote_spanned! {span=>
+        .__fixed({
+            static #name: &[::idom::__private::FixedAttr] = &[#(#items),*];
+            #name
+        })
+    })
 }
 
 /// The model JSON of an element's tag name and attributes (`{"tagName":"td","attributes":{..}`,
@@ -396,8 +437,13 @@ mod tests {
                 <::idom::Element as ::core::convert::From<_>>::from(
                     ::idom::html::button()
                         .key(id)
-                        .attr("class", ::idom::__private::static_attr("big"))
-                        .attr("disabled", true)
+                        .__fixed({
+                            static __IDOM_ATTRS: &[::idom::__private::FixedAttr] = &[
+                                ::idom::__private::fixed_text("class", "big"),
+                                ::idom::__private::fixed_flag("disabled")
+                            ];
+                            __IDOM_ATTRS
+                        })
                         .on(::idom::html::events::onclick, move |_| inc())
                         .child(::idom::__private::static_text("Count: "))
                         .child(count)
@@ -406,6 +452,20 @@ mod tests {
             .to_string()
             .replace(' ', "")
         );
+    }
+
+    #[test]
+    fn attributes_beside_a_value_or_a_style_are_set_one_by_one() {
+        for (markup, calls) in [
+            (
+                quote! { <td class="a" title={t}></td> },
+                r#".attr("class",::idom::__private::static_attr("a")).attr("title",t)"#,
+            ),
+            (quote! { <td style="color: red"></td> }, r#".attr("style",::idom::__private::static_attr("color:red"))"#),
+        ] {
+            let code = expand_str(markup);
+            assert!(code.contains(calls) && !code.contains("__fixed"), "{code}");
+        }
     }
 
     #[test]

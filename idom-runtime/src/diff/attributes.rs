@@ -2,11 +2,10 @@
 //! sink hears of each attribute or handler that appeared, changed or went away.
 
 use super::{Diff, ElementRef, PatchSink, Reconciler};
-use crate::Key;
 use crate::arena::Kind;
-use crate::event::{EventName, Rate};
+use crate::event::Rate;
 use crate::ids::NodeId;
-use crate::vdom::{AttrValue, Handler, OneOrMany, Str};
+use crate::vdom::{AttrValue, Handler, OneOrMany, Str, Tag};
 
 /// How a list of named items changed, member by member.
 enum Change<'a, T> {
@@ -62,29 +61,46 @@ fn same_on_the_wire(a: &Handler, b: &Handler) -> bool {
         && a_options.rate.map(Rate::wire) == b_options.rate.map(Rate::wire)
 }
 
-impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
-    /// Diffs the attributes and handlers of a matched element at `path`.
-    pub(super) fn diff_element(
-        &mut self,
-        id: NodeId,
-        key: Option<Key>,
-        attrs: OneOrMany<(Str, AttrValue)>,
-        head: Option<&'static str>,
-        handlers: OneOrMany<(EventName, Handler)>,
-        path: &str,
-    ) {
-        let generation = self.arena().generation(id);
-        let element = ElementRef { path, node: id, generation };
-        let Kind::Element(el) = &mut self.tree.arena_mut().n_mut(id).kind else { unreachable!("matched an element") };
-        el.key = key;
-        // The same pre-written head is the same literal attributes: nothing to compare.
-        let same_head = matches!((el.head, head), (Some(a), Some(b)) if std::ptr::eq(a, b));
-        el.head = head;
-        let sink = &mut *self.sink;
-        if !same_head && el.attrs != attrs {
+/// Diffs a matched element's attributes: the literal list `html!` shares (`fixed`) and the
+/// others. The same list on both sides (the same markup) is compared by address alone.
+fn diff_attributes<S: PatchSink>(
+    el: &mut Tag,
+    fixed: &'static [(Str, AttrValue)],
+    attrs: OneOrMany<(Str, AttrValue)>,
+    sink: &mut S,
+    element: ElementRef<'_>,
+) {
+    let same_fixed = std::ptr::eq(el.fixed, fixed);
+    if same_fixed && el.attrs == attrs {
+        return;
+    }
+    if same_fixed {
+        let shared = !fixed.is_empty();
+        diff_named(
+            &el.attrs,
+            &attrs,
+            |(n, _)| n,
+            |a, b| a.1 == b.1,
+            |change| match change {
+                // Beside shared literals the `attributes` object stays: one member at a time.
+                Change::All(all) if shared => {
+                    all.iter().for_each(|(name, value)| sink.set_attribute(element, name, value, false))
+                }
+                Change::Cleared if shared => el.attrs.iter().for_each(|(name, _)| sink.remove_attribute(element, name)),
+                Change::All(all) => sink.set_attributes(element, all),
+                Change::Cleared => sink.remove_attributes(element),
+                Change::Removed((name, _)) => sink.remove_attribute(element, name),
+                Change::Set((name, value), replaces) => sink.set_attribute(element, name, value, replaces),
+            },
+        );
+    } else {
+        // Another markup's literals (the two branches of an `if`): every attribute compared.
+        let old: Vec<(Str, AttrValue)> = el.attributes().cloned().collect();
+        let new: Vec<(Str, AttrValue)> = fixed.iter().chain(attrs.iter()).cloned().collect();
+        if old != new {
             diff_named(
-                &el.attrs,
-                &attrs,
+                &old,
+                &new,
                 |(n, _)| n,
                 |a, b| a.1 == b.1,
                 |change| match change {
@@ -94,7 +110,27 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
                     Change::Set((name, value), replaces) => sink.set_attribute(element, name, value, replaces),
                 },
             );
-            el.attrs = attrs;
+        }
+        el.fixed = fixed;
+    }
+    el.attrs = attrs;
+}
+
+impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
+    /// Diffs the key, attributes and handlers of a matched element at `path` against `new`'s
+    /// (whose children are diffed apart).
+    pub(super) fn diff_element(&mut self, id: NodeId, new: Tag, path: &str) {
+        let Tag { key, fixed, attrs, head, handlers, .. } = new;
+        let generation = self.arena().generation(id);
+        let element = ElementRef { path, node: id, generation };
+        let Kind::Element(el) = &mut self.tree.arena_mut().n_mut(id).kind else { unreachable!("matched an element") };
+        el.key = key;
+        // The same pre-written head is the same literal attributes: nothing to compare.
+        let same_head = matches!((el.head, head), (Some(a), Some(b)) if std::ptr::eq(a, b));
+        el.head = head;
+        let sink = &mut *self.sink;
+        if !same_head {
+            diff_attributes(el, fixed, attrs, sink, element);
         }
         let same_shape = el.handlers.len() == handlers.len()
             && el.handlers.iter().zip(&handlers).all(|((e1, h1), (e2, h2))| e1 == e2 && same_on_the_wire(h1, h2));

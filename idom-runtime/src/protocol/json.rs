@@ -186,9 +186,9 @@ fn write_head(tag: &Tag, out: &mut String) {
             KeyRepr::Str(s) => json_str(out, s),
         }
     }
-    if !tag.attrs.is_empty() {
+    if tag.has_attributes() {
         out.push_str(",\"attributes\":{");
-        for (i, (name, value)) in tag.attrs.iter().enumerate() {
+        for (i, (name, value)) in tag.attributes().enumerate() {
             if i > 0 {
                 out.push(',');
             }

@@ -257,7 +257,7 @@ impl fmt::Debug for Element {
                 if let Some(k) = &tag.key {
                     d.field("key", k);
                 }
-                for (n, v) in &tag.attrs {
+                for (n, v) in tag.attributes() {
                     d.field(n, v);
                 }
                 for (e, _) in &tag.handlers {

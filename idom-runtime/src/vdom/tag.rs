@@ -17,6 +17,9 @@ use crate::ids::IdList;
 pub(crate) struct Tag {
     pub(crate) name: Str,
     pub(crate) key: Option<Key>,
+    /// The attributes `html!` wrote as literals, in one `static` list every render of the
+    /// element shares (set only when all of its attributes are literals; then `attrs` is empty).
+    pub(crate) fixed: &'static [(Str, AttrValue)],
     pub(crate) attrs: OneOrMany<(Str, AttrValue)>,
     pub(crate) handlers: OneOrMany<(EventName, Handler)>,
     /// The children as built; one child is kept inline (a `<td>` holding a text costs no list).
@@ -38,6 +41,7 @@ impl Tag {
     pub(crate) fn is_empty(&self) -> bool {
         matches!(self.name, Str::Borrowed(""))
             && self.key.is_none()
+            && self.fixed.is_empty()
             && matches!(&self.attrs, OneOrMany::Many(v) if v.capacity() == 0)
             && matches!(&self.handlers, OneOrMany::Many(v) if v.capacity() == 0)
             && matches!(&self.content, OneOrMany::Many(v) if v.capacity() == 0)
@@ -54,10 +58,23 @@ impl Tag {
         }
     }
 
+    /// All attributes, in order: the literal ones `html!` shares, then the others.
+    #[inline]
+    pub(crate) fn attributes(&self) -> impl Iterator<Item = &(Str, AttrValue)> + Clone {
+        self.fixed.iter().chain(self.attrs.iter())
+    }
+
+    /// Whether the element has any attribute.
+    #[inline]
+    pub(crate) fn has_attributes(&self) -> bool {
+        !self.fixed.is_empty() || !self.attrs.is_empty()
+    }
+
     pub(crate) fn new(name: Str) -> Self {
         Tag {
             name,
             key: None,
+            fixed: &[],
             attrs: OneOrMany::new(),
             handlers: OneOrMany::new(),
             content: OneOrMany::new(),
