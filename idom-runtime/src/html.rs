@@ -330,7 +330,11 @@ macro_rules! common_methods {
             /// attributes set so far, and the names are not checked.
             #[doc(hidden)]
             pub fn __fixed(mut self, attrs: &'static [(Cow<'static, str>, AttrValue)]) -> Self {
-                self.0.attrs = OneOrMany::new();
+                if !self.0.attrs.is_empty() {
+                    // (A fresh builder has none: writing the empty list over itself would be a
+                    // drop of it on every literal element.)
+                    self.0.attrs = OneOrMany::new();
+                }
                 self.0.fixed = attrs;
                 self
             }
