@@ -97,15 +97,15 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
                 }
             }
             Node::Tag(tag) => {
-                let mut tag = pool::unbox(tag);
+                let tag = pool::unbox(tag);
                 if let Kind::Static(tree) = self.arena().n(id).kind {
                     self.materialize(id, tree);
                 }
                 let len = at.path.len();
                 at.path.push_str("/children/");
                 push_int(at.path, mi as i128);
-                let mut content = std::mem::take(&mut tag.content);
-                self.diff_element(id, tag, at.path);
+                self.diff_element(id, tag.key, tag.fixed, tag.attrs, tag.head, tag.handlers, at.path);
+                let mut content = tag.content;
                 if self.has_inline_text(id) {
                     if is_sole_text(&mut content) {
                         let OneOrMany::One(Element(Node::Text(text))) = content else { unreachable!("a sole text") };

@@ -369,7 +369,24 @@ mod tests {
             json_str(&mut out, &s);
             assert_eq!(serde_json::from_str::<String>(&out).unwrap(), s, "{out}");
         }
-        for n in [0i128, 7, -7, 10, 99, 100, 4_294_967_295, i128::MAX, i128::MIN] {
+        for n in [
+            0i128,
+            7,
+            -7,
+            10,
+            11,
+            99,
+            100,
+            101,
+            999,
+            1000,
+            12_345,
+            -98_765,
+            4_294_967_295,
+            u64::MAX as i128,
+            i128::MAX,
+            i128::MIN,
+        ] {
             let mut text = String::new();
             push_int(&mut text, n);
             assert_eq!(text, n.to_string());

@@ -112,25 +112,36 @@ pub(crate) fn push_digits(out: &mut String, n: u64) {
     }
     let mut digits = [0u8; 20];
     let at = write_digits(&mut digits, n);
-    out.reserve(digits.len() - at);
-    for &digit in &digits[at..] {
-        out.push(char::from(digit));
-    }
+    // One copy of the digits, not a push (a capacity check and a length) per digit.
+    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
 }
 
 /// Writes the decimal digits of `n` at the end of `digits` (at least 20 bytes), returning where
 /// they start.
 #[inline]
 fn write_digits(digits: &mut [u8], mut n: u64) -> usize {
+    // Two digits a division, from a table of the hundred pairs.
+    const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+        2021222324252627282930313233343536373839\
+        4041424344454647484950515253545556575859\
+        6061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899";
     let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            return at;
-        }
+    while n >= 100 {
+        let pair = (n % 100) as usize * 2;
+        n /= 100;
+        at -= 2;
+        digits[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
     }
+    if n >= 10 {
+        let pair = n as usize * 2;
+        at -= 2;
+        digits[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    } else {
+        at -= 1;
+        digits[at] = b'0' + n as u8;
+    }
+    at
 }
 
 /// The decimal text of an integer.
