@@ -62,6 +62,9 @@ fn same_on_the_wire(a: &Handler, b: &Handler) -> bool {
         && a_options.rate.map(Rate::wire) == b_options.rate.map(Rate::wire)
 }
 
+/// An attribute: its name and value.
+type Attribute = (Str, AttrValue);
+
 /// Diffs a matched element's attributes: the literal list `html!` shares (`fixed`) and the
 /// others. The same list on both sides (the same markup) is compared by address alone.
 fn diff_attributes<S: PatchSink>(
@@ -75,45 +78,37 @@ fn diff_attributes<S: PatchSink>(
     if same_fixed && el.attrs == attrs {
         return;
     }
-    if same_fixed {
-        let shared = !fixed.is_empty();
-        diff_named(
-            &el.attrs,
-            &attrs,
-            |(n, _)| n,
-            |a, b| a.1 == b.1,
-            |change| match change {
-                // Beside shared literals the `attributes` object stays: one member at a time.
-                Change::All(all) if shared => {
-                    all.iter().for_each(|(name, value)| sink.set_attribute(element, name, value, false))
-                }
-                Change::Cleared if shared => el.attrs.iter().for_each(|(name, _)| sink.remove_attribute(element, name)),
-                Change::All(all) => sink.set_attributes(element, all),
-                Change::Cleared => sink.remove_attributes(element),
-                Change::Removed((name, _)) => sink.remove_attribute(element, name),
-                Change::Set((name, value), replaces) => sink.set_attribute(element, name, value, replaces),
-            },
-        );
+    // The same literals on both sides: only the others are compared. Another markup's literals
+    // (the two branches of an `if`): every attribute is.
+    let all;
+    let (old, new): (&[Attribute], &[Attribute]) = if same_fixed {
+        (&el.attrs, &attrs)
     } else {
-        // Another markup's literals (the two branches of an `if`): every attribute compared.
-        let old: Vec<(Str, AttrValue)> = el.attributes().cloned().collect();
-        let new: Vec<(Str, AttrValue)> = fixed.iter().chain(attrs.iter()).cloned().collect();
-        if old != new {
-            diff_named(
-                &old,
-                &new,
-                |(n, _)| n,
-                |a, b| a.1 == b.1,
-                |change| match change {
-                    Change::All(all) => sink.set_attributes(element, all),
-                    Change::Cleared => sink.remove_attributes(element),
-                    Change::Removed((name, _)) => sink.remove_attribute(element, name),
-                    Change::Set((name, value), replaces) => sink.set_attribute(element, name, value, replaces),
-                },
-            );
-        }
-        el.fixed = fixed;
-    }
+        all = (
+            el.attributes().cloned().collect::<Vec<_>>(),
+            fixed.iter().chain(attrs.iter()).cloned().collect::<Vec<_>>(),
+        );
+        (&all.0, &all.1)
+    };
+    // Beside shared literals the `attributes` object stays: it changes one member at a time.
+    let shared = same_fixed && !fixed.is_empty();
+    diff_named(
+        old,
+        new,
+        |(n, _)| n,
+        |a, b| a.1 == b.1,
+        |change| match change {
+            Change::All(all) if shared => {
+                all.iter().for_each(|(name, value)| sink.set_attribute(element, name, value, false))
+            }
+            Change::Cleared if shared => old.iter().for_each(|(name, _)| sink.remove_attribute(element, name)),
+            Change::All(all) => sink.set_attributes(element, all),
+            Change::Cleared => sink.remove_attributes(element),
+            Change::Removed((name, _)) => sink.remove_attribute(element, name),
+            Change::Set((name, value), replaces) => sink.set_attribute(element, name, value, replaces),
+        },
+    );
+    el.fixed = fixed;
     el.attrs = attrs;
 }
 
