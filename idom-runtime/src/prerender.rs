@@ -36,8 +36,7 @@ impl Layout {
 
     fn html_of(&self, idx: NodeId, out: &mut String, raw_text: bool, trusted: bool) {
         match &self.arena.n(idx).kind {
-            Kind::Text(t) if raw_text => out.push_str(&t.replace("</", "<\\/")),
-            Kind::Text(t) => escape_text(t, out),
+            Kind::Text(t) => text_html(t, raw_text, out),
             Kind::Component(_) | Kind::Group(_) | Kind::Empty => {
                 for &c in self.arena.children(idx) {
                     self.html_of(c, out, raw_text, trusted);
@@ -45,8 +44,7 @@ impl Layout {
             }
             Kind::Static(tree) => static_html(&tree.element, out, raw_text, trusted),
             Kind::Element(el) => tag_html(&el.name, el.attributes(), out, trusted, |out, raw| match el.inline_text() {
-                Some(t) if raw => out.push_str(&t.replace("</", "<\\/")),
-                Some(t) => escape_text(t, out),
+                Some(t) => text_html(t, raw, out),
                 None => {
                     for &c in &el.children {
                         self.html_of(c, out, raw, trusted);
@@ -61,14 +59,23 @@ impl Layout {
 /// components), by the same rules as a mounted one.
 fn static_html(element: &Element, out: &mut String, raw_text: bool, trusted: bool) {
     match &element.0 {
-        Node::Text(t) if raw_text => out.push_str(&t.replace("</", "<\\/")),
-        Node::Text(t) => escape_text(t, out),
+        Node::Text(t) => text_html(t, raw_text, out),
         Node::Fragment(items) => items.iter().for_each(|c| static_html(c, out, raw_text, trusted)),
         Node::Static(tree) => static_html(&tree.element, out, raw_text, trusted),
         Node::Tag(tag) => tag_html(&tag.name, tag.attributes(), out, trusted, |out, raw| {
             tag.content.iter().for_each(|c| static_html(c, out, raw, trusted));
         }),
         Node::Empty | Node::Merged | Node::Component(_) => {}
+    }
+}
+
+/// Writes a text: escaped, or as it is inside a `<style>` (`raw`), where only a `</` that could
+/// end the element is broken up.
+fn text_html(text: &str, raw: bool, out: &mut String) {
+    if raw {
+        out.push_str(&text.replace("</", "<\\/"));
+    } else {
+        escape_text(text, out);
     }
 }
 

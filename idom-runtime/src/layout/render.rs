@@ -111,10 +111,12 @@ impl Layout {
                 // The tag's box becomes the mounted element; its content becomes child nodes,
                 // except an only text, which stays in the element.
                 let inline = is_sole_text(&mut tag.content);
-                let content = if inline { OneOrMany::new() } else { std::mem::take(&mut tag.content) };
-                if inline {
+                let content = if inline {
                     tag.len = 1;
-                }
+                    OneOrMany::new()
+                } else {
+                    std::mem::take(&mut tag.content)
+                };
                 let fixed_targets = tag.handlers.iter().any(|(_, h)| h.target.is_some());
                 let idx = self.arena.alloc(MNode {
                     parent: Some(parent),
