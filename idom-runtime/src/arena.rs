@@ -14,7 +14,7 @@ pub(crate) use crate::ids::NodeId;
 use crate::scope::{HookState, RenderWaker, ScopeId, ScopeSignal};
 use crate::suspense::RenderFuture;
 use crate::vdom::AnyComponent;
-use crate::vdom::{StaticTree, Str, Tag, Text, push_digits, push_int};
+use crate::vdom::{Hole, StaticTree, Str, Tag, Template, Text, push_digits, push_int};
 
 pub(crate) struct Slot {
     pub(crate) generation: u32,
@@ -46,6 +46,9 @@ pub(crate) enum Kind {
     Empty,
     /// A static subtree: one model node, written from its JSON, never diffed inside.
     Static(&'static StaticTree),
+    /// An `html!` element tree of fixed shape: one model node, written from the template with its
+    /// holes, diffed hole by hole.
+    Template(&'static Template, Box<[Hole]>),
 }
 
 impl Kind {
@@ -234,8 +237,8 @@ impl Arena {
             Kind::Element(e) => &mut e.children,
             Kind::Component(s) => &mut s.children,
             Kind::Group(ids) => ids,
-            Kind::Text(_) | Kind::Empty | Kind::Static(_) => {
-                unreachable!("texts, holes and static subtrees have no children")
+            Kind::Text(_) | Kind::Empty | Kind::Static(_) | Kind::Template(..) => {
+                unreachable!("texts, holes, static subtrees and templates have no children")
             }
         }
     }
@@ -357,7 +360,7 @@ impl Arena {
     pub(crate) fn flatten(&self, idx: NodeId, out: &mut Vec<NodeId>) {
         let node = self.n(idx);
         match &node.kind {
-            Kind::Element(_) | Kind::Text(_) | Kind::Static(_) => out.push(idx),
+            Kind::Element(_) | Kind::Text(_) | Kind::Static(_) | Kind::Template(..) => out.push(idx),
             Kind::Component(_) | Kind::Group(_) | Kind::Empty => {
                 node.children().iter().for_each(|&c| self.flatten(c, out))
             }
@@ -366,13 +369,16 @@ impl Arena {
 }
 
 /// The id the client sends back with an event: the element's slot, that slot's generation and the
-/// event's wire name, as the text `"slot:generation:event"`. The generation makes a target of an
-/// unmounted element useless once its slot holds another node. This type is the only place that
-/// writes or reads that text.
+/// event's wire name, as the text `"slot:generation:event"`; for a handler inside a template, the
+/// slot is followed by the handler's hole (`"slot.hole:generation:event"`). The generation makes a
+/// target of an unmounted element useless once its slot holds another node. This type is the only
+/// place that writes or reads that text.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) struct TargetId<'a> {
     pub(crate) node: NodeId,
     pub(crate) generation: u32,
+    /// The handler's hole, when the node is a template.
+    pub(crate) hole: Option<u32>,
     pub(crate) event: &'a str,
 }
 
@@ -381,6 +387,10 @@ impl<'a> TargetId<'a> {
     #[inline]
     pub(crate) fn write(&self, out: &mut String) {
         push_digits(out, self.node.slot() as u64);
+        if let Some(hole) = self.hole {
+            out.push('.');
+            push_digits(out, hole.into());
+        }
         out.push(':');
         push_digits(out, self.generation.into());
         out.push(':');
@@ -390,11 +400,16 @@ impl<'a> TargetId<'a> {
     /// Reads a target's text; `None` for anything that is not one.
     pub(crate) fn parse(text: &'a str) -> Option<Self> {
         let mut parts = text.splitn(3, ':');
-        let slot: u32 = parts.next()?.parse().ok()?;
+        let first = parts.next()?;
+        let (slot, hole) = match first.split_once('.') {
+            Some((slot, hole)) => (slot, Some(hole.parse().ok()?)),
+            None => (first, None),
+        };
+        let slot: u32 = slot.parse().ok()?;
         let node = NodeId::checked_from_slot(usize::try_from(slot).ok()?)?;
         let generation = parts.next()?.parse().ok()?;
         let event = parts.next()?;
-        Some(TargetId { node, generation, event })
+        Some(TargetId { node, generation, hole, event })
     }
 }
 
@@ -405,7 +420,7 @@ impl MNode {
             Kind::Element(e) => &e.children,
             Kind::Component(s) => &s.children,
             Kind::Group(ids) => ids,
-            Kind::Text(_) | Kind::Empty | Kind::Static(_) => &[],
+            Kind::Text(_) | Kind::Empty | Kind::Static(_) | Kind::Template(..) => &[],
         }
     }
 

@@ -437,6 +437,39 @@ macro_rules! common_methods {
 common_methods!(HtmlElement);
 common_methods!(VoidElement);
 
+/// The text of an element of an `html!` template as a render builds it: its literals and values
+/// pushed as `HtmlElement::child` pushes them (adjacent texts merged), then made its hole.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct TextRun(OneOrMany<Element>);
+
+impl TextRun {
+    /// An empty run.
+    #[inline]
+    pub fn new() -> Self {
+        TextRun(OneOrMany::new())
+    }
+
+    /// Adds a literal or a value.
+    #[inline]
+    pub fn child<M>(mut self, child: impl IntoNodes<M>) -> Self {
+        child.push_into(&mut self.0);
+        self
+    }
+
+    /// The run as the template's hole.
+    #[inline]
+    pub fn hole(self) -> crate::vdom::Hole {
+        crate::vdom::Hole::text_run(self.0)
+    }
+}
+
+impl fmt::Debug for TextRun {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("TextRun").field(&&self.0[..]).finish()
+    }
+}
+
 impl HtmlElement {
     /// Adds children (see [`IntoNodes`]): text, numbers, elements, options and iterators of them.
     pub fn child<M>(mut self, child: impl IntoNodes<M>) -> Self {

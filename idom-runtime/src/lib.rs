@@ -22,8 +22,9 @@
 //!   |          targets (events to handlers)
 //!   +--------> protocol/  the wire types; json (the one escaper, model JSON); patch (the JSON
 //!   |            |        Patch writer: a PatchSink, and the choice of each update's path)
-//!   +----------> diff/    children, placement, attributes: reconciles the arena and reports to
-//!                  |      a PatchSink; asks a Reconciler (the layout) to mount and render
+//!   +----------> diff/    children, placement, attributes, template (hole by hole): reconciles
+//!                  |      the arena and reports to a PatchSink; asks a Reconciler (the layout)
+//!                  |      to mount and render
 //!                arena    the mounted tree: NodeId slots with generations, counts, TargetId
 //!                  |
 //! router/      patterns, typed params, the route table and Router, the page's Status, use_query:
@@ -39,8 +40,9 @@
 //!   |          BrowserAction
 //! cluster/     the session Backend (memory; Redis with feature `redis`) and the SessionStore
 //!   |
-//! vdom/, html, component    what a render builds: Element, Tag, Key, the Component trait,
-//!   |                       the builders, Callback
+//! vdom/, html, component    what a render builds: Element, Tag, Key, Template (an `html!`
+//!   |                       tree of fixed shape and its holes), the Component trait, the
+//!   |                       builders, Callback
 //! scope        the scope handle (HookContext) and the render queue setters push to
 //! event, upload, ids, sync  Event and handler types; Upload (a file's bytes as a bounded
 //!                           stream); NodeId; the poisoned-lock helper
@@ -49,7 +51,9 @@
 //! Where each concept lives: an [`Element`] and how children keep their place, `vdom/mod.rs`;
 //! a mounted node, `arena.rs`; the order components render in, `layout/scheduler.rs`; the
 //! matching of a list, `diff/children.rs`; the minimal moves, `diff/placement.rs`; a JSON Patch
-//! operation's text, `protocol/patch.rs`; the rules of hooks, `hooks/mod.rs` (the compile-time
+//! operation's text, `protocol/patch.rs`; what `html!` makes a template and what its render
+//! builds, `vdom/template.rs` (its JSON in `protocol/json.rs`, its diff in `diff/template.rs`);
+//! the rules of hooks, `hooks/mod.rs` (the compile-time
 //! checks are in the macros crate); where a panic goes (the log, an error boundary or an error
 //! node), `layout/scheduler.rs`; an async component's render, `suspense.rs` and
 //! `layout/suspend.rs`; a websocket session, `server/session.rs`.
@@ -165,5 +169,38 @@ pub mod __private {
     #[inline]
     pub fn static_attr(text: &'static str) -> crate::vdom::AttrValue {
         crate::vdom::AttrValue::Text(std::borrow::Cow::Borrowed(text))
+    }
+
+    pub use crate::html::TextRun;
+    pub use crate::vdom::{Hole, Template, TemplateAttr, TemplateChild, TemplateContent, TemplateNode};
+
+    /// A template's dynamic attribute, as `.attr(name, value)` takes it (`None` or `false` leaves
+    /// it out). `html!` never passes `style` or an `on…` name here.
+    #[inline]
+    pub fn attr_hole(value: impl crate::html::IntoAttrValue) -> Hole {
+        Hole::attr(value.into_attr_value())
+    }
+
+    /// A template's handler written as a closure in place, as `.on_with(event, options, f)`
+    /// takes it.
+    #[inline]
+    pub fn handler_hole<M, R, F>(event: crate::html::EventName, options: crate::html::EventOptions, f: F) -> Hole
+    where
+        F: Fn(crate::Event) -> R + Send + Sync + 'static,
+        R: crate::html::HandlerOutput<M>,
+    {
+        Hole::handler(event, crate::vdom::Handler { func: crate::html::handler(f), target: None, options })
+    }
+
+    /// A template's handler given as a value, as `.on_value(event, options, h)` takes it (a
+    /// `StaticHandler` keeps its fixed target, and then the markup is built as elements).
+    #[inline]
+    pub fn handler_value_hole<M>(
+        event: crate::html::EventName,
+        options: crate::html::EventOptions,
+        h: impl crate::html::IntoHandler<M>,
+    ) -> Hole {
+        let (func, target) = h.into_handler();
+        Hole::handler(event, crate::vdom::Handler { func, target, options })
     }
 }

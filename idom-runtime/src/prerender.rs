@@ -43,6 +43,9 @@ impl Layout {
                 }
             }
             Kind::Static(tree) => static_html(&tree.element, out, raw_text, trusted),
+            Kind::Template(template, holes) => {
+                static_html(&template.materialize(holes.to_vec(), None), out, raw_text, trusted);
+            }
             Kind::Element(el) => tag_html(&el.name, el.attributes(), out, trusted, |out, raw| match el.inline_text() {
                 Some(t) => text_html(t, raw, out),
                 None => {
@@ -62,6 +65,9 @@ fn static_html(element: &Element, out: &mut String, raw_text: bool, trusted: boo
         Node::Text(t) => text_html(t, raw_text, out),
         Node::Fragment(items) => items.iter().for_each(|c| static_html(c, out, raw_text, trusted)),
         Node::Static(tree) => static_html(&tree.element, out, raw_text, trusted),
+        Node::Template(template, holes) => {
+            static_html(&template.materialize(holes.to_vec(), None), out, raw_text, trusted);
+        }
         Node::Tag(tag) => tag_html(&tag.name, tag.attributes(), out, trusted, |out, raw| {
             tag.content.iter().for_each(|c| static_html(c, out, raw, trusted));
         }),

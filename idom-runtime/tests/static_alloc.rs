@@ -24,6 +24,7 @@ use footer::footer;
 fn static_parts_allocate_nothing() {
     a_static_subtree_allocates_nothing_once_built();
     literals_in_dynamic_markup_are_borrowed();
+    a_template_allocates_one_box_for_its_dynamic_parts();
 }
 
 fn a_static_subtree_allocates_nothing_once_built() {
@@ -55,4 +56,26 @@ fn literals_in_dynamic_markup_are_borrowed() {
     assert_eq!(a, b);
     // `String::from("t")` inside the first count is one allocation.
     assert_eq!(literal, owned + 1, "literal attributes or texts allocated");
+}
+
+fn a_template_allocates_one_box_for_its_dynamic_parts() {
+    // A table row: four elements, their literal attributes and texts in the template; the class,
+    // the two texts and the handler are its holes.
+    let row = |id: usize, label: std::sync::Arc<str>, selected: bool| {
+        html! {
+            <tr class={selected.then_some("danger")}>
+                <td class="col-md-1">{id}</td>
+                <td class="col-md-4"><a onclick={move |_| assert!(id > 0)}>{label}</a></td>
+            </tr>
+        }
+    };
+    let label: std::sync::Arc<str> = std::sync::Arc::from("pretty red table");
+    let first = row(1, label.clone(), true);
+    // (A `&str` attribute value is copied, as in any element: count the row without it.)
+    let (n, second) = allocations(|| row(2, label.clone(), false));
+    assert_eq!(n, 2, "a row allocated more than its box of holes and its handler");
+    assert_eq!(first.to_json()["children"][1]["children"][0]["children"][0], "pretty red table");
+    assert_eq!(first.to_json()["attributes"]["class"], "danger");
+    assert_eq!(second.to_json().get("attributes"), None);
+    assert_eq!(second.to_json()["children"][0]["children"][0], "2");
 }

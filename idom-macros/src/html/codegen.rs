@@ -16,6 +16,8 @@
 //! - `for`: a block that pushes one `Element` per iteration into a `Vec` (a real `for` loop, so
 //!   moves, `break` and `continue` behave as in Rust); `if` and `match`: the same expression with
 //!   each branch an `Element` (a missing `else` gives `Element::empty()`).
+//! - a tree of two or more elements whose only dynamic parts are attribute values, handlers and
+//!   element texts: one `static` `Template` and the boxed list of its holes (see `template.rs`).
 //! - several nodes where one `Element` is needed: a `::idom::html::fragment()` of them.
 
 use proc_macro2::{Span, TokenStream};
@@ -53,9 +55,10 @@ fn fragment(children: &[Node]) -> TokenStream {
 fn node_to_element(node: &Node) -> TokenStream {
     let span = node_span(node);
     match node {
-        // A text and a static subtree are already `Element`s (no conversion to lint about).
+        // A text, a static subtree and a template are already `Element`s (no conversion to lint
+        // about).
         Node::Text(_) => child_value(node),
-        Node::Element(e) if is_static(e) => child_value(node),
+        Node::Element(e) if is_static(e) || super::template::is_template(e) => child_value(node),
         Node::Element(_) | Node::Fragment(_) => into_element(&child_value(node), span),
         Node::Expr(_) => into_element(&fragment(std::slice::from_ref(node)), span),
         Node::Component(_) | Node::If(_) | Node::Match(_) => child_value(node),
@@ -99,7 +102,7 @@ fn node_span(node: &Node) -> Span {
     }
 }
 
-fn value(value: &AttrValue, span: Span) -> TokenStream {
+pub(super) fn value(value: &AttrValue, span: Span) -> TokenStream {
     match value {
         AttrValue::Lit(lit) => quote!(#lit),
         AttrValue::Expr(expr) => quote!(#expr),
@@ -110,6 +113,9 @@ fn value(value: &AttrValue, span: Span) -> TokenStream {
 fn element(e: &ElementNode) -> TokenStream {
     if is_static(e) {
         return static_element(e);
+    }
+    if let Some(template) = super::template::template(e) {
+        return template;
     }
     element_builder(e)
 }
@@ -303,7 +309,7 @@ fn listener(l: &Listener) -> TokenStream {
 /// The `EventOptions` of a handler's modifiers: `EventOptions::new()` and one setter each, the
 /// rate's spanned on the user's modifier (and a braced delay left as written, so a value that is
 /// not a `Duration` is reported there).
-fn options(l: &Listener) -> TokenStream {
+pub(super) fn options(l: &Listener) -> TokenStream {
     let span = l.event.span();
     let prevent_default = l.prevent_default.then(|| quote_spanned!(span=> .prevent_default()));
     let stop_propagation = l.stop_propagation.then(|| quote_spanned!(span=> .stop_propagation()));
@@ -320,7 +326,7 @@ fn options(l: &Listener) -> TokenStream {
 
 /// A handler as `.on` takes it. An async closure (`async move |e| ...`) is only `AsyncFn`, so it
 /// is shared behind an `Arc` by a plain closure that calls it inside an `async move` block.
-fn handler(handler: &syn::Expr) -> TokenStream {
+pub(super) fn handler(handler: &syn::Expr) -> TokenStream {
     let syn::Expr::Closure(closure) = handler else { return quote!(#handler) };
     if closure.asyncness.is_none() {
         return quote!(#handler);

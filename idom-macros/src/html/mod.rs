@@ -8,6 +8,7 @@
 
 pub(crate) mod codegen;
 pub(crate) mod parse;
+pub(crate) mod template;
 
 use proc_macro2::{Span, TokenStream};
 use syn::{Expr, Ident, LitStr, Pat, Path};

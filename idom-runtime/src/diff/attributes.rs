@@ -54,7 +54,7 @@ fn diff_named<'a, T, N: AsRef<str> + ?Sized>(
 
 /// Whether two handlers look the same to the client (same target, same options as written in the
 /// model: two rates that round to the same milliseconds are the same).
-fn same_on_the_wire(a: &Handler, b: &Handler) -> bool {
+pub(super) fn same_on_the_wire(a: &Handler, b: &Handler) -> bool {
     let (a_options, b_options) = (&a.options, &b.options);
     a.target == b.target
         && a_options.prevent_default == b_options.prevent_default
@@ -127,7 +127,7 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
         path: &str,
     ) {
         let generation = self.arena().generation(id);
-        let element = ElementRef { path, node: id, generation };
+        let element = ElementRef { path, node: id, generation, hole: None };
         let Kind::Element(el) = &mut self.tree.arena_mut().n_mut(id).kind else { unreachable!("matched an element") };
         el.key = key;
         // The same pre-written head is the same literal attributes: nothing to compare.

@@ -220,7 +220,7 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
         match &self.arena().n(idx).kind {
             Kind::Element(e) => e.key.as_ref(),
             Kind::Component(s) => s.key.as_ref(),
-            Kind::Text(_) | Kind::Group(_) | Kind::Empty | Kind::Static(_) => None,
+            Kind::Text(_) | Kind::Group(_) | Kind::Empty | Kind::Static(_) | Kind::Template(..) => None,
         }
     }
 
@@ -239,6 +239,11 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
             }
             (Kind::Static(a), Node::Tag(t)) => same_tag(a.element.tag_name(), Some(&t.name)),
             (Kind::Element(e), Node::Static(b)) => same_tag(Some(&e.name), b.element.tag_name()),
+            // A template matches itself, and any element of its root's tag.
+            (Kind::Template(a, _), Node::Template(b, _)) => std::ptr::eq(*a, *b) || a.name() == b.name(),
+            (Kind::Template(a, _), _) => same_tag(Some(a.name()), element.tag_name()),
+            (Kind::Element(e), Node::Template(b, _)) => e.name == b.name(),
+            (Kind::Static(a), Node::Template(b, _)) => same_tag(a.element.tag_name(), Some(b.name())),
             _ => false,
         }
     }

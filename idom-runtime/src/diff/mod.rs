@@ -21,12 +21,14 @@
 //! # Files
 //! `children.rs` matches a list and removes, mounts and keeps children; `placement.rs` moves and
 //! inserts them in their new order; `attributes.rs` diffs an element's attributes and handlers;
+//! `template.rs` diffs a mounted template against a new render of it, hole by hole;
 //! `sink.rs` is the [`PatchSink`] trait; `keys.rs` hashes keys.
 
 mod attributes;
 mod children;
 mod placement;
 mod sink;
+mod template;
 
 use std::sync::Arc;
 
@@ -98,8 +100,10 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
             }
             Node::Tag(tag) => {
                 let tag = pool::unbox(tag);
-                if let Kind::Static(tree) = self.arena().n(id).kind {
-                    self.materialize(id, tree);
+                match self.arena().n(id).kind {
+                    Kind::Static(tree) => self.materialize(id, tree.element.clone()),
+                    Kind::Template(..) => self.materialize_template(id),
+                    _ => {}
                 }
                 let len = at.path.len();
                 at.path.push_str("/children/");
@@ -129,6 +133,22 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
                 }
             }
             Node::Empty | Node::Merged => {}
+            Node::Template(template, holes) => {
+                let generation = self.arena().generation(id);
+                let Diff { tree, sink } = self;
+                if let Kind::Template(old, old_holes) = &mut tree.arena_mut().n_mut(id).kind
+                    && std::ptr::eq(*old, template)
+                {
+                    let len = at.path.len();
+                    at.path.push_str("/children/");
+                    push_int(at.path, mi as i128);
+                    template::diff_template(template, old_holes, holes, id, generation, at.path, *sink);
+                    at.path.truncate(len);
+                    return;
+                }
+                // Another markup: diffed as elements, so only what differs is sent.
+                self.update_node(id, template.materialize(holes.into_vec(), None), at, mi);
+            }
             Node::Static(tree) => {
                 if matches!(self.arena().n(id).kind, Kind::Static(old) if std::ptr::eq(old, tree)) {
                     return;
@@ -184,14 +204,34 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
         e.children.push(child);
     }
 
-    /// Turns a mounted static subtree into mounted elements (the same model, no change sent), so
-    /// it can be diffed against an element.
-    fn materialize(&mut self, id: NodeId, tree: &'static crate::vdom::StaticTree) {
+    /// Turns a mounted template into mounted elements (the same model, no change sent), so it can
+    /// be diffed against an element. Its handlers keep the targets they had (as fixed ones): the
+    /// diff that follows sees each change and sends the handler its element's own target.
+    fn materialize_template(&mut self, id: NodeId) {
+        let generation = self.arena().generation(id);
+        let Kind::Template(template, holes) = std::mem::replace(&mut self.arena_mut().n_mut(id).kind, Kind::Empty)
+        else {
+            unreachable!("a template")
+        };
+        let target = |hole, event: &str| {
+            let mut text = String::new();
+            crate::arena::TargetId { node: id, generation, hole: Some(hole), event }.write(&mut text);
+            std::sync::Arc::from(text)
+        };
+        self.materialize(id, template.materialize(holes.into_vec(), Some(&target)));
+        // The root's fixed targets were registered under the node it was built in.
+        self.tree.handlers_replaced(id, &[]);
+    }
+
+    /// Turns a mounted static subtree or template into mounted elements, built from `element`
+    /// (its markup: the model does not change, no change is sent), so it can be diffed against an
+    /// element.
+    fn materialize(&mut self, id: NodeId, element: Element) {
         let (parent, index) = {
             let node = self.arena().n(id);
             (node.parent.expect("a static subtree has a parent"), node.index)
         };
-        let built = self.tree.mount(tree.element.clone(), parent, index, 0);
+        let built = self.tree.mount(element, parent, index, 0);
         let arena = self.arena_mut();
         let node = arena.slots[built.slot()].node.take().expect("just mounted");
         for &c in node.children() {

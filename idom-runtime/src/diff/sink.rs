@@ -27,13 +27,15 @@ pub(crate) struct ElementRef<'p> {
     pub(crate) path: &'p str,
     pub(crate) node: NodeId,
     pub(crate) generation: u32,
+    /// The handler's hole, when the element is inside a template (see `TargetId::hole`).
+    pub(crate) hole: Option<u32>,
 }
 
 impl ElementRef<'_> {
     /// The target the client sends back for `event` of this element, unless the handler has a
     /// fixed one.
     pub(crate) fn target<'e>(&self, event: &'e str) -> TargetId<'e> {
-        TargetId { node: self.node, generation: self.generation, event }
+        TargetId { node: self.node, generation: self.generation, hole: self.hole, event }
     }
 }
 

@@ -53,7 +53,7 @@ impl Layout {
                     self.unmount(c);
                 }
             }
-            Kind::Text(_) | Kind::Empty | Kind::Static(_) => {}
+            Kind::Text(_) | Kind::Empty | Kind::Static(_) | Kind::Template(..) => {}
         }
     }
 

@@ -214,13 +214,10 @@ impl Layout {
     /// [`deliver`](Self::deliver) without the `async`: must still be called inside a tokio runtime
     /// if the handler is async.
     pub fn deliver_now(&mut self, event: LayoutEvent) {
-        let Some((idx, wire)) = self.resolve_target(&event.target) else {
+        let Some((idx, func)) = self.resolve_target(&event.target) else {
             tracing::debug!(target = %event.target, "event for an unknown target dropped");
             return;
         };
-        let Some(Kind::Element(el)) = self.arena.node(idx).map(|n| &n.kind) else { return };
-        let Some((_, handler)) = el.handlers.iter().find(|(e, _)| e.wire == wire) else { return };
-        let func = handler.func.clone();
         let owner = self.arena.owner_scope(idx);
         let (_, data, files) = event.into_parts();
         let data = Event::from_data(data).with_files(files);

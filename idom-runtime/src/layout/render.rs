@@ -98,6 +98,13 @@ impl Layout {
                 irregular: 0,
                 kind: Kind::Static(tree),
             }),
+            Node::Template(template, holes) => self.arena.alloc(MNode {
+                parent: Some(parent),
+                index,
+                count: 1,
+                irregular: 0,
+                kind: Kind::Template(template, holes),
+            }),
             Node::Fragment(items) if items.is_empty() => {
                 self.arena.alloc(MNode { parent: Some(parent), index, count: 0, irregular: 0, kind: Kind::Empty })
             }

@@ -2,25 +2,40 @@
 
 use super::{Kind, Layout};
 use crate::arena::TargetId;
+use crate::event::HandlerFn;
 use crate::ids::NodeId;
-use crate::vdom::Handler;
+use crate::vdom::{Handler, Template};
 
 impl Layout {
     // -----------------------------------------------------------------------------------------
     // targets
 
-    pub(super) fn resolve_target(&self, target: &str) -> Option<(NodeId, &'static str)> {
-        if let Some(&(idx, generation, wire)) = self.static_targets.get(target) {
-            return (self.arena.slots.get(idx.slot())?.generation == generation).then_some((idx, wire));
-        }
-        let id = TargetId::parse(target)?;
-        let slot = self.arena.slots.get(id.node.slot())?;
-        if slot.generation != id.generation {
+    /// The element (or template) a target names and its handler's function.
+    pub(super) fn resolve_target(&self, target: &str) -> Option<(NodeId, HandlerFn)> {
+        let (idx, generation, hole, event) = match self.static_targets.get(target) {
+            Some(&(idx, generation, wire)) => (idx, generation, None, wire),
+            None => {
+                let id = TargetId::parse(target)?;
+                (id.node, id.generation, id.hole, id.event)
+            }
+        };
+        let slot = self.arena.slots.get(idx.slot())?;
+        if slot.generation != generation {
             return None;
         }
-        let Some(Kind::Element(el)) = slot.node.as_ref().map(|n| &n.kind) else { return None };
-        let (event, handler) = el.handlers.iter().find(|(e, _)| e.wire == id.event)?;
-        handler.target.is_none().then_some((id.node, event.wire))
+        let handler = match (slot.node.as_ref().map(|n| &n.kind)?, hole) {
+            (Kind::Element(el), None) => {
+                let (_, handler) = el.handlers.iter().find(|(e, _)| e.wire == event)?;
+                // A fixed target is only reachable by its own text.
+                if handler.target.as_deref().is_some_and(|t| t != target) {
+                    return None;
+                }
+                handler
+            }
+            (Kind::Template(_, holes), Some(hole)) => Template::handler(holes, hole, event)?,
+            _ => return None,
+        };
+        Some((idx, handler.func.clone()))
     }
 
     pub(crate) fn register_static_targets(&mut self, idx: NodeId) {

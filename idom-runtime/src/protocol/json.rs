@@ -5,7 +5,10 @@
 use crate::Element;
 use crate::arena::{Arena, Kind, TargetId};
 use crate::ids::NodeId;
-use crate::vdom::{AttrValue, Handler, KeyRepr, Node, StaticTree, Tag, push_int};
+use crate::vdom::{
+    AttrValue, Handler, Hole, KeyRepr, Node, Part, Piece, Pieces, StaticTree, Tag, Template, TemplateChild,
+    TemplateContent, push_int,
+};
 
 /// Writes `s` as a JSON string literal: `"`, `\` and control characters escaped (`\n`, `\r`,
 /// `\t`, else `\u00XX`), everything else copied, with the common case of nothing to escape as one
@@ -206,6 +209,7 @@ pub(crate) fn write_node(arena: &Arena, idx: NodeId, out: &mut String) {
     match &arena.n(idx).kind {
         Kind::Text(t) => json_str(out, t),
         Kind::Static(tree) => out.push_str(static_json(tree)),
+        Kind::Template(template, holes) => write_template(template, holes, idx, arena.generation(idx), out),
         Kind::Component(_) | Kind::Group(_) | Kind::Empty => {
             out.push('[');
             write_children(arena, idx, out);
@@ -222,7 +226,7 @@ pub(crate) fn write_node(arena: &Arena, idx: NodeId, out: &mut String) {
                     }
                     json_str(out, event.wire);
                     out.push(':');
-                    write_handler(TargetId { node: idx, generation, event: event.wire }, handler, out);
+                    write_handler(TargetId { node: idx, generation, hole: None, event: event.wire }, handler, out);
                 }
                 out.push('}');
             }
@@ -237,6 +241,115 @@ pub(crate) fn write_node(arena: &Arena, idx: NodeId, out: &mut String) {
             out.push('}');
         }
     }
+}
+
+/// Writes the model JSON of a mounted template: its literal pieces, written once and kept, with
+/// its holes between them (the handlers' targets are `node`'s, one per hole).
+fn write_template(template: &Template, holes: &[Hole], node: NodeId, generation: u32, out: &mut String) {
+    let json = template.json(template_pieces);
+    for piece in &json.pieces {
+        match *piece {
+            Piece::Lit(start, end) => out.push_str(&json.text[start as usize..end as usize]),
+            Piece::Text(h) => match &holes[h as usize].0 {
+                Part::Text(text) => json_str(out, text),
+                _ => unreachable!("a mounted template's text hole holds a text"),
+            },
+            Piece::Handler(h) => match &holes[h as usize].0 {
+                Part::Handler(event, handler) => {
+                    write_handler(TargetId { node, generation, hole: Some(h), event: event.wire }, handler, out);
+                }
+                _ => unreachable!("a template's handler hole holds a handler"),
+            },
+            Piece::Attributes(e) => {
+                let mut first = true;
+                for (name, value) in template.attributes(e as usize, holes) {
+                    out.push_str(if std::mem::take(&mut first) { ",\"attributes\":{" } else { "," });
+                    json_str(out, name);
+                    out.push(':');
+                    write_attr_value(value, out);
+                }
+                if !first {
+                    out.push('}');
+                }
+            }
+        }
+    }
+}
+
+/// A template's model JSON in pieces: everything literal written out (tags, literal attributes,
+/// event names, literal texts), with a piece for each hole and each element's dynamic attributes.
+fn template_pieces(template: &Template) -> Pieces {
+    fn lit_end(json: &mut Pieces, from: &mut usize) {
+        if json.text.len() > *from {
+            json.pieces.push(Piece::Lit(*from as u32, json.text.len() as u32));
+            *from = json.text.len();
+        }
+    }
+    fn element(template: &Template, e: &mut usize, json: &mut Pieces, from: &mut usize) {
+        let nodes = template.nodes();
+        let at = *e;
+        let (node, info) = (&nodes[at], &template.shape().elements[at]);
+        *e += 1;
+        json.text.push_str("{\"tagName\":");
+        json_str(&mut json.text, node.name);
+        if info.attr_holes > 0 {
+            lit_end(json, from);
+            json.pieces.push(Piece::Attributes(at as u32));
+        } else {
+            // No hole: all of them literal, whichever list holds them.
+            let mut first = true;
+            for (name, value) in template.attributes(at, &[]) {
+                json.text.push_str(if std::mem::take(&mut first) { ",\"attributes\":{" } else { "," });
+                json_str(&mut json.text, name);
+                json.text.push(':');
+                write_attr_value(value, &mut json.text);
+            }
+            if !first {
+                json.text.push('}');
+            }
+        }
+        if !node.events.is_empty() {
+            json.text.push_str(",\"eventHandlers\":{");
+            for (i, event) in node.events.iter().enumerate() {
+                if i > 0 {
+                    json.text.push(',');
+                }
+                json_str(&mut json.text, event.wire);
+                json.text.push(':');
+                lit_end(json, from);
+                json.pieces.push(Piece::Handler((info.first_hole + info.attr_holes + i) as u32));
+            }
+            json.text.push('}');
+        }
+        match node.content {
+            TemplateContent::Text => {
+                json.text.push_str(",\"children\":[");
+                lit_end(json, from);
+                json.pieces.push(Piece::Text(info.text_hole.unwrap_or_default() as u32));
+                json.text.push(']');
+            }
+            TemplateContent::Children([]) => {}
+            TemplateContent::Children(children) => {
+                json.text.push_str(",\"children\":[");
+                for (i, child) in children.iter().enumerate() {
+                    if i > 0 {
+                        json.text.push(',');
+                    }
+                    match child {
+                        TemplateChild::Text(text) => json_str(&mut json.text, text),
+                        TemplateChild::Element => element(template, e, json, from),
+                    }
+                }
+                json.text.push(']');
+            }
+        }
+        json.text.push('}');
+    }
+    let mut json = Pieces { pieces: Vec::new(), text: String::new() };
+    let (mut e, mut from) = (0, 0);
+    element(template, &mut e, &mut json, &mut from);
+    lit_end(&mut json, &mut from);
+    json
 }
 
 /// Writes the model nodes of a node's children, comma-separated (components, groups and holes
@@ -282,6 +395,7 @@ fn write_element(e: &Element, out: &mut String, first: &mut bool) {
             separate(out, first);
             out.push_str(static_json(tree));
         }
+        Node::Template(template, holes) => write_element(&template.materialize(holes.to_vec(), None), out, first),
         Node::Text(t) => {
             separate(out, first);
             json_str(out, t);

@@ -15,7 +15,7 @@
 //! the client's messages and encodes the commands sent to it.
 
 mod client;
-mod json;
+pub(crate) mod json;
 mod patch;
 
 pub use client::{ClientMessage, DecodeError, FileInfo, encode_action, encode_command};

@@ -66,6 +66,7 @@ fn is_static(element: &Element) -> bool {
         Node::Tag(tag) => tag.handlers.is_empty() && tag.key.is_none() && tag.content.iter().all(is_static),
         Node::Fragment(items) => items.iter().all(is_static),
         Node::Empty | Node::Merged | Node::Text(_) | Node::Static(_) => true,
+        Node::Template(..) => false,
     }
 }
 

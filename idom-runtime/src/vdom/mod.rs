@@ -25,6 +25,7 @@ mod key;
 mod list;
 pub(crate) mod pool;
 mod tag;
+mod template;
 mod text;
 
 use std::any::TypeId;
@@ -42,6 +43,8 @@ pub(crate) use key::KeyRepr;
 pub(crate) use list::OneOrMany;
 pub use tag::{AttrValue, Style};
 pub(crate) use tag::{Handler, Tag, is_sole_text};
+pub use template::{Hole, Template, TemplateAttr, TemplateChild, TemplateContent, TemplateNode};
+pub(crate) use template::{Part, Piece, Pieces};
 pub(crate) use text::{Text, int_text, push_digits, push_int};
 
 /// A shared, immutable string: `&'static str` literals are kept without allocating.
@@ -61,8 +64,21 @@ pub(crate) type Str = Cow<'static, str>;
 /// }
 /// assert_eq!(paragraphs(&["a", "b"]).to_json()["children"][1]["children"][0], "b");
 /// ```
-#[derive(Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Element(pub(crate) Node);
+
+impl PartialEq for Element {
+    /// Structural equality. A template instance is compared with another render of its template
+    /// hole by hole, and with anything else as the elements it stands for.
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.0, &other.0) {
+            (Node::Template(a, x), Node::Template(b, y)) if std::ptr::eq(*a, *b) => x == y,
+            (Node::Template(t, holes), _) => t.materialize(holes.to_vec(), None) == *other,
+            (_, Node::Template(t, holes)) => *self == t.materialize(holes.to_vec(), None),
+            (a, b) => a == b,
+        }
+    }
+}
 
 #[derive(Clone, PartialEq, Default)]
 pub(crate) enum Node {
@@ -80,6 +96,8 @@ pub(crate) enum Node {
     /// A subtree with no dynamic part, shared by every render of its place (see
     /// [`StaticElement`]).
     Static(&'static StaticTree),
+    /// An `html!` element tree of fixed shape and its dynamic parts (see [`Template`]).
+    Template(&'static Template, Box<[Hole]>),
 }
 
 impl Element {
@@ -126,6 +144,8 @@ impl Element {
             Node::Component(c) => c.key = Some(key.into()),
             // A keyed copy: the shared subtree itself has no key.
             Node::Static(tree) => return tree.element.clone().with_key(key),
+            // Templates have no key: a keyed one is its markup as elements.
+            Node::Template(t, holes) => return t.materialize(std::mem::take(holes).into_vec(), None).with_key(key),
             Node::Empty | Node::Merged | Node::Text(_) | Node::Fragment(_) => {}
         }
         self
@@ -136,7 +156,9 @@ impl Element {
         match &self.0 {
             Node::Tag(tag) => tag.key.as_ref(),
             Node::Component(c) => c.key.as_ref(),
-            Node::Empty | Node::Merged | Node::Text(_) | Node::Fragment(_) | Node::Static(_) => None,
+            Node::Empty | Node::Merged | Node::Text(_) | Node::Fragment(_) | Node::Static(_) | Node::Template(..) => {
+                None
+            }
         }
     }
 
@@ -145,6 +167,7 @@ impl Element {
         match &self.0 {
             Node::Tag(tag) => Some(&tag.name),
             Node::Static(tree) => tree.element.tag_name(),
+            Node::Template(t, _) => Some(t.name()),
             _ => None,
         }
     }
@@ -252,6 +275,7 @@ impl fmt::Debug for Element {
             Node::Fragment(children) => f.debug_list().entries(children).finish(),
             Node::Component(c) => write!(f, "<{} />", c.props.name()),
             Node::Static(tree) => tree.element.fmt(f),
+            Node::Template(t, holes) => t.materialize(holes.to_vec(), None).fmt(f),
             Node::Tag(tag) => {
                 let mut d = f.debug_struct(&tag.name);
                 if let Some(k) = &tag.key {

@@ -13,7 +13,7 @@ use crate::ids::IdList;
 /// as child nodes, and `children` and `len` describe those (in an element being built they are
 /// empty and zero). An element whose only child is a text keeps that text in `content` instead
 /// (see [`Tag::inline_text`]).
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 pub(crate) struct Tag {
     pub(crate) name: Str,
     pub(crate) key: Option<Key>,
@@ -34,6 +34,20 @@ pub(crate) struct Tag {
     /// without the closing brace), when `html!` could write it at compile time: literal
     /// attributes and no key. Setting a key or an attribute afterwards clears it.
     pub(crate) head: Option<&'static str>,
+}
+
+impl PartialEq for Tag {
+    /// The same element, whatever form its attributes were given in: a shared literal list or
+    /// one by one, with or without a pre-written head (which says nothing the attributes do not).
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+            && self.key == other.key
+            && self.attributes().eq(other.attributes())
+            && self.handlers == other.handlers
+            && self.content == other.content
+            && self.children == other.children
+            && self.len == other.len
+    }
 }
 
 impl Tag {

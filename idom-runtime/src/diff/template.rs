@@ -1,0 +1,82 @@
+//! A mounted template against a new render of the same template: its holes compared one by one,
+//! each change told to the sink at the path the template gives its element.
+
+use super::attributes::same_on_the_wire;
+use super::{ElementRef, HostRef, PatchSink};
+use crate::ids::NodeId;
+use crate::vdom::{AttrValue, Hole, Part, Str, Template, TemplateAttr};
+
+/// Compares a mounted instance's holes (`old`) with a new render's of the same template, tells
+/// `sink` what changed (each at `root`, the instance's path, plus its element's own), and keeps
+/// the new holes.
+pub(super) fn diff_template<S: PatchSink>(
+    template: &Template,
+    old: &mut Box<[Hole]>,
+    new: Box<[Hole]>,
+    node: NodeId,
+    generation: u32,
+    root: &str,
+    sink: &mut S,
+) {
+    if **old == *new {
+        *old = new;
+        return;
+    }
+    let nodes = template.nodes();
+    let mut path = String::new();
+    for (e, info) in template.shape().elements.iter().enumerate() {
+        let attrs = info.first_hole..info.first_hole + info.attr_holes;
+        let handlers = attrs.end..attrs.end + nodes[e].events.len();
+        let attrs_changed = attrs.clone().any(|i| old[i] != new[i]);
+        let handlers_changed = handlers.clone().any(|i| old[i] != new[i]);
+        let text_changed = info.text_hole.is_some_and(|i| old[i] != new[i]);
+        if !(attrs_changed || handlers_changed || text_changed) {
+            continue;
+        }
+        path.clear();
+        path.push_str(root);
+        path.push_str(&info.path);
+        let element = ElementRef { path: &path, node, generation, hole: None };
+        if attrs_changed {
+            let before = template.attributes(e, old).count();
+            let after: Vec<(Str, AttrValue)> =
+                template.attributes(e, &new).map(|(n, v)| (Str::Borrowed(n), v.clone())).collect();
+            if before == 0 {
+                // The element had no `attributes` object: it gets a whole one.
+                sink.set_attributes(element, &after);
+            } else if after.is_empty() {
+                sink.remove_attributes(element);
+            } else {
+                let names = nodes[e].attrs.iter().filter_map(|a| match a {
+                    TemplateAttr::Hole(name) => Some(*name),
+                    TemplateAttr::Fixed(_) => None,
+                });
+                for (i, name) in attrs.zip(names) {
+                    match (old[i].attr_value(), new[i].attr_value()) {
+                        (a, b) if a == b => {}
+                        (_, None) => sink.remove_attribute(element, name),
+                        (a, Some(value)) => sink.set_attribute(element, name, value, a.is_some()),
+                    }
+                }
+            }
+        }
+        if handlers_changed {
+            for i in handlers {
+                let (Part::Handler(_, a), Part::Handler(event, b)) = (&old[i].0, &new[i].0) else {
+                    unreachable!("a template's handler hole holds a handler")
+                };
+                // A new closure is not news to the client, only new options are.
+                if !same_on_the_wire(a, b) {
+                    sink.set_handler(ElementRef { hole: Some(i as u32), ..element }, *event, b, true);
+                }
+            }
+        }
+        if let Some(i) = info.text_hole
+            && text_changed
+        {
+            let Part::Text(text) = &new[i].0 else { unreachable!("a mounted template's text hole holds a text") };
+            sink.set_text(HostRef { path: &path, len: 1 }, 0, text);
+        }
+    }
+    *old = new;
+}

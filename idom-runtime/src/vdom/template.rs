@@ -1,0 +1,362 @@
+//! Templates: an `html!` element tree whose shape is fixed at compile time, rendered as its
+//! dynamic parts only.
+//!
+//! `html!` turns a tree of two or more elements whose only dynamic parts are attribute values,
+//! handlers and the text of an element (`<td>{id}</td>`) into a `static` [`Template`]: the tags,
+//! the literal attributes and texts, and where each dynamic part goes. A render then builds one
+//! boxed list of those parts ([`Hole`]s), not a tag per element. A layout mounts it as one node;
+//! its model JSON is the template's, written once and kept, with the parts written between its
+//! pieces; and a re-render of the same template compares the parts one by one, each at the path
+//! the template gives it.
+//!
+//! Whatever a template cannot hold is found at render time and built as ordinary elements
+//! instead (see [`Template::build`]): a text part that turned out to be an element, a list or
+//! nothing, or a handler with a fixed target. A template that meets an element of another
+//! markup in a diff becomes ordinary elements too (`Template::materialize`), so what the page
+//! shows and the patches it gets never depend on which form a render took.
+
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+
+use super::{AttrValue, Element, Handler, Node, OneOrMany, Str, Tag, Text, is_sole_text, push_child, push_int};
+use crate::event::EventName;
+
+/// Given a handler's hole and event, the target it had in a mounted template.
+pub(crate) type TargetOf<'a> = &'a dyn Fn(u32, &str) -> Arc<str>;
+
+/// One of the literal attributes of a template's element: a name and a literal value.
+type FixedAttr = (Str, AttrValue);
+
+/// An `html!` element tree of fixed shape, made by `html!` as a `static` (not for hand use: the
+/// holes a render passes must be the ones the nodes ask for, in order).
+pub struct Template {
+    nodes: &'static [TemplateNode],
+    shape: OnceLock<Shape>,
+    json: OnceLock<Pieces>,
+}
+
+/// An element of a [`Template`], in pre-order: an element's children follow it.
+///
+/// Its holes come in this order: its dynamic attributes, its handlers, its text (when its content
+/// is [`TemplateContent::Text`]), then its children's.
+#[derive(Debug)]
+pub struct TemplateNode {
+    /// The tag name.
+    pub name: &'static str,
+    /// The attributes, when all of them are literals (shared by every render, as `Tag::fixed`).
+    pub fixed: &'static [FixedAttr],
+    /// The attributes otherwise, in order, literal or dynamic.
+    pub attrs: &'static [TemplateAttr],
+    /// Its handlers' events (each handler a hole).
+    pub events: &'static [EventName],
+    /// What is inside it.
+    pub content: TemplateContent,
+}
+
+/// An attribute of an element whose attributes are not all literals.
+#[derive(Debug)]
+pub enum TemplateAttr {
+    /// A literal attribute.
+    Fixed(FixedAttr),
+    /// An attribute whose value is a hole (absent when the value is `None`).
+    Hole(&'static str),
+}
+
+/// The content of a template's element.
+#[derive(Debug)]
+pub enum TemplateContent {
+    /// Literal texts and elements (each `Element` is the next subtree in pre-order).
+    Children(&'static [TemplateChild]),
+    /// One text made of literals and values, which must be one text at render time (a hole).
+    Text,
+}
+
+/// A child of a template's element.
+#[derive(Debug)]
+pub enum TemplateChild {
+    /// A literal text (adjacent literals already merged).
+    Text(&'static str),
+    /// An element: the next subtree in pre-order.
+    Element,
+}
+
+/// A dynamic part of a template, as a render made it.
+#[derive(Clone, PartialEq)]
+pub struct Hole(pub(crate) Part);
+
+#[derive(Clone, PartialEq)]
+pub(crate) enum Part {
+    Attr(Option<AttrValue>),
+    Text(Text),
+    /// A text part that was not one text: the template is built as elements instead.
+    Nodes(OneOrMany<Element>),
+    Handler(EventName, Handler),
+}
+
+impl Hole {
+    /// A dynamic attribute's value (`None` leaves the attribute out).
+    pub fn attr(value: Option<AttrValue>) -> Self {
+        Hole(Part::Attr(value))
+    }
+
+    /// The text of an element of a template, as its children were pushed (see
+    /// `html::TextRun`): one text, or, for the template to be built as elements, what it is.
+    #[inline]
+    pub(crate) fn text_run(mut run: OneOrMany<Element>) -> Self {
+        if is_sole_text(&mut run) {
+            let OneOrMany::One(Element(Node::Text(text))) = run else { unreachable!("a sole text") };
+            return Hole(Part::Text(text));
+        }
+        Hole(Part::Nodes(run))
+    }
+
+    /// A handler.
+    pub(crate) fn handler(event: EventName, handler: Handler) -> Self {
+        Hole(Part::Handler(event, handler))
+    }
+
+    /// Whether a mounted template can keep this part.
+    #[inline]
+    fn fits(&self) -> bool {
+        match &self.0 {
+            Part::Attr(_) | Part::Text(_) => true,
+            Part::Nodes(_) => false,
+            Part::Handler(_, h) => h.target.is_none(),
+        }
+    }
+
+    pub(crate) fn attr_value(&self) -> Option<&AttrValue> {
+        match &self.0 {
+            Part::Attr(value) => value.as_ref(),
+            _ => unreachable!("a template's attribute hole holds an attribute"),
+        }
+    }
+}
+
+/// Where a template's elements and holes are, worked out once from its nodes.
+pub(crate) struct Shape {
+    pub(crate) elements: Vec<ElementInfo>,
+}
+
+/// An element of a template, as its patches and JSON need it.
+pub(crate) struct ElementInfo {
+    /// The JSON Pointer of the element below the template's root (`""` for the root).
+    pub(crate) path: String,
+    /// Its first hole.
+    pub(crate) first_hole: usize,
+    /// Its dynamic attributes.
+    pub(crate) attr_holes: usize,
+    /// Its text hole, if its content is one.
+    pub(crate) text_hole: Option<usize>,
+}
+
+/// A template's model JSON as literal pieces and the holes between them (written by the
+/// protocol's writer the first time a model holds the template, and kept).
+pub(crate) struct Pieces {
+    pub(crate) pieces: Vec<Piece>,
+    /// The text the `Piece::Lit`s point into.
+    pub(crate) text: String,
+}
+
+/// A piece of a template's model JSON.
+pub(crate) enum Piece {
+    /// Literal JSON: a range of `Pieces::text`.
+    Lit(u32, u32),
+    /// The `"attributes"` of element `n`, which has dynamic ones (nothing when none is present).
+    Attributes(u32),
+    /// The handler of hole `n`.
+    Handler(u32),
+    /// The text of hole `n`.
+    Text(u32),
+}
+
+impl Template {
+    /// A template of these nodes (what `html!` writes).
+    pub const fn new(nodes: &'static [TemplateNode]) -> Self {
+        Template { nodes, shape: OnceLock::new(), json: OnceLock::new() }
+    }
+
+    /// The element a render of this template is: the template and its holes, or, when a hole
+    /// does not fit in a template (a text part that is not one text, a handler with a fixed
+    /// target), the same markup as ordinary elements.
+    #[inline]
+    pub fn build(&'static self, holes: Box<[Hole]>) -> Element {
+        debug_assert_eq!(holes.len(), self.hole_count(), "a template's holes do not match its nodes");
+        if holes.iter().all(Hole::fits) {
+            Element(Node::Template(self, holes))
+        } else {
+            self.materialize(holes.into_vec(), None)
+        }
+    }
+
+    /// The root's tag name.
+    pub(crate) fn name(&self) -> &'static str {
+        self.nodes[0].name
+    }
+
+    fn hole_count(&self) -> usize {
+        self.nodes
+            .iter()
+            .map(|n| {
+                n.attrs.iter().filter(|a| matches!(a, TemplateAttr::Hole(_))).count()
+                    + n.events.len()
+                    + usize::from(matches!(n.content, TemplateContent::Text))
+            })
+            .sum()
+    }
+
+    /// The same markup as ordinary elements, the holes moved into them. With `targets` (given a
+    /// handler's hole and event, the target it has in a mounted template), each handler gets that
+    /// target as a fixed one.
+    pub(crate) fn materialize(&self, holes: Vec<Hole>, targets: Option<TargetOf<'_>>) -> Element {
+        let mut holes = holes.into_iter().enumerate();
+        let mut at = 0;
+        Element(Node::Tag(Box::new(self.tag_at(&mut at, &mut holes, targets))))
+    }
+
+    fn tag_at(
+        &self,
+        at: &mut usize,
+        holes: &mut impl Iterator<Item = (usize, Hole)>,
+        targets: Option<TargetOf<'_>>,
+    ) -> Tag {
+        let node = &self.nodes[*at];
+        *at += 1;
+        let mut tag = Tag::new(Str::Borrowed(node.name));
+        tag.fixed = node.fixed;
+        for attr in node.attrs {
+            match attr {
+                TemplateAttr::Fixed(fixed) => tag.attrs.push(fixed.clone()),
+                TemplateAttr::Hole(name) => {
+                    if let Some((_, Hole(Part::Attr(Some(value))))) = holes.next() {
+                        tag.attrs.push((Str::Borrowed(name), value));
+                    }
+                }
+            }
+        }
+        for _ in node.events {
+            let Some((i, Hole(Part::Handler(event, mut handler)))) = holes.next() else {
+                unreachable!("a template's handler hole holds a handler")
+            };
+            if let Some(target) = targets
+                && handler.target.is_none()
+            {
+                handler.target = Some(target(i as u32, event.wire));
+            }
+            tag.handlers.push((event, handler));
+        }
+        match node.content {
+            TemplateContent::Text => match holes.next() {
+                Some((_, Hole(Part::Text(text)))) => tag.content.push(Element(Node::Text(text))),
+                Some((_, Hole(Part::Nodes(nodes)))) => tag.content = nodes,
+                _ => unreachable!("a template's text hole holds a text"),
+            },
+            TemplateContent::Children(children) => {
+                for child in children {
+                    let child = match child {
+                        TemplateChild::Text(text) => Element::text(*text),
+                        TemplateChild::Element => Element(Node::Tag(Box::new(self.tag_at(at, holes, targets)))),
+                    };
+                    push_child(&mut tag.content, child);
+                }
+            }
+        }
+        tag
+    }
+
+    /// The template's nodes, in pre-order.
+    pub(crate) fn nodes(&self) -> &'static [TemplateNode] {
+        self.nodes
+    }
+
+    /// Where its elements and holes are.
+    pub(crate) fn shape(&self) -> &Shape {
+        self.shape.get_or_init(|| Shape::new(self.nodes))
+    }
+
+    /// Its model JSON in pieces, written by `write` the first time.
+    pub(crate) fn json(&self, write: impl FnOnce(&Template) -> Pieces) -> &Pieces {
+        self.json.get_or_init(|| write(self))
+    }
+
+    /// The attributes present on element `e` (literal and dynamic, in order).
+    pub(crate) fn attributes<'a>(
+        &self,
+        e: usize,
+        holes: &'a [Hole],
+    ) -> impl Iterator<Item = (&'static str, &'a AttrValue)> + 'a {
+        let node: &'static TemplateNode = &self.nodes[e];
+        let fixed = node.fixed.iter().map(|(n, v)| (n.as_ref(), v));
+        let mut hole = self.shape().elements[e].first_hole;
+        let others = node.attrs.iter().filter_map(move |attr| match attr {
+            TemplateAttr::Fixed((n, v)) => Some((n.as_ref(), v)),
+            TemplateAttr::Hole(name) => {
+                hole += 1;
+                holes[hole - 1].attr_value().map(|v| (*name, v))
+            }
+        });
+        fixed.chain(others)
+    }
+
+    /// The handler of hole `hole` of a mounted instance, if it is one for `event` (a target's).
+    pub(crate) fn handler<'a>(holes: &'a [Hole], hole: u32, event: &str) -> Option<&'a Handler> {
+        match &holes.get(hole as usize)?.0 {
+            Part::Handler(e, handler) if e.wire == event => Some(handler),
+            _ => None,
+        }
+    }
+}
+
+impl Shape {
+    fn new(nodes: &'static [TemplateNode]) -> Self {
+        let mut shape = Shape { elements: Vec::with_capacity(nodes.len()) };
+        let (mut at, mut hole) = (0, 0);
+        shape.element(nodes, &mut at, &mut hole, "");
+        shape
+    }
+
+    fn element(&mut self, nodes: &'static [TemplateNode], at: &mut usize, hole: &mut usize, path: &str) {
+        let node = &nodes[*at];
+        *at += 1;
+        let attr_holes = node.attrs.iter().filter(|a| matches!(a, TemplateAttr::Hole(_))).count();
+        let first_hole = *hole;
+        *hole += attr_holes + node.events.len();
+        let text_hole = matches!(node.content, TemplateContent::Text).then(|| {
+            *hole += 1;
+            *hole - 1
+        });
+        self.elements.push(ElementInfo { path: path.to_owned(), first_hole, attr_holes, text_hole });
+        if let TemplateContent::Children(children) = node.content {
+            for (i, child) in children.iter().enumerate() {
+                if let TemplateChild::Element = child {
+                    let mut child_path = format!("{path}/children/");
+                    push_int(&mut child_path, i as i128);
+                    self.element(nodes, at, hole, &child_path);
+                }
+            }
+        }
+    }
+}
+
+impl PartialEq for Template {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+impl fmt::Debug for Hole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Part::Attr(value) => f.debug_tuple("Attr").field(value).finish(),
+            Part::Text(text) => f.debug_tuple("Text").field(&text.as_str()).finish(),
+            Part::Nodes(nodes) => f.debug_tuple("Nodes").field(&&nodes[..]).finish(),
+            Part::Handler(event, _) => f.debug_tuple("Handler").field(&event.wire).finish(),
+        }
+    }
+}
+
+impl fmt::Debug for Template {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Template").field("root", &self.name()).finish_non_exhaustive()
+    }
+}
