@@ -213,3 +213,164 @@ async fn a_template_whose_text_becomes_an_element_is_built_as_elements_and_keeps
     let model = page.layout().model();
     assert_eq!(page.model(), &model);
 }
+
+mod oracle {
+    //! Random lists of rows, each one of three markups (two templates of one root tag and the
+    //! same tag built by hand) with random values, under random edits: after every update the
+    //! client's model (every update applied with the `json-patch` crate) is the layout's, equals a
+    //! fresh layout's rendered from the same state (targets aside), and every row's button still
+    //! reaches its handler.
+
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+
+    use idom::hooks::use_update;
+    use idom::html as h;
+    use idom::prelude::*;
+    use idom::testing::apply_update;
+    use idom::{Component, HookContext, LayoutEvent, UpdateHandle};
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+
+    use super::without_targets;
+
+    #[derive(Clone, Debug)]
+    enum Content {
+        Text(u8),
+        Element,
+        Nothing,
+        Texts(u8, u8),
+    }
+
+    #[derive(Clone, Debug)]
+    enum Row {
+        /// A template whose parts all vary.
+        Card { n: u8, flag: bool, content: Content },
+        /// Another template with the same root tag.
+        Other { n: u8 },
+        /// The same tag, built by hand.
+        Hand { n: u8, flag: bool },
+    }
+
+    fn row(r: &Row, clicks: &Arc<AtomicUsize>) -> Element {
+        let clicks = Arc::clone(clicks);
+        let click = move |_: Event| {
+            clicks.fetch_add(1, Ordering::Relaxed);
+        };
+        match r {
+            Row::Card { n, flag, content } => {
+                let content = match content {
+                    Content::Text(t) => Element::from(format!("t{t}")),
+                    Content::Element => html! { <em>"em"</em> },
+                    Content::Nothing => Element::empty(),
+                    Content::Texts(a, b) => Element::fragment([Element::from(format!("{a}")), format!("{b}").into()]),
+                };
+                let (n, flag) = (*n, *flag);
+                html! {
+                    <li class={flag.then_some("on")} data-n={n}>
+                        <span title="t" hidden={flag}>"n=" {n}</span>
+                        <p>{content}</p>
+                        <button onclick={click}>"go"</button>
+                    </li>
+                }
+            }
+            Row::Other { n } => html! {
+                <li>
+                    <b>{*n}</b>
+                    <button class="other" onclick={click}>"go"</button>
+                </li>
+            },
+            Row::Hand { n, flag } => h::li()
+                .attr("class", flag.then_some("on"))
+                .child(h::span().child(*n))
+                .child(h::button().on(h::events::onclick, click).child("go"))
+                .into(),
+        }
+    }
+
+    struct List {
+        rows: Arc<Mutex<Vec<Row>>>,
+        handle: Arc<Mutex<Option<UpdateHandle>>>,
+        clicks: Arc<AtomicUsize>,
+    }
+
+    impl PartialEq for List {
+        fn eq(&self, other: &Self) -> bool {
+            Arc::ptr_eq(&self.rows, &other.rows)
+        }
+    }
+
+    impl Component for List {
+        fn render(&self, cx: &mut HookContext<'_>) -> Element {
+            *self.handle.lock().unwrap() = Some(use_update::__call(cx));
+            let rows = self.rows.lock().unwrap().clone();
+            h::ul().child(rows.iter().map(|r| row(r, &self.clicks))).into()
+        }
+    }
+
+    fn content() -> impl Strategy<Value = Content> {
+        prop_oneof![
+            3 => (0u8..3).prop_map(Content::Text),
+            1 => Just(Content::Element),
+            1 => Just(Content::Nothing),
+            1 => (0u8..2, 0u8..2).prop_map(|(a, b)| Content::Texts(a, b)),
+        ]
+    }
+
+    fn rows() -> impl Strategy<Value = Vec<Row>> {
+        let one = prop_oneof![
+            4 => (0u8..3, any::<bool>(), content()).prop_map(|(n, flag, content)| Row::Card { n, flag, content }),
+            1 => (0u8..3).prop_map(|n| Row::Other { n }),
+            1 => (0u8..3, any::<bool>()).prop_map(|(n, flag)| Row::Hand { n, flag }),
+        ];
+        prop::collection::vec(one, 0..5)
+    }
+
+    /// Every button in the model, by its target.
+    fn button_targets(model: &Value, out: &mut Vec<String>) {
+        if model.get("tagName") == Some(&json!("button")) {
+            out.push(model["eventHandlers"]["onClick"]["target"].as_str().unwrap().to_owned());
+        }
+        if let Some(children) = model.get("children").and_then(Value::as_array) {
+            children.iter().for_each(|c| button_targets(c, out));
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        #[test]
+        fn template_patches_match_a_fresh_render(states in prop::collection::vec(rows(), 1..8)) {
+            let list = || List {
+                rows: Arc::new(Mutex::new(states[0].clone())),
+                handle: Arc::new(Mutex::new(None)),
+                clicks: Arc::new(AtomicUsize::new(0)),
+            };
+            let live = list();
+            let (rows, handle, clicks) = (live.rows.clone(), live.handle.clone(), live.clicks.clone());
+            let mut layout = Layout::new(live);
+            let mut model = Value::Null;
+            apply_update(&mut model, &layout.try_render().unwrap()).unwrap();
+            for state in &states[1..] {
+                *rows.lock().unwrap() = state.clone();
+                handle.lock().unwrap().as_ref().unwrap().update();
+                if let Some(update) = layout.try_render() {
+                    apply_update(&mut model, &update).map_err(|e| TestCaseError::fail(format!("{e}: {update:?}")))?;
+                }
+                prop_assert_eq!(&model, &layout.model());
+                let fresh = list();
+                *fresh.rows.lock().unwrap() = state.clone();
+                let mut other = Layout::new(fresh);
+                other.try_render();
+                prop_assert_eq!(without_targets(model.clone()), without_targets(other.model()));
+                let mut targets = Vec::new();
+                button_targets(&model, &mut targets);
+                let before = clicks.load(Ordering::Relaxed);
+                for target in &targets {
+                    layout.deliver_now(LayoutEvent::new(target.clone(), vec![json!({"type": "click"})]));
+                }
+                prop_assert_eq!(clicks.load(Ordering::Relaxed) - before, targets.len());
+            }
+        }
+    }
+}
