@@ -181,6 +181,12 @@ pub mod __private {
         Hole::attr(value.into_attr_value())
     }
 
+    /// The key of a template's root, as `.key(k)` takes it.
+    #[inline]
+    pub fn key_hole(key: impl Into<crate::Key>) -> Hole {
+        Hole::key(key.into())
+    }
+
     /// A template's handler written as a closure in place, as `.on_with(event, options, f)`
     /// takes it.
     #[inline]

@@ -374,3 +374,107 @@ mod oracle {
         }
     }
 }
+
+mod keyed {
+    //! Keyed rows of a `for` loop are templates too (the key is the root's): reordered, inserted
+    //! and removed by key, the client's model follows the layout's and a fresh render's.
+
+    use std::sync::{Arc, Mutex};
+
+    use idom::hooks::use_update;
+    use idom::prelude::*;
+    use idom::testing::apply_update;
+    use idom::{Component, HookContext, UpdateHandle};
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    use super::without_targets;
+
+    struct Rows {
+        rows: Shared,
+        handle: Arc<Mutex<Option<UpdateHandle>>>,
+    }
+
+    impl PartialEq for Rows {
+        fn eq(&self, other: &Self) -> bool {
+            Arc::ptr_eq(&self.rows, &other.rows)
+        }
+    }
+
+    impl Component for Rows {
+        fn render(&self, cx: &mut HookContext<'_>) -> Element {
+            *self.handle.lock().unwrap() = Some(use_update::__call(cx));
+            let rows = self.rows.lock().unwrap().clone();
+            html! {
+                <ul>
+                    for (id, label) in rows {
+                        <li key={id} class={(label == 0).then_some("zero")}>
+                            <span>"#" {id}</span>
+                            <button onclick={move |_| assert!(id < 100)}>{label}</button>
+                        </li>
+                    }
+                </ul>
+            }
+        }
+    }
+
+    fn rows() -> impl Strategy<Value = Vec<(u32, u8)>> {
+        prop::collection::btree_map(0u32..12, 0u8..3, 0..8)
+            .prop_map(|m| m.into_iter().collect::<Vec<_>>())
+            .prop_shuffle()
+    }
+
+    /// The rows a test sets and the handle that re-renders them.
+    type Shared = Arc<Mutex<Vec<(u32, u8)>>>;
+
+    fn layout(rows: Vec<(u32, u8)>) -> (Layout, Shared, Arc<Mutex<Option<UpdateHandle>>>) {
+        let root = Rows { rows: Arc::new(Mutex::new(rows)), handle: Arc::new(Mutex::new(None)) };
+        let (rows, handle) = (root.rows.clone(), root.handle.clone());
+        (Layout::new(root), rows, handle)
+    }
+
+    #[test]
+    fn a_keyed_swap_of_template_rows_is_moves_only() {
+        let (mut layout, rows, handle) = layout(vec![(1, 1), (2, 1), (3, 1), (4, 1)]);
+        let first = layout.try_render().unwrap();
+        let target = |model: &Value, i: usize| {
+            model["children"][0]["children"][i]["children"][1]["eventHandlers"]["onClick"]["target"].clone()
+        };
+        let before = layout.model();
+        assert!(target(&before, 1).as_str().unwrap().split(':').next().unwrap().contains('.'), "not a template");
+        assert_eq!(before["children"][0]["children"][1]["key"], "2");
+        *rows.lock().unwrap() = vec![(1, 1), (4, 1), (3, 1), (2, 1)];
+        handle.lock().unwrap().as_ref().unwrap().update();
+        let update = layout.try_render().unwrap();
+        let ops = update.changes_json();
+        assert!(ops.as_array().unwrap().iter().all(|op| op["op"] == "move"), "{ops}");
+        let mut model = Value::Null;
+        apply_update(&mut model, &first).unwrap();
+        apply_update(&mut model, &update).unwrap();
+        assert_eq!(model, layout.model());
+        // The moved rows kept their nodes, so their targets.
+        assert_eq!(target(&model, 3), target(&before, 1));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        #[test]
+        fn keyed_template_rows_match_a_fresh_render(states in prop::collection::vec(rows(), 1..8)) {
+            let (mut live, rows, handle) = layout(states[0].clone());
+            let mut model = Value::Null;
+            apply_update(&mut model, &live.try_render().unwrap()).unwrap();
+            for state in &states[1..] {
+                *rows.lock().unwrap() = state.clone();
+                handle.lock().unwrap().as_ref().unwrap().update();
+                if let Some(update) = live.try_render() {
+                    apply_update(&mut model, &update).map_err(|e| TestCaseError::fail(format!("{e}: {update:?}")))?;
+                }
+                prop_assert_eq!(&model, &live.model());
+                let (mut fresh, _, _) = layout(state.clone());
+                fresh.try_render();
+                prop_assert_eq!(without_targets(model.clone()), without_targets(fresh.model()));
+            }
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! Templates: an element tree of fixed shape as one `static` `Template` and its holes.
 //!
-//! A tree qualifies when it has at least two elements, no key, no `style` (parsed at run time),
+//! A tree qualifies when it has at least two elements, no key but on its root (which is then its
+//! first hole: `Template::keyed`), no `style` (parsed at run time),
 //! and each element holds either literal texts and elements that qualify, or literal texts and
 //! `{values}` only (its text, which must be one text at render time; the runtime builds the
 //! markup as elements when it is not). Its dynamic parts are then attribute values, handlers and
@@ -20,8 +21,9 @@
 //! }
 //! ```
 //!
-//! The holes are evaluated in the order the builder calls would evaluate them: per element in
-//! pre-order, its attributes, its handlers, its text, then its children.
+//! The holes are evaluated in the order the builder calls would evaluate them: the root's key
+//! first (`Template::keyed`), then per element in pre-order, its attributes, its handlers, its
+//! text, then its children.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
@@ -31,7 +33,7 @@ use super::{AttrValue, ElementNode, Node};
 
 /// Whether `e` becomes a template (its expression is then an `Element` already).
 pub(crate) fn is_template(e: &ElementNode) -> bool {
-    qualifies(e) && elements(e) >= 2
+    qualifies(e, true) && elements(e) >= 2
 }
 
 /// The template expression for `e`, if it qualifies.
@@ -40,6 +42,14 @@ pub(crate) fn template(e: &ElementNode) -> Option<TokenStream> {
         return None;
     }
     let (mut nodes, mut holes) = (Vec::new(), Vec::new());
+    let new = match &e.key {
+        Some(key) => {
+            let v = value(&key.value, key.span);
+            holes.push(quote_spanned!(key.span=> ::idom::__private::key_hole(#v)));
+            quote!(keyed)
+        }
+        None => quote!(new),
+    };
     node(e, &mut nodes, &mut holes);
     let span = e.name.span;
     let name = syn::Ident::new("__IDOM_TEMPLATE", Span::mixed_site());
@@ -48,7 +58,7 @@ pub(crate) fn template(e: &ElementNode) -> Option<TokenStream> {
     // promoted to `'static` (not in the argument of a call).
     Some(quote_spanned! {span=>
         {
-            static #name: ::idom::__private::Template = ::idom::__private::Template::new({
+            static #name: ::idom::__private::Template = ::idom::__private::Template::#new({
                 static #list: &[::idom::__private::TemplateNode] = &[#(#nodes),*];
                 #list
             });
@@ -57,16 +67,16 @@ pub(crate) fn template(e: &ElementNode) -> Option<TokenStream> {
     })
 }
 
-/// Whether an element and everything in it can be one template.
-fn qualifies(e: &ElementNode) -> bool {
+/// Whether an element and everything in it can be one template (only the `root` may have a key).
+fn qualifies(e: &ElementNode, root: bool) -> bool {
     let attrs_ok =
         e.attrs.iter().all(|a| a.name != "style" && !a.name.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("on")));
-    if e.key.is_some() || !attrs_ok {
+    if e.key.is_some() && !root || !attrs_ok {
         return false;
     }
     let elements_and_texts = e.children.iter().all(|c| match c {
         Node::Text(_) => true,
-        Node::Element(inner) => qualifies(inner),
+        Node::Element(inner) => qualifies(inner, false),
         _ => false,
     });
     elements_and_texts || is_text_run(e)

@@ -220,7 +220,8 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
         match &self.arena().n(idx).kind {
             Kind::Element(e) => e.key.as_ref(),
             Kind::Component(s) => s.key.as_ref(),
-            Kind::Text(_) | Kind::Group(_) | Kind::Empty | Kind::Static(_) | Kind::Template(..) => None,
+            Kind::Template(t, holes) => t.key(holes),
+            Kind::Text(_) | Kind::Group(_) | Kind::Empty | Kind::Static(_) => None,
         }
     }
 

@@ -170,6 +170,19 @@ pub(crate) fn write_handler(target: TargetId<'_>, handler: &Handler, out: &mut S
     out.push('}');
 }
 
+/// Writes a key's `,"key":..` member: a text, and an integer as its decimal text.
+fn write_key(key: &crate::Key, out: &mut String) {
+    out.push_str(",\"key\":");
+    match &key.0 {
+        KeyRepr::Int(i) => {
+            out.push('"');
+            push_int(out, *i);
+            out.push('"');
+        }
+        KeyRepr::Str(s) => json_str(out, s),
+    }
+}
+
 /// Writes `"tagName"`, `"key"` and `"attributes"` of an element (without the braces).
 fn write_head(tag: &Tag, out: &mut String) {
     if let Some(head) = tag.head {
@@ -179,15 +192,7 @@ fn write_head(tag: &Tag, out: &mut String) {
     out.push_str("{\"tagName\":");
     json_str(out, &tag.name);
     if let Some(k) = &tag.key {
-        out.push_str(",\"key\":");
-        match &k.0 {
-            KeyRepr::Int(i) => {
-                out.push('"');
-                push_int(out, *i);
-                out.push('"');
-            }
-            KeyRepr::Str(s) => json_str(out, s),
-        }
+        write_key(k, out);
     }
     if tag.has_attributes() {
         out.push_str(",\"attributes\":{");
@@ -250,6 +255,11 @@ fn write_template(template: &Template, holes: &[Hole], node: NodeId, generation:
     for piece in &json.pieces {
         match *piece {
             Piece::Lit(start, end) => out.push_str(&json.text[start as usize..end as usize]),
+            Piece::Key => {
+                if let Some(key) = template.key(holes) {
+                    write_key(key, out);
+                }
+            }
             Piece::Text(h) => match &holes[h as usize].0 {
                 Part::Text(text) => json_str(out, text),
                 _ => unreachable!("a mounted template's text hole holds a text"),
@@ -292,6 +302,10 @@ fn template_pieces(template: &Template) -> Pieces {
         *e += 1;
         json.text.push_str("{\"tagName\":");
         json_str(&mut json.text, node.name);
+        if at == 0 && template.is_keyed() {
+            lit_end(json, from);
+            json.pieces.push(Piece::Key);
+        }
         if info.attr_holes > 0 {
             lit_end(json, from);
             json.pieces.push(Piece::Attributes(at as u32));

@@ -144,7 +144,8 @@ impl Element {
             Node::Component(c) => c.key = Some(key.into()),
             // A keyed copy: the shared subtree itself has no key.
             Node::Static(tree) => return tree.element.clone().with_key(key),
-            // Templates have no key: a keyed one is its markup as elements.
+            Node::Template(t, holes) if t.is_keyed() => holes[0] = Hole::key(key.into()),
+            // A template without a key: a keyed copy is its markup as elements.
             Node::Template(t, holes) => return t.materialize(std::mem::take(holes).into_vec(), None).with_key(key),
             Node::Empty | Node::Merged | Node::Text(_) | Node::Fragment(_) => {}
         }
@@ -156,9 +157,8 @@ impl Element {
         match &self.0 {
             Node::Tag(tag) => tag.key.as_ref(),
             Node::Component(c) => c.key.as_ref(),
-            Node::Empty | Node::Merged | Node::Text(_) | Node::Fragment(_) | Node::Static(_) | Node::Template(..) => {
-                None
-            }
+            Node::Template(t, holes) => t.key(holes),
+            Node::Empty | Node::Merged | Node::Text(_) | Node::Fragment(_) | Node::Static(_) => None,
         }
     }
 

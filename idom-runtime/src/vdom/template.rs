@@ -18,7 +18,7 @@
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
-use super::{AttrValue, Element, Handler, Node, OneOrMany, Str, Tag, Text, is_sole_text, push_child, push_int};
+use super::{AttrValue, Element, Handler, Key, Node, OneOrMany, Str, Tag, Text, is_sole_text, push_child, push_int};
 use crate::event::EventName;
 
 /// Given a handler's hole and event, the target it had in a mounted template.
@@ -31,6 +31,8 @@ type FixedAttr = (Str, AttrValue);
 /// holes a render passes must be the ones the nodes ask for, in order).
 pub struct Template {
     nodes: &'static [TemplateNode],
+    /// Whether the root has a key: then hole 0 is the key.
+    keyed: bool,
     shape: OnceLock<Shape>,
     json: OnceLock<Pieces>,
 }
@@ -91,6 +93,8 @@ pub(crate) enum Part {
     /// A text part that was not one text: the template is built as elements instead.
     Nodes(OneOrMany<Element>),
     Handler(EventName, Handler),
+    /// The root's key (hole 0 of a keyed template).
+    Key(Key),
 }
 
 impl Hole {
@@ -110,6 +114,11 @@ impl Hole {
         Hole(Part::Nodes(run))
     }
 
+    /// The root's key.
+    pub(crate) fn key(key: Key) -> Self {
+        Hole(Part::Key(key))
+    }
+
     /// A handler.
     pub(crate) fn handler(event: EventName, handler: Handler) -> Self {
         Hole(Part::Handler(event, handler))
@@ -119,7 +128,7 @@ impl Hole {
     #[inline]
     fn fits(&self) -> bool {
         match &self.0 {
-            Part::Attr(_) | Part::Text(_) => true,
+            Part::Attr(_) | Part::Text(_) | Part::Key(_) => true,
             Part::Nodes(_) => false,
             Part::Handler(_, h) => h.target.is_none(),
         }
@@ -168,12 +177,34 @@ pub(crate) enum Piece {
     Handler(u32),
     /// The text of hole `n`.
     Text(u32),
+    /// The root's `"key"` (hole 0).
+    Key,
 }
 
 impl Template {
     /// A template of these nodes (what `html!` writes).
     pub const fn new(nodes: &'static [TemplateNode]) -> Self {
-        Template { nodes, shape: OnceLock::new(), json: OnceLock::new() }
+        Template { nodes, keyed: false, shape: OnceLock::new(), json: OnceLock::new() }
+    }
+
+    /// A template of these nodes whose root has a key (its first hole).
+    pub const fn keyed(nodes: &'static [TemplateNode]) -> Self {
+        Template { nodes, keyed: true, shape: OnceLock::new(), json: OnceLock::new() }
+    }
+
+    /// The key of an instance's root, if the template has one.
+    #[inline]
+    pub(crate) fn key<'a>(&self, holes: &'a [Hole]) -> Option<&'a Key> {
+        match holes.first() {
+            Some(Hole(Part::Key(key))) if self.keyed => Some(key),
+            _ => None,
+        }
+    }
+
+    /// Whether the root has a key (hole 0).
+    #[inline]
+    pub(crate) fn is_keyed(&self) -> bool {
+        self.keyed
     }
 
     /// The element a render of this template is: the template and its holes, or, when a hole
@@ -195,14 +226,16 @@ impl Template {
     }
 
     fn hole_count(&self) -> usize {
-        self.nodes
-            .iter()
-            .map(|n| {
-                n.attrs.iter().filter(|a| matches!(a, TemplateAttr::Hole(_))).count()
-                    + n.events.len()
-                    + usize::from(matches!(n.content, TemplateContent::Text))
-            })
-            .sum()
+        usize::from(self.keyed)
+            + self
+                .nodes
+                .iter()
+                .map(|n| {
+                    n.attrs.iter().filter(|a| matches!(a, TemplateAttr::Hole(_))).count()
+                        + n.events.len()
+                        + usize::from(matches!(n.content, TemplateContent::Text))
+                })
+                .sum::<usize>()
     }
 
     /// The same markup as ordinary elements, the holes moved into them. With `targets` (given a
@@ -210,8 +243,16 @@ impl Template {
     /// target as a fixed one.
     pub(crate) fn materialize(&self, holes: Vec<Hole>, targets: Option<TargetOf<'_>>) -> Element {
         let mut holes = holes.into_iter().enumerate();
+        let key = if self.keyed {
+            let Some((_, Hole(Part::Key(key)))) = holes.next() else { unreachable!("a keyed template's first hole") };
+            Some(key)
+        } else {
+            None
+        };
         let mut at = 0;
-        Element(Node::Tag(Box::new(self.tag_at(&mut at, &mut holes, targets))))
+        let mut tag = self.tag_at(&mut at, &mut holes, targets);
+        tag.key = key;
+        Element(Node::Tag(Box::new(tag)))
     }
 
     fn tag_at(
@@ -271,7 +312,7 @@ impl Template {
 
     /// Where its elements and holes are.
     pub(crate) fn shape(&self) -> &Shape {
-        self.shape.get_or_init(|| Shape::new(self.nodes))
+        self.shape.get_or_init(|| Shape::new(self.nodes, self.keyed))
     }
 
     /// Its model JSON in pieces, written by `write` the first time.
@@ -308,9 +349,9 @@ impl Template {
 }
 
 impl Shape {
-    fn new(nodes: &'static [TemplateNode]) -> Self {
+    fn new(nodes: &'static [TemplateNode], keyed: bool) -> Self {
         let mut shape = Shape { elements: Vec::with_capacity(nodes.len()) };
-        let (mut at, mut hole) = (0, 0);
+        let (mut at, mut hole) = (0, usize::from(keyed));
         shape.element(nodes, &mut at, &mut hole, "");
         shape
     }
@@ -351,6 +392,7 @@ impl fmt::Debug for Hole {
             Part::Text(text) => f.debug_tuple("Text").field(&text.as_str()).finish(),
             Part::Nodes(nodes) => f.debug_tuple("Nodes").field(&&nodes[..]).finish(),
             Part::Handler(event, _) => f.debug_tuple("Handler").field(&event.wire).finish(),
+            Part::Key(key) => f.debug_tuple("Key").field(key).finish(),
         }
     }
 }
