@@ -190,23 +190,19 @@ pub mod __private {
     /// A template's handler written as a closure in place, as `.on_with(event, options, f)`
     /// takes it.
     #[inline]
-    pub fn handler_hole<M, R, F>(event: crate::html::EventName, options: crate::html::EventOptions, f: F) -> Hole
+    pub fn handler_hole<M, R, F>(options: crate::html::EventOptions, f: F) -> Hole
     where
         F: Fn(crate::Event) -> R + Send + Sync + 'static,
         R: crate::html::HandlerOutput<M>,
     {
-        Hole::handler(event, crate::vdom::Handler { func: crate::html::handler(f), target: None, options })
+        Hole::handler(crate::vdom::Handler { func: crate::html::handler(f), target: None, options })
     }
 
     /// A template's handler given as a value, as `.on_value(event, options, h)` takes it (a
     /// `StaticHandler` keeps its fixed target, and then the markup is built as elements).
     #[inline]
-    pub fn handler_value_hole<M>(
-        event: crate::html::EventName,
-        options: crate::html::EventOptions,
-        h: impl crate::html::IntoHandler<M>,
-    ) -> Hole {
+    pub fn handler_value_hole<M>(options: crate::html::EventOptions, h: impl crate::html::IntoHandler<M>) -> Hole {
         let (func, target) = h.into_handler();
-        Hole::handler(event, crate::vdom::Handler { func, target, options })
+        Hole::handler(crate::vdom::Handler { func, target, options })
     }
 }

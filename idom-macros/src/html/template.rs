@@ -141,10 +141,10 @@ fn node(e: &ElementNode, nodes: &mut Vec<TokenStream>, holes: &mut Vec<TokenStre
         let options = options(l);
         holes.push(if let syn::Expr::Closure(_) = l.handler {
             let h = handler(&l.handler);
-            quote_spanned!(span=> ::idom::__private::handler_hole(::idom::html::events::#event, #options, #h))
+            quote_spanned!(span=> ::idom::__private::handler_hole(#options, #h))
         } else {
             let h = &l.handler;
-            quote_spanned!(span=> ::idom::__private::handler_value_hole(::idom::html::events::#event, #options, #h))
+            quote_spanned!(span=> ::idom::__private::handler_value_hole(#options, #h))
         });
         quote_spanned!(span=> ::idom::html::events::#event)
     });

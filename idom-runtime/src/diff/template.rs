@@ -61,8 +61,8 @@ pub(super) fn diff_template<S: PatchSink>(
             }
         }
         if handlers_changed {
-            for i in handlers {
-                let (Part::Handler(_, a), Part::Handler(event, b)) = (&old[i].0, &new[i].0) else {
+            for (i, event) in handlers.zip(nodes[e].events) {
+                let (Part::Handler(a), Part::Handler(b)) = (&old[i].0, &new[i].0) else {
                     unreachable!("a template's handler hole holds a handler")
                 };
                 // A new closure is not news to the client, only new options are.

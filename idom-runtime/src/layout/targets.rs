@@ -4,7 +4,7 @@ use super::{Kind, Layout};
 use crate::arena::TargetId;
 use crate::event::HandlerFn;
 use crate::ids::NodeId;
-use crate::vdom::{Handler, Template};
+use crate::vdom::Handler;
 
 impl Layout {
     // -----------------------------------------------------------------------------------------
@@ -32,7 +32,7 @@ impl Layout {
                 }
                 handler
             }
-            (Kind::Template(_, holes), Some(hole)) => Template::handler(holes, hole, event)?,
+            (Kind::Template(template, holes), Some(hole)) => template.handler(holes, hole, event)?,
             _ => return None,
         };
         Some((idx, handler.func.clone()))

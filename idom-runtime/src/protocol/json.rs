@@ -264,9 +264,9 @@ fn write_template(template: &Template, holes: &[Hole], node: NodeId, generation:
                 Part::Text(text) => json_str(out, text),
                 _ => unreachable!("a mounted template's text hole holds a text"),
             },
-            Piece::Handler(h) => match &holes[h as usize].0 {
-                Part::Handler(event, handler) => {
-                    write_handler(TargetId { node, generation, hole: Some(h), event: event.wire }, handler, out);
+            Piece::Handler(h, event) => match &holes[h as usize].0 {
+                Part::Handler(handler) => {
+                    write_handler(TargetId { node, generation, hole: Some(h), event }, handler, out);
                 }
                 _ => unreachable!("a template's handler hole holds a handler"),
             },
@@ -331,7 +331,7 @@ fn template_pieces(template: &Template) -> Pieces {
                 json_str(&mut json.text, event.wire);
                 json.text.push(':');
                 lit_end(json, from);
-                json.pieces.push(Piece::Handler((info.first_hole + info.attr_holes + i) as u32));
+                json.pieces.push(Piece::Handler((info.first_hole + info.attr_holes + i) as u32, event.wire));
             }
             json.text.push('}');
         }

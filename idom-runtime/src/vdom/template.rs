@@ -90,9 +90,11 @@ pub struct Hole(pub(crate) Part);
 pub(crate) enum Part {
     Attr(Option<AttrValue>),
     Text(Text),
-    /// A text part that was not one text: the template is built as elements instead.
-    Nodes(OneOrMany<Element>),
-    Handler(EventName, Handler),
+    /// A text part that was not one text: the template is built as elements instead (boxed: it
+    /// is rare, and would make every hole larger).
+    Nodes(Box<OneOrMany<Element>>),
+    /// A handler (its event is the template's).
+    Handler(Handler),
     /// The root's key (hole 0 of a keyed template).
     Key(Key),
 }
@@ -111,7 +113,7 @@ impl Hole {
             let OneOrMany::One(Element(Node::Text(text))) = run else { unreachable!("a sole text") };
             return Hole(Part::Text(text));
         }
-        Hole(Part::Nodes(run))
+        Hole(Part::Nodes(Box::new(run)))
     }
 
     /// The root's key.
@@ -120,8 +122,8 @@ impl Hole {
     }
 
     /// A handler.
-    pub(crate) fn handler(event: EventName, handler: Handler) -> Self {
-        Hole(Part::Handler(event, handler))
+    pub(crate) fn handler(handler: Handler) -> Self {
+        Hole(Part::Handler(handler))
     }
 
     /// Whether a mounted template can keep this part.
@@ -130,7 +132,7 @@ impl Hole {
         match &self.0 {
             Part::Attr(_) | Part::Text(_) | Part::Key(_) => true,
             Part::Nodes(_) => false,
-            Part::Handler(_, h) => h.target.is_none(),
+            Part::Handler(h) => h.target.is_none(),
         }
     }
 
@@ -145,6 +147,8 @@ impl Hole {
 /// Where a template's elements and holes are, worked out once from its nodes.
 pub(crate) struct Shape {
     pub(crate) elements: Vec<ElementInfo>,
+    /// The event of each hole that is a handler.
+    pub(crate) events: Vec<Option<EventName>>,
 }
 
 /// An element of a template, as its patches and JSON need it.
@@ -173,8 +177,8 @@ pub(crate) enum Piece {
     Lit(u32, u32),
     /// The `"attributes"` of element `n`, which has dynamic ones (nothing when none is present).
     Attributes(u32),
-    /// The handler of hole `n`.
-    Handler(u32),
+    /// The handler of hole `n` and its event's wire name.
+    Handler(u32, &'static str),
     /// The text of hole `n`.
     Text(u32),
     /// The root's `"key"` (hole 0).
@@ -275,8 +279,8 @@ impl Template {
                 }
             }
         }
-        for _ in node.events {
-            let Some((i, Hole(Part::Handler(event, mut handler)))) = holes.next() else {
+        for &event in node.events {
+            let Some((i, Hole(Part::Handler(mut handler)))) = holes.next() else {
                 unreachable!("a template's handler hole holds a handler")
             };
             if let Some(target) = targets
@@ -289,7 +293,7 @@ impl Template {
         match node.content {
             TemplateContent::Text => match holes.next() {
                 Some((_, Hole(Part::Text(text)))) => tag.content.push(Element(Node::Text(text))),
-                Some((_, Hole(Part::Nodes(nodes)))) => tag.content = nodes,
+                Some((_, Hole(Part::Nodes(nodes)))) => tag.content = *nodes,
                 _ => unreachable!("a template's text hole holds a text"),
             },
             TemplateContent::Children(children) => {
@@ -340,9 +344,12 @@ impl Template {
     }
 
     /// The handler of hole `hole` of a mounted instance, if it is one for `event` (a target's).
-    pub(crate) fn handler<'a>(holes: &'a [Hole], hole: u32, event: &str) -> Option<&'a Handler> {
+    pub(crate) fn handler<'a>(&self, holes: &'a [Hole], hole: u32, event: &str) -> Option<&'a Handler> {
+        if self.shape().events.get(hole as usize)?.is_none_or(|e| e.wire != event) {
+            return None;
+        }
         match &holes.get(hole as usize)?.0 {
-            Part::Handler(e, handler) if e.wire == event => Some(handler),
+            Part::Handler(handler) => Some(handler),
             _ => None,
         }
     }
@@ -350,7 +357,7 @@ impl Template {
 
 impl Shape {
     fn new(nodes: &'static [TemplateNode], keyed: bool) -> Self {
-        let mut shape = Shape { elements: Vec::with_capacity(nodes.len()) };
+        let mut shape = Shape { elements: Vec::with_capacity(nodes.len()), events: Vec::new() };
         let (mut at, mut hole) = (0, usize::from(keyed));
         shape.element(nodes, &mut at, &mut hole, "");
         shape
@@ -362,6 +369,8 @@ impl Shape {
         let attr_holes = node.attrs.iter().filter(|a| matches!(a, TemplateAttr::Hole(_))).count();
         let first_hole = *hole;
         *hole += attr_holes + node.events.len();
+        self.events.resize(first_hole + attr_holes, None);
+        self.events.extend(node.events.iter().map(|&e| Some(e)));
         let text_hole = matches!(node.content, TemplateContent::Text).then(|| {
             *hole += 1;
             *hole - 1
@@ -391,7 +400,7 @@ impl fmt::Debug for Hole {
             Part::Attr(value) => f.debug_tuple("Attr").field(value).finish(),
             Part::Text(text) => f.debug_tuple("Text").field(&text.as_str()).finish(),
             Part::Nodes(nodes) => f.debug_tuple("Nodes").field(&&nodes[..]).finish(),
-            Part::Handler(event, _) => f.debug_tuple("Handler").field(&event.wire).finish(),
+            Part::Handler(_) => f.write_str("Handler"),
             Part::Key(key) => f.debug_tuple("Key").field(key).finish(),
         }
     }
@@ -400,5 +409,17 @@ impl fmt::Debug for Hole {
 impl fmt::Debug for Template {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Template").field("root", &self.name()).finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Handler, Hole};
+
+    /// A row keeps one hole per dynamic part for as long as it is shown: the largest part, a
+    /// handler, sets the size (the event is the template's, and the rare non-text is boxed).
+    #[test]
+    fn a_hole_is_the_size_of_a_handler_and_a_tag() {
+        assert!(std::mem::size_of::<Hole>() <= std::mem::size_of::<Handler>() + 8, "{}", std::mem::size_of::<Hole>());
     }
 }
