@@ -256,7 +256,7 @@ impl Template {
         let mut at = 0;
         let mut tag = self.tag_at(&mut at, &mut holes, targets);
         tag.key = key;
-        Element(Node::Tag(Box::new(tag)))
+        Element(Node::Tag(tag))
     }
 
     fn tag_at(
@@ -264,10 +264,11 @@ impl Template {
         at: &mut usize,
         holes: &mut impl Iterator<Item = (usize, Hole)>,
         targets: Option<TargetOf<'_>>,
-    ) -> Tag {
+    ) -> Box<Tag> {
         let node = &self.nodes[*at];
         *at += 1;
-        let mut tag = Tag::new(Str::Borrowed(node.name));
+        // From the thread's kept boxes, as the builders take them.
+        let mut tag = super::pool::new_tag(Str::Borrowed(node.name));
         tag.fixed = node.fixed;
         for attr in node.attrs {
             match attr {
@@ -300,7 +301,7 @@ impl Template {
                 for child in children {
                     let child = match child {
                         TemplateChild::Text(text) => Element::text(*text),
-                        TemplateChild::Element => Element(Node::Tag(Box::new(self.tag_at(at, holes, targets)))),
+                        TemplateChild::Element => Element(Node::Tag(self.tag_at(at, holes, targets))),
                     };
                     push_child(&mut tag.content, child);
                 }
