@@ -7,15 +7,15 @@ use crate::ids::NodeId;
 use crate::vdom::{AttrValue, Hole, Part, Str, Template, TemplateAttr};
 
 /// Compares a mounted instance's holes (`old`) with a new render's of the same template, tells
-/// `sink` what changed (each at `root`, the instance's path, plus its element's own), and keeps
-/// the new holes.
+/// `sink` what changed (each at `path`, the instance's path, plus its element's own: appended for
+/// the operation and taken off again), and keeps the new holes.
 pub(super) fn diff_template<S: PatchSink>(
     template: &Template,
     old: &mut Box<[Hole]>,
     new: Box<[Hole]>,
     node: NodeId,
     generation: u32,
-    root: &str,
+    path: &mut String,
     sink: &mut S,
 ) {
     if **old == *new {
@@ -23,7 +23,7 @@ pub(super) fn diff_template<S: PatchSink>(
         return;
     }
     let nodes = template.nodes();
-    let mut path = String::new();
+    let root = path.len();
     for (e, info) in template.shape().elements.iter().enumerate() {
         let attrs = info.first_hole..info.first_hole + info.attr_holes;
         let handlers = attrs.end..attrs.end + nodes[e].events.len();
@@ -33,10 +33,9 @@ pub(super) fn diff_template<S: PatchSink>(
         if !(attrs_changed || handlers_changed || text_changed) {
             continue;
         }
-        path.clear();
-        path.push_str(root);
+        path.truncate(root);
         path.push_str(&info.path);
-        let element = ElementRef { path: &path, node, generation, hole: None };
+        let element = ElementRef { path, node, generation, hole: None };
         if attrs_changed {
             let before = template.attributes(e, old).count();
             let after: Vec<(Str, AttrValue)> =
@@ -75,8 +74,9 @@ pub(super) fn diff_template<S: PatchSink>(
             && text_changed
         {
             let Part::Text(text) = &new[i].0 else { unreachable!("a mounted template's text hole holds a text") };
-            sink.set_text(HostRef { path: &path, len: 1 }, 0, text);
+            sink.set_text(HostRef { path, len: 1 }, 0, text);
         }
     }
+    path.truncate(root);
     *old = new;
 }
