@@ -478,3 +478,27 @@ mod keyed {
         }
     }
 }
+
+#[tokio::test]
+async fn a_handler_with_a_fixed_target_makes_the_markup_elements_and_keeps_its_target() {
+    use std::sync::LazyLock;
+
+    use idom::testing::StaticEventHandler;
+
+    static SAVE: LazyLock<StaticEventHandler> = LazyLock::new(StaticEventHandler::new);
+
+    #[component]
+    fn Form() -> Element {
+        let (saved, set_saved) = use_state(|| 0);
+        let save = SAVE.use_handler(move |_| set_saved.set(saved + 1));
+        html! { <form><p>"saved " {saved}</p><button onclick={save}>"save"</button></form> }
+    }
+    let mut page = TestLayout::new(Form).await;
+    let button = page.find_all_by_tag("button").remove(0);
+    assert_eq!(button.target("onclick").as_deref(), Some(&*SAVE.target()));
+    for n in 1..=2 {
+        page.layout().deliver(idom::LayoutEvent::new(&*SAVE.target(), vec![])).await;
+        page.settle().expect("an update");
+        assert_eq!(page.text(), format!("saved {n}save"));
+    }
+}
