@@ -13,7 +13,7 @@ use std::time::Duration;
 use crate::Element;
 use crate::ids::NodeId;
 use crate::layout::{Kind, Layout};
-use crate::vdom::{AttrValue, Node, Str};
+use crate::vdom::{AttrValue, Hole, Node, Template, TemplateChild, TemplateContent};
 
 const URL_ATTRIBUTES: &[&str] = &["href", "src", "action", "formaction", "xlink:href", "poster", "cite", "data"];
 
@@ -43,17 +43,17 @@ impl Layout {
                 }
             }
             Kind::Static(tree) => static_html(&tree.element, out, raw_text, trusted),
-            Kind::Template(template, holes) => {
-                static_html(&template.materialize(holes.to_vec(), None), out, raw_text, trusted);
-            }
-            Kind::Element(el) => tag_html(&el.name, el.attributes(), out, trusted, |out, raw| match el.inline_text() {
-                Some(t) => text_html(t, raw, out),
-                None => {
-                    for &c in &el.children {
-                        self.html_of(c, out, raw, trusted);
+            Kind::Template(template, holes) => template_html(template, holes, &mut 0, out, trusted),
+            Kind::Element(el) => {
+                tag_html(&el.name, attributes(el.attributes()), out, trusted, |out, raw| match el.inline_text() {
+                    Some(t) => text_html(t, raw, out),
+                    None => {
+                        for &c in &el.children {
+                            self.html_of(c, out, raw, trusted);
+                        }
                     }
-                }
-            }),
+                })
+            }
         }
     }
 }
@@ -65,14 +65,40 @@ fn static_html(element: &Element, out: &mut String, raw_text: bool, trusted: boo
         Node::Text(t) => text_html(t, raw_text, out),
         Node::Fragment(items) => items.iter().for_each(|c| static_html(c, out, raw_text, trusted)),
         Node::Static(tree) => static_html(&tree.element, out, raw_text, trusted),
-        Node::Template(template, holes) => {
-            static_html(&template.materialize(holes.to_vec(), None), out, raw_text, trusted);
-        }
-        Node::Tag(tag) => tag_html(&tag.name, tag.attributes(), out, trusted, |out, raw| {
+        Node::Template(template, holes) => template_html(template, holes, &mut 0, out, trusted),
+        Node::Tag(tag) => tag_html(&tag.name, attributes(tag.attributes()), out, trusted, |out, raw| {
             tag.content.iter().for_each(|c| static_html(c, out, raw, trusted));
         }),
         Node::Empty | Node::Merged | Node::Component(_) => {}
     }
+}
+
+/// The HTML of element `*e` of a template instance and its subtree, by the same rules as an
+/// element's; `*e` moves past the subtree.
+fn template_html(template: &Template, holes: &[Hole], e: &mut usize, out: &mut String, trusted: bool) {
+    let at = *e;
+    let node = &template.nodes()[at];
+    *e += 1;
+    tag_html(node.name, template.attributes(at, holes), out, trusted, |out, raw| match node.content {
+        TemplateContent::Text => text_html(template.text(at, holes).unwrap_or_default(), raw, out),
+        TemplateContent::Children(children) => {
+            for child in children {
+                match child {
+                    TemplateChild::Text(text) => text_html(text, raw, out),
+                    TemplateChild::Element => template_html(template, holes, e, out, trusted),
+                }
+            }
+        }
+    });
+    // Past the subtree also when it was left out (a `<script>`).
+    *e = template.shape().elements[at].end;
+}
+
+/// An element's attributes as `tag_html` takes them.
+fn attributes<'a>(
+    attrs: impl Iterator<Item = &'a (crate::vdom::Str, AttrValue)>,
+) -> impl Iterator<Item = (&'a str, &'a AttrValue)> {
+    attrs.map(|(name, value)| (name.as_ref(), value))
 }
 
 /// Writes a text: escaped, or as it is inside a `<style>` (`raw`), where only a `</` that could
@@ -87,9 +113,9 @@ fn text_html(text: &str, raw: bool, out: &mut String) {
 
 /// Writes an element: its start tag with the attributes that are safe, the children that
 /// `children` writes (told whether they are raw text, inside `<style>`), and its end tag.
-fn tag_html<'a>(
+fn tag_html<'n, 'v>(
     name: &str,
-    attrs: impl Iterator<Item = &'a (Str, AttrValue)>,
+    attrs: impl Iterator<Item = (&'n str, &'v AttrValue)>,
     out: &mut String,
     trusted: bool,
     children: impl FnOnce(&mut String, bool),

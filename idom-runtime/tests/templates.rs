@@ -502,3 +502,16 @@ async fn a_handler_with_a_fixed_target_makes_the_markup_elements_and_keeps_its_t
         assert_eq!(page.text(), format!("saved {n}save"));
     }
 }
+
+#[test]
+fn a_template_prerenders_as_its_elements_would_leaving_out_a_script_and_what_is_in_it() {
+    let n = 3;
+    let mut layout = Layout::from_element(html! {
+        <div class={format!("n{n}")}>
+            <script><b>"never"</b></script>
+            <p title="<&>">"x < y " {n}</p>
+        </div>
+    });
+    layout.try_render();
+    assert_eq!(layout.to_html(), r#"<div class="n3"><p title="&lt;&amp;&gt;">x &lt; y 3</p></div>"#);
+}

@@ -161,6 +161,8 @@ pub(crate) struct ElementInfo {
     pub(crate) attr_holes: usize,
     /// Its text hole, if its content is one.
     pub(crate) text_hole: Option<usize>,
+    /// The index of the first element after its subtree (in pre-order).
+    pub(crate) end: usize,
 }
 
 /// A template's model JSON as literal pieces and the holes between them (written by the
@@ -330,7 +332,7 @@ impl Template {
         &self,
         e: usize,
         holes: &'a [Hole],
-    ) -> impl Iterator<Item = (&'static str, &'a AttrValue)> + 'a {
+    ) -> impl Iterator<Item = (&'static str, &'a AttrValue)> + use<'a> {
         let node: &'static TemplateNode = &self.nodes[e];
         let fixed = node.fixed.iter().map(|(n, v)| (n.as_ref(), v));
         let mut hole = self.shape().elements[e].first_hole;
@@ -342,6 +344,14 @@ impl Template {
             }
         });
         fixed.chain(others)
+    }
+
+    /// The text of element `e` of an instance, if its content is a text hole.
+    pub(crate) fn text<'a>(&self, e: usize, holes: &'a [Hole]) -> Option<&'a str> {
+        match &holes[self.shape().elements[e].text_hole?].0 {
+            Part::Text(text) => Some(text.as_str()),
+            _ => None,
+        }
     }
 
     /// The handler of hole `hole` of a mounted instance, if it is one for `event` (a target's).
@@ -376,7 +386,8 @@ impl Shape {
             *hole += 1;
             *hole - 1
         });
-        self.elements.push(ElementInfo { path: path.to_owned(), first_hole, attr_holes, text_hole });
+        let me = self.elements.len();
+        self.elements.push(ElementInfo { path: path.to_owned(), first_hole, attr_holes, text_hole, end: 0 });
         if let TemplateContent::Children(children) = node.content {
             for (i, child) in children.iter().enumerate() {
                 if let TemplateChild::Element = child {
@@ -386,6 +397,7 @@ impl Shape {
                 }
             }
         }
+        self.elements[me].end = *at;
     }
 }
 
