@@ -18,17 +18,14 @@ pub(super) fn diff_template<S: PatchSink>(
     path: &mut String,
     sink: &mut S,
 ) {
-    if **old == *new {
-        *old = new;
-        return;
-    }
     let nodes = template.nodes();
     let root = path.len();
     for (e, info) in template.shape().elements.iter().enumerate() {
         let attrs = info.first_hole..info.first_hole + info.attr_holes;
         let handlers = attrs.end..attrs.end + nodes[e].events.len();
         let attrs_changed = attrs.clone().any(|i| old[i] != new[i]);
-        let handlers_changed = handlers.clone().any(|i| old[i] != new[i]);
+        // A new closure is not news to the client, only new options are.
+        let handlers_changed = handlers.clone().any(|i| !same_handler_on_the_wire(&old[i], &new[i]));
         let text_changed = info.text_hole.is_some_and(|i| old[i] != new[i]);
         if !(attrs_changed || handlers_changed || text_changed) {
             continue;
@@ -61,12 +58,9 @@ pub(super) fn diff_template<S: PatchSink>(
         }
         if handlers_changed {
             for (i, event) in handlers.zip(nodes[e].events) {
-                let (Part::Handler(a), Part::Handler(b)) = (&old[i].0, &new[i].0) else {
-                    unreachable!("a template's handler hole holds a handler")
-                };
-                // A new closure is not news to the client, only new options are.
-                if !same_on_the_wire(a, b) {
-                    sink.set_handler(ElementRef { hole: Some(i as u32), ..element }, *event, b, true);
+                if !same_handler_on_the_wire(&old[i], &new[i]) {
+                    let Part::Handler(handler) = &new[i].0 else { unreachable!("a handler hole") };
+                    sink.set_handler(ElementRef { hole: Some(i as u32), ..element }, *event, handler, true);
                 }
             }
         }
@@ -79,4 +73,12 @@ pub(super) fn diff_template<S: PatchSink>(
     }
     path.truncate(root);
     *old = new;
+}
+
+/// Whether two handler holes look the same to the client (see `same_on_the_wire`).
+fn same_handler_on_the_wire(a: &Hole, b: &Hole) -> bool {
+    match (&a.0, &b.0) {
+        (Part::Handler(a), Part::Handler(b)) => same_on_the_wire(a, b),
+        _ => unreachable!("a template's handler hole holds a handler"),
+    }
 }

@@ -183,6 +183,20 @@ fn write_key(key: &crate::Key, out: &mut String) {
     }
 }
 
+/// Writes an element's `,"attributes":{..}` member, or nothing when it has no attribute.
+fn write_attributes<'n, 'v>(attrs: impl Iterator<Item = (&'n str, &'v AttrValue)>, out: &mut String) {
+    let mut first = true;
+    for (name, value) in attrs {
+        out.push_str(if std::mem::take(&mut first) { ",\"attributes\":{" } else { "," });
+        json_str(out, name);
+        out.push(':');
+        write_attr_value(value, out);
+    }
+    if !first {
+        out.push('}');
+    }
+}
+
 /// Writes `"tagName"`, `"key"` and `"attributes"` of an element (without the braces).
 fn write_head(tag: &Tag, out: &mut String) {
     if let Some(head) = tag.head {
@@ -194,18 +208,7 @@ fn write_head(tag: &Tag, out: &mut String) {
     if let Some(k) = &tag.key {
         write_key(k, out);
     }
-    if tag.has_attributes() {
-        out.push_str(",\"attributes\":{");
-        for (i, (name, value)) in tag.attributes().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            json_str(out, name);
-            out.push(':');
-            write_attr_value(value, out);
-        }
-        out.push('}');
-    }
+    write_attributes(tag.attributes().map(|(name, value)| (name.as_ref(), value)), out);
 }
 
 /// Writes the JSON of a mounted model node (an element or a text); a component, group or hole
@@ -270,18 +273,7 @@ fn write_template(template: &Template, holes: &[Hole], node: NodeId, generation:
                 }
                 _ => unreachable!("a template's handler hole holds a handler"),
             },
-            Piece::Attributes(e) => {
-                let mut first = true;
-                for (name, value) in template.attributes(e as usize, holes) {
-                    out.push_str(if std::mem::take(&mut first) { ",\"attributes\":{" } else { "," });
-                    json_str(out, name);
-                    out.push(':');
-                    write_attr_value(value, out);
-                }
-                if !first {
-                    out.push('}');
-                }
-            }
+            Piece::Attributes(e) => write_attributes(template.attributes(e as usize, holes), out),
         }
     }
 }
@@ -311,16 +303,7 @@ fn template_pieces(template: &Template) -> Pieces {
             json.pieces.push(Piece::Attributes(at as u32));
         } else {
             // No hole: all of them literal, whichever list holds them.
-            let mut first = true;
-            for (name, value) in template.attributes(at, &[]) {
-                json.text.push_str(if std::mem::take(&mut first) { ",\"attributes\":{" } else { "," });
-                json_str(&mut json.text, name);
-                json.text.push(':');
-                write_attr_value(value, &mut json.text);
-            }
-            if !first {
-                json.text.push('}');
-            }
+            write_attributes(template.attributes(at, &[]), &mut json.text);
         }
         if !node.events.is_empty() {
             json.text.push_str(",\"eventHandlers\":{");

@@ -78,12 +78,6 @@ impl Tag {
         self.fixed.iter().chain(self.attrs.iter())
     }
 
-    /// Whether the element has any attribute.
-    #[inline]
-    pub(crate) fn has_attributes(&self) -> bool {
-        !self.fixed.is_empty() || !self.attrs.is_empty()
-    }
-
     pub(crate) fn new(name: Str) -> Self {
         Tag {
             name,

@@ -149,6 +149,8 @@ pub(crate) struct Shape {
     pub(crate) elements: Vec<ElementInfo>,
     /// The event of each hole that is a handler.
     pub(crate) events: Vec<Option<EventName>>,
+    /// How many holes a render passes.
+    pub(crate) holes: usize,
 }
 
 /// An element of a template, as its patches and JSON need it.
@@ -218,7 +220,7 @@ impl Template {
     /// target), the same markup as ordinary elements.
     #[inline]
     pub fn build(&'static self, holes: Box<[Hole]>) -> Element {
-        debug_assert_eq!(holes.len(), self.hole_count(), "a template's holes do not match its nodes");
+        debug_assert_eq!(holes.len(), self.shape().holes, "a template's holes do not match its nodes");
         if holes.iter().all(Hole::fits) {
             Element(Node::Template(self, holes))
         } else {
@@ -229,19 +231,6 @@ impl Template {
     /// The root's tag name.
     pub(crate) fn name(&self) -> &'static str {
         self.nodes[0].name
-    }
-
-    fn hole_count(&self) -> usize {
-        usize::from(self.keyed)
-            + self
-                .nodes
-                .iter()
-                .map(|n| {
-                    n.attrs.iter().filter(|a| matches!(a, TemplateAttr::Hole(_))).count()
-                        + n.events.len()
-                        + usize::from(matches!(n.content, TemplateContent::Text))
-                })
-                .sum::<usize>()
     }
 
     /// The same markup as ordinary elements, the holes moved into them. With `targets` (given a
@@ -368,9 +357,10 @@ impl Template {
 
 impl Shape {
     fn new(nodes: &'static [TemplateNode], keyed: bool) -> Self {
-        let mut shape = Shape { elements: Vec::with_capacity(nodes.len()), events: Vec::new() };
+        let mut shape = Shape { elements: Vec::with_capacity(nodes.len()), events: Vec::new(), holes: 0 };
         let (mut at, mut hole) = (0, usize::from(keyed));
         shape.element(nodes, &mut at, &mut hole, "");
+        shape.holes = hole;
         shape
     }
 
