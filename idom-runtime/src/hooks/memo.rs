@@ -142,12 +142,15 @@ impl<D: PartialEq> MemoList<D> {
         self.render = self.render.wrapping_add(1);
         let render = self.render;
         let items = items.into_iter();
-        let mut out = Vec::with_capacity(items.size_hint().0);
-        // Room for a list that grew (a thousand new rows) at once, not by rehashing as it fills.
-        self.by_key.reserve(items.size_hint().0.saturating_sub(self.by_key.len()));
+        // Room for a list that grew (a thousand new rows) at once, not by rehashing and copying
+        // the slots as it fills.
+        let hint = items.size_hint().0;
+        self.by_key.reserve(hint.saturating_sub(self.by_key.len()));
+        self.slots.reserve(hint.saturating_sub(self.slots.len()));
+        let mut out = Vec::with_capacity(hint);
         let mut next = std::mem::take(&mut self.next);
         next.clear();
-        next.reserve(items.size_hint().0);
+        next.reserve(hint);
         // Where the last render's order is expected to go on: after the item last found in it.
         let mut cursor = 0;
         for item in items {
