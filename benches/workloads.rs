@@ -111,7 +111,9 @@ fn act(layout: &mut Layout, event: LayoutEvent) -> (f64, usize) {
     let (text, elapsed) = stats::timed(|| {
         layout.deliver_now(event);
         let update = layout.try_render().expect("the action changes the page");
-        update.to_message()
+        // What a session sends: the message made from the update (a new list's value becomes
+        // the message, see `LayoutUpdate::into_message`).
+        update.into_message()
     });
     (elapsed, std::hint::black_box(text).len())
 }
@@ -121,7 +123,7 @@ fn act(layout: &mut Layout, event: LayoutEvent) -> (f64, usize) {
 #[inline(never)]
 fn mount_once() -> (Layout, usize) {
     let mut layout = Layout::new(ClickCount);
-    let text = layout.try_render().expect("first render").to_message();
+    let text = layout.try_render().expect("first render").into_message();
     (layout, std::hint::black_box(text).len())
 }
 

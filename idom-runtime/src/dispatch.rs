@@ -322,7 +322,12 @@ impl Drop for Leave {
 pub(crate) fn full_model(layout: &Layout) -> LayoutUpdate {
     LayoutUpdate {
         path: String::new(),
-        changes: vec![PatchOp { op: Op::Add, path: String::new(), from: None, value: Some(Json(layout.model_json())) }],
+        changes: vec![PatchOp {
+            op: Op::Add,
+            path: String::new(),
+            from: None,
+            value: Some(Json::new(layout.model_json())),
+        }],
     }
 }
 

@@ -1,6 +1,6 @@
 //! The workloads on idom, as `benches/workloads.rs` runs them: the same components (its
 //! `support/components.rs` and the table example's `app.rs`), the click delivered with
-//! `Layout::deliver_now`, `try_render`, and the update's wire text (`to_message`).
+//! `Layout::deliver_now`, `try_render`, and the update's wire message (`into_message`, as a session makes it).
 
 use std::sync::OnceLock;
 
@@ -35,7 +35,7 @@ pub(crate) fn act(layout: &mut Layout, event: LayoutEvent) -> (f64, String) {
     let (text, us) = stats::timed(|| {
         layout.deliver_now(event);
         let update = layout.try_render().expect("the action changes the page");
-        update.to_message()
+        update.into_message()
     });
     (us, std::hint::black_box(text))
 }

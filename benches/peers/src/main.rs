@@ -6,7 +6,7 @@
 //! (`table`, `table/select`) pick groups or workloads.
 //!
 //! One run is what a session does for one click: on idom the event delivered with
-//! `Layout::deliver_now`, `try_render` and the update's wire text (`to_message`), exactly as
+//! `Layout::deliver_now`, `try_render` and the update's wire text (`into_message`), exactly as
 //! `benches/workloads.rs` measures it; on dioxus the click handled by the `VirtualDom`'s runtime,
 //! `render_immediate` and the mutations written as JSON text. Both are timed and summarised by
 //! the same code (`benches/support/stats.rs`). Each workload runs in rounds; each round runs

@@ -23,7 +23,7 @@ use json::json_str;
 pub(crate) use json::write_node;
 pub(crate) use patch::JsonPatch;
 
-use std::fmt::{self, Write as _};
+use std::fmt;
 
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -32,36 +32,65 @@ use serde_json::Value;
 use crate::upload::Upload;
 
 /// JSON text, written once by the layout and copied verbatim into messages.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Json(pub(crate) String);
+///
+/// A large value (a new list of children, the whole model) is written after a run of spaces, the
+/// room its update's message needs before it, so [`LayoutUpdate::into_message`] can write the
+/// message around the value in the value's own buffer instead of copying it. The room is not part
+/// of the text: [`as_str`](Self::as_str), equality and serialisation see the value alone.
+#[derive(Clone)]
+pub struct Json {
+    text: String,
+    /// Where the JSON text starts in `text` (after the room left for a message's start).
+    start: usize,
+}
 
 impl Json {
+    /// JSON text (the caller's word that it is valid).
+    pub(crate) fn new(text: String) -> Self {
+        Json { text, start: 0 }
+    }
+
+    /// JSON text written after `start` spaces of room (see [`LayoutUpdate::into_message`]).
+    pub(crate) fn with_room(text: String, start: usize) -> Self {
+        debug_assert!(text.as_bytes()[..start].iter().all(|&b| b == b' '), "the room is spaces");
+        Json { text, start }
+    }
+
     /// The JSON text.
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.text[self.start..]
     }
 
     /// Parses the text into a [`Value`]. A `Json` is only ever made from valid JSON (by the
     /// model writer, [`from_value`](Self::from_value) or deserialising), so this cannot fail.
     pub fn to_value(&self) -> Value {
-        serde_json::from_str(&self.0).expect("a Json holds valid JSON text")
+        serde_json::from_str(self.as_str()).expect("a Json holds valid JSON text")
     }
 
     /// JSON text of a value.
     pub fn from_value(value: &Value) -> Self {
-        Json(value.to_string())
+        Json::new(value.to_string())
     }
 }
 
+impl PartialEq for Json {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Json {}
+
 impl fmt::Debug for Json {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
 impl Serialize for Json {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let raw: &serde_json::value::RawValue = serde_json::from_str(&self.0).map_err(serde::ser::Error::custom)?;
+        let raw: &serde_json::value::RawValue =
+            serde_json::from_str(self.as_str()).map_err(serde::ser::Error::custom)?;
         raw.serialize(serializer)
     }
 }
@@ -105,13 +134,24 @@ pub struct PatchOp {
 
 impl PatchOp {
     pub(crate) fn write_json(&self, out: &mut String) {
-        let op = match self.op {
+        self.write_head(out);
+        if let Some(value) = &self.value {
+            out.push_str(value.as_str());
+        }
+        out.push('}');
+    }
+
+    /// What [`write_json`](Self::write_json) writes before the value: `{"op":..,"path":..,` and
+    /// `"value":` when it has one.
+    fn write_head(&self, out: &mut String) {
+        out.push_str("{\"op\":\"");
+        out.push_str(match self.op {
             Op::Add => "add",
             Op::Remove => "remove",
             Op::Replace => "replace",
             Op::Move => "move",
-        };
-        let _ = write!(out, "{{\"op\":\"{op}\",");
+        });
+        out.push_str("\",");
         if let Some(from) = &self.from {
             out.push_str("\"from\":");
             json_str(out, from);
@@ -119,11 +159,9 @@ impl PatchOp {
         }
         out.push_str("\"path\":");
         json_str(out, &self.path);
-        if let Some(value) = &self.value {
+        if self.value.is_some() {
             out.push_str(",\"value\":");
-            out.push_str(&value.0);
         }
-        out.push('}');
     }
 
     /// This operation as a JSON value (`{"op": ..., "path": ..., ...}`). Cannot fail: the text is
@@ -156,11 +194,56 @@ impl LayoutUpdate {
             .map(|c| {
                 40 + c.path.len()
                     + c.from.as_ref().map_or(0, |f| f.len() + 10)
-                    + c.value.as_ref().map_or(0, |v| v.0.len())
+                    + c.value.as_ref().map_or(0, |v| v.as_str().len())
             })
             .sum();
         let mut out = String::with_capacity(48 + self.path.len() + size);
         self.write_message(&mut out);
+        out
+    }
+
+    /// The wire message, as [`to_message`](Self::to_message) writes it, made from the update.
+    ///
+    /// When the first operation's value was written with room before it (a new list of children
+    /// or the whole model, see [`Json`]), the message is written around the value in the value's
+    /// own buffer: the value is not copied. The room the message's start leaves unused stays as
+    /// spaces before the value, which JSON allows. This is what a session sends.
+    ///
+    /// ```
+    /// use idom::prelude::*;
+    ///
+    /// #[component]
+    /// fn List() -> Element {
+    ///     html! { <ul>{(0..100).map(|i| html! { <li>{i}</li> })}</ul> }
+    /// }
+    /// let mut layout = Layout::new(List);
+    /// let first = layout.try_render().unwrap();
+    /// let copied = first.to_message();
+    /// let sent = first.into_message();
+    /// let parse = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap();
+    /// assert_eq!(parse(&sent), parse(&copied));
+    /// ```
+    pub fn into_message(mut self) -> String {
+        let Some(first) = self.changes.first_mut() else { return self.to_message() };
+        let Some(value) = first.value.as_mut().filter(|v| v.start > 0) else { return self.to_message() };
+        let mut head = String::with_capacity(value.start);
+        head.push_str("{\"type\":\"layout-update\",\"path\":");
+        json_str(&mut head, &self.path);
+        head.push_str(",\"changes\":[");
+        first.write_head(&mut head);
+        let Some(value) = first.value.take() else { unreachable!("checked above") };
+        if head.len() > value.start {
+            first.value = Some(value);
+            return self.to_message();
+        }
+        let mut out = value.text;
+        out.replace_range(..head.len(), &head);
+        out.push('}');
+        for change in &self.changes[1..] {
+            out.push(',');
+            change.write_json(&mut out);
+        }
+        out.push_str("]}");
         out
     }
 
@@ -242,6 +325,89 @@ mod tests {
     use super::*;
     use crate::hooks::Arrival;
 
+    mod sent_in_place {
+        use std::sync::{Arc, Mutex};
+
+        use crate::hooks::{UpdateHandle, use_update};
+        use crate::html::{div, li, p, ul};
+        use crate::{Component, Element, HookContext, Layout, LayoutUpdate};
+
+        /// Shows a caption and the keyed items `first..first + n`; the test changes them.
+        struct Items {
+            state: Arc<Mutex<(&'static str, usize, usize)>>,
+            handle: Arc<Mutex<Option<UpdateHandle>>>,
+        }
+
+        impl PartialEq for Items {
+            fn eq(&self, other: &Self) -> bool {
+                Arc::ptr_eq(&self.state, &other.state)
+            }
+        }
+
+        impl Component for Items {
+            fn render(&self, cx: &mut HookContext<'_>) -> Element {
+                *self.handle.lock().unwrap() = Some(use_update::__call(cx));
+                let (caption, first, n) = *self.state.lock().unwrap();
+                let items = ul().child((first..first + n).map(|i| li().key(i).child(i)));
+                div().child(p().child(caption)).child(items).into()
+            }
+        }
+
+        /// The message of `update` made in place, after checking it against the copied one.
+        /// Returns whether the first value's buffer became the message.
+        fn send(update: LayoutUpdate) -> (String, bool) {
+            let copied = update.to_message();
+            let buffer = update.changes[0].value.as_ref().map(|v| v.text.as_ptr());
+            let sent = update.into_message();
+            let parse = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap();
+            assert_eq!(parse(&sent), parse(&copied));
+            assert!(sent.starts_with(r#"{"type":"layout-update","path":"#), "{sent}");
+            let in_place = buffer == Some(sent.as_ptr());
+            (sent, in_place)
+        }
+
+        #[test]
+        fn a_new_list_becomes_its_message_and_a_short_one_is_copied() {
+            let state = Arc::new(Mutex::new(("rows", 0, 40)));
+            let handle = Arc::new(Mutex::new(None));
+            let mut layout = Layout::new(Items { state: state.clone(), handle: handle.clone() });
+            // The whole model: its room fits the message's start exactly.
+            let first = layout.try_render().unwrap();
+            let copied = first.to_message();
+            let (sent, in_place) = send(first);
+            assert!(in_place, "the whole model is sent in its own buffer");
+            assert_eq!(sent, copied, "no room is left over");
+            let mut step = |caption, first, n| {
+                *state.lock().unwrap() = (caption, first, n);
+                handle.lock().unwrap().as_ref().unwrap().update();
+                layout.try_render().expect("a change")
+            };
+            // Forty new rows replace forty: one operation, sent in place, byte for byte.
+            let update = step("rows", 100, 40);
+            assert_eq!(update.changes.len(), 1);
+            let copied = update.to_message();
+            let (sent, in_place) = send(update);
+            assert!(in_place);
+            assert_eq!(sent, copied);
+            // Removing them all, then adding forty to the empty list (an `add`, not a `replace`).
+            assert!(!send(step("rows", 100, 0)).1);
+            let update = step("rows", 200, 40);
+            let copied = update.to_message();
+            let (sent, in_place) = send(update);
+            assert!(in_place);
+            assert_eq!(sent, copied);
+            // A short list is written without room, and copied.
+            let update = step("rows", 300, 5);
+            assert!(update.changes[0].value.as_ref().is_some_and(|v| v.start == 0));
+            assert!(!send(update).1);
+            // The caption's text comes first: the list's room does not hold the message's start
+            // then, and the message is copied.
+            let update = step("new rows", 400, 40);
+            assert_eq!(update.changes.len(), 2);
+            assert!(!send(update).1);
+        }
+    }
+
     #[test]
     fn json_strings_escape_like_serde() {
         for s in ["plain", "q\"uote", "back\\slash", "nl\n", "\u{1}ctl", "ünï", "</script>"] {
@@ -314,7 +480,12 @@ mod tests {
         let update = LayoutUpdate {
             path: "/children/0".into(),
             changes: vec![
-                PatchOp { op: Op::Replace, path: "/children/0".into(), from: None, value: Some(Json("\"x\"".into())) },
+                PatchOp {
+                    op: Op::Replace,
+                    path: "/children/0".into(),
+                    from: None,
+                    value: Some(Json::new("\"x\"".into())),
+                },
                 PatchOp { op: Op::Move, path: "/children/1".into(), from: Some("/children/3".into()), value: None },
             ],
         };

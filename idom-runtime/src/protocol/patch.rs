@@ -13,6 +13,9 @@ use crate::event::EventName;
 use crate::ids::NodeId;
 use crate::vdom::{AttrValue, Handler, Str};
 
+/// The fewest model nodes of a new list whose JSON is written with room for its message's start.
+const ROOM_FROM: u32 = 32;
+
 /// Collects the operations of one update with absolute paths; [`finish`](Self::finish) makes the
 /// update.
 #[derive(Default, Debug)]
@@ -27,9 +30,13 @@ impl JsonPatch {
 
     /// The update that builds the whole model: one `add` at the root.
     pub(crate) fn whole_model(arena: &Arena) -> LayoutUpdate {
-        let mut json = String::new();
+        // Room for the message's start: `{"type":"layout-update","path":"","changes":[`, then
+        // `{"op":"add","path":"","value":` (see `LayoutUpdate::into_message`).
+        const ROOM: usize = 75;
+        let mut json = String::with_capacity(1024);
+        json.extend(std::iter::repeat_n(' ', ROOM));
         write_node(arena, arena.root, &mut json);
-        let op = PatchOp { op: Op::Add, path: String::new(), from: None, value: Some(Json(json)) };
+        let op = PatchOp { op: Op::Add, path: String::new(), from: None, value: Some(Json::with_room(json, ROOM)) };
         LayoutUpdate { path: String::new(), changes: vec![op] }
     }
 
@@ -40,7 +47,7 @@ impl JsonPatch {
     }
 
     fn push(&mut self, op: Op, path: String, value: Option<String>) {
-        self.ops.push(PatchOp { op, path, from: None, value: value.map(Json) });
+        self.ops.push(PatchOp { op, path, from: None, value: value.map(Json::new) });
     }
 
     fn member(element: &str, field: &str, name: &str) -> String {
@@ -84,13 +91,22 @@ impl PatchSink for JsonPatch {
         if len == 0 {
             self.push(Op::Remove, path, None);
         } else {
-            // A guess at the size (a table row is ~400 bytes), so a new list of a thousand rows
-            // grows its buffer a few times instead of a dozen.
-            let mut json = String::with_capacity(2 + len as usize * 256);
+            let op = if host.len > 0 { Op::Replace } else { Op::Add };
+            // A long list is written after the room its message's start needs when this is the
+            // update's only operation (see `LayoutUpdate::into_message`): `{"type":"layout-update",
+            // "path":<host>,"changes":[{"op":..,"path":"/children","value":`. Short ones are
+            // copied: the room would be a large part of their message.
+            let room = if len >= ROOM_FROM { 84 + host.path.len() + if op == Op::Add { 0 } else { 4 } } else { 0 };
+            // A guess at the size (a table row is ~430 bytes), so a new list of a thousand rows
+            // grows its buffer a few times instead of a dozen. (Sizing it by its first node
+            // measured faster mounting and a slower `table/clear`, from where the allocator then
+            // put the rows.)
+            let mut json = String::with_capacity(room + 2 + len as usize * 256);
+            json.extend(std::iter::repeat_n(' ', room));
             json.push('[');
             write_children(arena, list, &mut json);
             json.push(']');
-            self.push(if host.len > 0 { Op::Replace } else { Op::Add }, path, Some(json));
+            self.ops.push(PatchOp { op, path, from: None, value: Some(Json::with_room(json, room)) });
         }
     }
 

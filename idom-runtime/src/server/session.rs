@@ -251,7 +251,7 @@ impl IdomService {
             // the writer up, then the dispatcher, whose renders then coalesce.
             let outbox = Outbox::new();
             let out = &outbox;
-            let mut send = move |update: LayoutUpdate| out.push(update.to_message().into()).map(Ok::<(), WsError>);
+            let mut send = move |update: LayoutUpdate| out.push(update.into_message().into()).map(Ok::<(), WsError>);
             // The reader owns the stream half: nothing else reads it. The dispatcher borrows it, and
             // `send`, so that neither is kept twice.
             let mut reader = Reader::new(stream, Receiving { service: self, link: &link, session: &key, navigable });
