@@ -3,14 +3,16 @@
 //! `cargo bench --bench workloads` (add `-- --quick` for a run of under a minute; names such as
 //! `table` or `table/select` pick groups or workloads) prints one JSON object per line:
 //! `{"workload", "n", "median_us", "p95_us", "bytes"}` plus, where they apply, `p99_us`,
-//! `events_per_s`, `server_cpu_us_per_event`, `heap_bytes_per_session`, `rss_bytes_per_session` and `allocs` (the median
-//! number of heap allocations and reallocations of one run).
+//! `events_per_s`, `server_cpu_us_per_event` (and its kernel part, `server_kernel_us_per_event`),
+//! `heap_bytes_per_session`, `rss_bytes_per_session` and `allocs` (the median number of heap
+//! allocations and reallocations of one run).
 //!
 //! One measured run is exactly what a session does for one user action: the event delivered
 //! through `Layout::deliver`, the re-render, the diff, and the update serialised to the JSON text
 //! sent on the wire (`bytes` is its length). Setup (building the state a run starts from) is not
 //! measured. The server workloads run a real server in a child process (this binary, started with
-//! `--serve-counter`) and websocket clients on 127.0.0.1.
+//! `--serve-counter`) and websocket clients on 127.0.0.1; `server/echo-1000` runs the same clients
+//! against `--serve-echo`, a websocket server that does no work, for the floor under idom's figure.
 
 use std::alloc::System;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -296,8 +298,8 @@ fn server(o: &Options) {
     let server = start();
     let url = server.stream_url();
     let pid = server.pid();
-    let cpu = || load::cpu_time_us(pid).unwrap_or(f64::NAN);
-    let per_event = |before: f64, events: usize| round((cpu() - before) / events.max(1) as f64);
+    let cpu = || server_cpu(pid);
+    let per_event = |before: (f64, f64), events: usize| cpu_per_event(pid, before, events);
     // `server/flood` picks both flood workloads, `server/sessions` both memory ones.
     let want = |w: &str| o.only.is_empty() || o.only.iter().any(|x| x == "server" || w.starts_with(x.as_str()));
     rt.block_on(async {
@@ -314,6 +316,19 @@ fn server(o: &Options) {
         let before = cpu();
         let result = load::roundtrips(&url, 1_000, usize::MAX, Duration::from_secs(secs)).await;
         report_load("server/roundtrip-1000", &result, per_event(before, result.events), pinned);
+    });
+    rt.block_on(async {
+        if !want("server/echo") {
+            return;
+        }
+        // The floor under roundtrip-1000: the same clients against a websocket server that does
+        // no work (no decoding, no layout), configured as idom's sockets are. What it spends an
+        // event is tokio's, tungstenite's and the kernel's, which no server on this stack avoids.
+        let echo = start_with(&["--serve-echo"]);
+        let secs = if o.quick { 3 } else { 10 };
+        let before = server_cpu(echo.pid());
+        let result = load::roundtrips(&echo.stream_url(), 1_000, usize::MAX, Duration::from_secs(secs)).await;
+        report_load("server/echo-1000", &result, cpu_per_event(echo.pid(), before, result.events), pinned);
     });
     rt.block_on(async {
         if !want("server/paced") {
@@ -368,8 +383,65 @@ fn server(o: &Options) {
     }
 }
 
+/// A server child's CPU time so far, user space and kernel, in microseconds (NaN where `/proc`
+/// cannot tell).
+fn server_cpu(pid: u32) -> (f64, f64) {
+    load::cpu_times_us(pid).unwrap_or((f64::NAN, f64::NAN))
+}
+
+/// The server's CPU time an event since `before` (a [`server_cpu`] reading): user and kernel
+/// together, and the kernel's part.
+fn cpu_per_event(pid: u32, before: (f64, f64), events: usize) -> (f64, f64) {
+    let (user, system) = server_cpu(pid);
+    let n = events.max(1) as f64;
+    (round((user + system - before.0 - before.1) / n), round((system - before.1) / n))
+}
+
+/// The transport floor for `server/echo-1000`: a websocket server on tokio and tungstenite, with
+/// idom's socket settings (no Nagle delay, a 256-byte read buffer), that answers every text
+/// message with a counter's update of the size idom sends, and does nothing else. Its first
+/// message is a button with a target, so the load clients connect to it as to idom.
+fn serve_echo() {
+    use futures_util::{SinkExt as _, StreamExt as _};
+    use tokio_tungstenite::tungstenite::Message;
+    use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    rt.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        println!("echo: serving at http://{}/", listener.local_addr().expect("addr"));
+        loop {
+            let Ok((stream, _)) = listener.accept().await else { continue };
+            let _ = stream.set_nodelay(true);
+            tokio::spawn(async move {
+                let config = WebSocketConfig::default().read_buffer_size(256).write_buffer_size(16 * 1024);
+                let Ok(mut ws) = tokio_tungstenite::accept_async_with_config(stream, Some(config)).await else {
+                    return;
+                };
+                let first = r#"{"type":"layout-update","path":"","changes":[{"op":"add","path":"","value":{"tagName":"button","eventHandlers":{"onClick":{"target":"1:0:onClick"}},"children":["Click count: 0"]}}]}"#;
+                if ws.send(Message::text(first)).await.is_err() {
+                    return;
+                }
+                let mut count = 0u64;
+                while let Some(Ok(frame)) = ws.next().await {
+                    if !frame.is_text() {
+                        continue;
+                    }
+                    count += 1;
+                    let update = format!(
+                        r#"{{"type":"layout-update","path":"","changes":[{{"op":"replace","path":"/children/0","value":"Click count: {count}"}}]}}"#
+                    );
+                    if ws.send(Message::text(update)).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+}
+
 /// Reports a load of 1,000 clients: latencies, throughput and the server's CPU per event.
-fn report_load(workload: &str, result: &load::LoadResult, cpu_per_event: f64, pinned: bool) {
+fn report_load(workload: &str, result: &load::LoadResult, cpu_per_event: (f64, f64), pinned: bool) {
     let mut lat = result.latencies_us.clone();
     let p99 = quantile(&mut lat, 0.99);
     report(
@@ -379,7 +451,8 @@ fn report_load(workload: &str, result: &load::LoadResult, cpu_per_event: f64, pi
         &[
             ("p99_us", round(p99).into()),
             ("events_per_s", (result.events as f64 / result.elapsed.as_secs_f64()).round().into()),
-            ("server_cpu_us_per_event", cpu_per_event.into()),
+            ("server_cpu_us_per_event", cpu_per_event.0.into()),
+            ("server_kernel_us_per_event", cpu_per_event.1.into()),
             ("clients", 1_000.into()),
             ("pinned", pinned.into()),
         ],
@@ -400,6 +473,10 @@ fn main() {
             println!("idom: serving at http://{}/", listener.local_addr().expect("addr"));
             idom::server::serve(listener, service).await.expect("serve");
         });
+        return;
+    }
+    if args.iter().any(|a| a == "--serve-echo") {
+        serve_echo();
         return;
     }
     let o = Options {

@@ -192,6 +192,11 @@ pub fn pin_self(cpu: usize) -> bool {
 /// CPU time (user + system, all threads) a process has used, in microseconds: `utime + stime`
 /// of `/proc/<pid>/stat`, in clock ticks (Linux).
 pub fn cpu_time_us(pid: u32) -> Option<f64> {
+    cpu_times_us(pid).map(|(user, system)| user + system)
+}
+
+/// [`cpu_time_us`] in its two parts: user space and the kernel (`utime`, `stime`).
+pub fn cpu_times_us(pid: u32) -> Option<(f64, f64)> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // The command name is in parentheses and may hold spaces: count fields after it.
     let after_name = &stat[stat.rfind(')')? + 1..];
@@ -199,7 +204,8 @@ pub fn cpu_time_us(pid: u32) -> Option<f64> {
     // Fields 14 and 15 of the line; the first after the name is field 3.
     let utime: u64 = fields.get(11)?.parse().ok()?;
     let stime: u64 = fields.get(12)?.parse().ok()?;
-    Some((utime + stime) as f64 * 1e6 / clock_ticks() as f64)
+    let us = |ticks: u64| ticks as f64 * 1e6 / clock_ticks() as f64;
+    Some((us(utime), us(stime)))
 }
 
 /// Clock ticks per second (`getconf CLK_TCK`; 100 where it cannot be asked).
