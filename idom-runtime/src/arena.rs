@@ -14,7 +14,7 @@ pub(crate) use crate::ids::NodeId;
 use crate::scope::{HookState, RenderWaker, ScopeId, ScopeSignal};
 use crate::suspense::RenderFuture;
 use crate::vdom::AnyComponent;
-use crate::vdom::{Hole, StaticTree, Str, Tag, Template, Text, push_digits, push_int};
+use crate::vdom::{Holes, StaticTree, Str, Tag, Template, Text, push_digits, push_int};
 
 pub(crate) struct Slot {
     pub(crate) generation: u32,
@@ -48,7 +48,7 @@ pub(crate) enum Kind {
     Static(&'static StaticTree),
     /// An `html!` element tree of fixed shape: one model node, written from the template with its
     /// holes, diffed hole by hole.
-    Template(&'static Template, Box<[Hole]>),
+    Template(&'static Template, Holes),
 }
 
 impl Kind {

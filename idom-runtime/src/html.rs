@@ -384,7 +384,7 @@ macro_rules! common_methods {
                 R: HandlerOutput<M>,
             {
                 self.on_handler(event, Handler {
-                    func: self::handler(handler),
+                    func: self::handler(handler).into(),
                     target: None,
                     options,
                 })
@@ -399,7 +399,7 @@ macro_rules! common_methods {
                 R: HandlerOutput<M>,
             {
                 self.on_handler(event, Handler {
-                    func: self::handler(handler),
+                    func: self::handler(handler).into(),
                     target: Some(target.into()),
                     options: EventOptions::new(),
                 })
@@ -412,7 +412,7 @@ macro_rules! common_methods {
             pub fn on_value<M>(self, event: EventName, options: EventOptions, handler: impl IntoHandler<M>) -> Self {
                 let (func, target) = handler.into_handler();
                 self.on_handler(event, Handler {
-                    func,
+                    func: func.into(),
                     target,
                     options,
                 })

@@ -172,7 +172,9 @@ pub mod __private {
     }
 
     pub use crate::html::TextRun;
-    pub use crate::vdom::{Hole, Template, TemplateAttr, TemplateChild, TemplateContent, TemplateNode};
+    pub use crate::vdom::{
+        Hole, InPlace, InPlaceHandlers, Template, TemplateAttr, TemplateChild, TemplateContent, TemplateNode,
+    };
 
     /// A template's dynamic attribute, as `.attr(name, value)` takes it (`None` or `false` leaves
     /// it out). `html!` never passes `style` or an `on…` name here.
@@ -195,7 +197,47 @@ pub mod __private {
         F: Fn(crate::Event) -> R + Send + Sync + 'static,
         R: crate::html::HandlerOutput<M>,
     {
-        Hole::handler(crate::vdom::Handler { func: crate::html::handler(f), target: None, options })
+        Hole::handler(crate::vdom::Handler { func: crate::html::handler(f).into(), target: None, options })
+    }
+
+    /// The hole of a template's handler written as a closure in place, when its function is kept
+    /// with the holes (`Template::build_with`): `slot` is its place among those functions.
+    #[inline]
+    pub fn in_place_hole(options: crate::html::EventOptions, slot: u32) -> Hole {
+        Hole::in_place(options, slot)
+    }
+
+    /// A template's handler closure written in place, its event type fixed, for
+    /// `Template::build_with`.
+    #[inline]
+    pub fn in_place<M, R, F>(f: F) -> InPlaceFn<F>
+    where
+        F: Fn(crate::Event) -> R + Send + Sync + 'static,
+        R: crate::html::HandlerOutput<M>,
+    {
+        // The output's conversion is chosen here, where the closure's type is checked, so that
+        // the type `build_with` checks again carries no bound that could fail a second time.
+        InPlaceFn { f, run: |f, event| crate::html::HandlerOutput::into_future(f(event)) }
+    }
+
+    /// A template's handler closure written in place, with the function that runs it (see
+    /// [`in_place`]).
+    pub struct InPlaceFn<F> {
+        f: F,
+        run: fn(&F, crate::Event) -> Option<crate::event::BoxFuture>,
+    }
+
+    impl<F: Send + Sync + 'static> InPlace for InPlaceFn<F> {
+        #[inline]
+        fn run(&self, event: crate::Event) -> Option<crate::event::BoxFuture> {
+            (self.run)(&self.f, event)
+        }
+    }
+
+    impl<F> std::fmt::Debug for InPlaceFn<F> {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("InPlaceFn")
+        }
     }
 
     /// A template's handler given as a value, as `.on_value(event, options, h)` takes it (a
@@ -203,6 +245,6 @@ pub mod __private {
     #[inline]
     pub fn handler_value_hole<M>(options: crate::html::EventOptions, h: impl crate::html::IntoHandler<M>) -> Hole {
         let (func, target) = h.into_handler();
-        Hole::handler(crate::vdom::Handler { func, target, options })
+        Hole::handler(crate::vdom::Handler { func: func.into(), target, options })
     }
 }

@@ -219,7 +219,7 @@ mod oracle {
     //! same tag built by hand) with random values, under random edits: after every update the
     //! client's model (every update applied with the `json-patch` crate) is the layout's, equals a
     //! fresh layout's rendered from the same state (targets aside), and every row's button still
-    //! reaches its handler.
+    //! reaches its handler (written in place in one template, given as a value in the other).
 
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::{Arc, Mutex};
@@ -270,7 +270,9 @@ mod oracle {
                     <li class={flag.then_some("on")} data-n={n}>
                         <span title="t" hidden={flag}>"n=" {n}</span>
                         <p>{content}</p>
-                        <button onclick={click}>"go"</button>
+                        // A closure written in place: kept with the holes, and run from there
+                        // even after the row is turned into elements.
+                        <button onclick={move |e| { click(e); }}>"go"</button>
                     </li>
                 }
             }

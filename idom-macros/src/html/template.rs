@@ -17,19 +17,37 @@
 //!         ];
 //!         __IDOM_NODES
 //!     });
-//!     __IDOM_TEMPLATE.build(::std::boxed::Box::new([hole, ..]))
+//!     __IDOM_TEMPLATE.build([hole, ..])
 //! }
 //! ```
 //!
 //! The holes are evaluated in the order the builder calls would evaluate them: the root's key
 //! first (`Template::keyed`), then per element in pre-order, its attributes, its handlers, its
 //! text, then its children.
+//!
+//! Handler closures written in place (up to eight) are kept in the allocation of the holes, not
+//! each in one of its own: the parts are then bound in that order first, and the call is
+//! `__IDOM_TEMPLATE.build_with([h0, h1, ..], (f0, ..))`, where a handler's hole
+//! (`in_place_hole(options, k)`) names its closure `fk` by its place.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 
 use super::codegen::{handler, options, value};
 use super::{AttrValue, ElementNode, Node};
+
+/// The most handlers written in place that a render keeps with its holes (`InPlaceHandlers` is
+/// implemented for tuples up to this length); a template with more gives each its own.
+const MAX_IN_PLACE: usize = 8;
+
+/// The expression of one hole, in evaluation order.
+enum HoleExpr {
+    /// A hole built by this expression.
+    Plain(TokenStream),
+    /// A handler closure written in place: its options and closure (already wrapped by
+    /// `codegen::handler`), spanned at `span` (the event's name).
+    InPlace { options: TokenStream, closure: TokenStream, span: Span },
+}
 
 /// Whether `e` becomes a template (its expression is then an `Element` already).
 pub(crate) fn is_template(e: &ElementNode) -> bool {
@@ -45,7 +63,7 @@ pub(crate) fn template(e: &ElementNode) -> Option<TokenStream> {
     let new = match &e.key {
         Some(key) => {
             let v = value(&key.value, key.span);
-            holes.push(quote_spanned!(key.span=> ::idom::__private::key_hole(#v)));
+            holes.push(HoleExpr::Plain(quote_spanned!(key.span=> ::idom::__private::key_hole(#v))));
             quote!(keyed)
         }
         None => quote!(new),
@@ -54,6 +72,7 @@ pub(crate) fn template(e: &ElementNode) -> Option<TokenStream> {
     let span = e.name.span;
     let name = syn::Ident::new("__IDOM_TEMPLATE", Span::mixed_site());
     let list = syn::Ident::new("__IDOM_NODES", Span::mixed_site());
+    let build = build(&name, holes);
     // The nodes in a `static` of their own: only there are the literal lists inside them
     // promoted to `'static` (not in the argument of a call).
     Some(quote_spanned! {span=>
@@ -62,9 +81,57 @@ pub(crate) fn template(e: &ElementNode) -> Option<TokenStream> {
                 static #list: &[::idom::__private::TemplateNode] = &[#(#nodes),*];
                 #list
             });
-            #name.build(::std::boxed::Box::new([#(#holes),*]))
+            #build
         }
     })
+}
+
+/// The call that builds a render of template `name` from its holes: `build([..])`, or, with
+/// handlers written in place, `build_with` after binding every part in evaluation order.
+fn build(name: &syn::Ident, holes: Vec<HoleExpr>) -> TokenStream {
+    let in_place = holes.iter().filter(|h| matches!(h, HoleExpr::InPlace { .. })).count();
+    if in_place == 0 || in_place > MAX_IN_PLACE {
+        let holes = holes.into_iter().map(|h| match h {
+            HoleExpr::Plain(expr) => expr,
+            HoleExpr::InPlace { options, closure, span } => {
+                quote_spanned!(span=> ::idom::__private::handler_hole(#options, #closure))
+            }
+        });
+        return quote!(#name.build([#(#holes),*]));
+    }
+    // One `let` per hole, in order, each spanned at its part (so an error in a handler points
+    // there, not at the whole markup).
+    let (mut lets, mut parts, mut fns) = (Vec::new(), Vec::new(), Vec::new());
+    let mut first = None;
+    for (i, h) in holes.into_iter().enumerate() {
+        let part = syn::Ident::new(&format!("__idom_hole{i}"), Span::mixed_site());
+        lets.push(match h {
+            HoleExpr::Plain(expr) => quote!(let #part = #expr;),
+            HoleExpr::InPlace { options, closure, span } => {
+                let slot = fns.len() as u32;
+                let func = syn::Ident::new(&format!("__idom_fn{slot}"), Span::mixed_site().located_at(span));
+                fns.push(func.clone());
+                first.get_or_insert(span);
+                quote_spanned! {span=>
+                    let #part = ::idom::__private::in_place_hole(#options, #slot);
+                    let #func = ::idom::__private::in_place(#closure);
+                }
+            }
+        });
+        parts.push(part);
+    }
+    // The call checks the handlers' types again: spanned at the first, as their own errors are.
+    let span = first.unwrap_or_else(Span::call_site);
+    let name = syn::Ident::new(&name.to_string(), name.span().located_at(span));
+    let all = syn::Ident::new("__idom_fns", Span::mixed_site().located_at(span));
+    let call = quote_spanned! {span=>
+        let #all = (#(#fns,)*);
+        #name.build_with([#(#parts),*], #all)
+    };
+    quote! {{
+        #(#lets)*
+        #call
+    }}
 }
 
 /// Whether an element and everything in it can be one template (only the `root` may have a key).
@@ -102,7 +169,7 @@ fn elements(e: &ElementNode) -> usize {
 
 /// Appends the `TemplateNode` of `e` and those of its element children (pre-order), and the holes
 /// of each in order.
-fn node(e: &ElementNode, nodes: &mut Vec<TokenStream>, holes: &mut Vec<TokenStream>) {
+fn node(e: &ElementNode, nodes: &mut Vec<TokenStream>, holes: &mut Vec<HoleExpr>) {
     let span = e.name.span;
     let at = nodes.len();
     nodes.push(TokenStream::new());
@@ -128,7 +195,7 @@ fn node(e: &ElementNode, nodes: &mut Vec<TokenStream>, holes: &mut Vec<TokenStre
                 } else {
                     let name = &a.name;
                     let v = value(&a.value, a.span);
-                    holes.push(quote_spanned!(a.span=> ::idom::__private::attr_hole(#v)));
+                    holes.push(HoleExpr::Plain(quote_spanned!(a.span=> ::idom::__private::attr_hole(#v))));
                     quote_spanned!(a.span=> ::idom::__private::TemplateAttr::Hole(#name))
                 }
             })
@@ -140,11 +207,10 @@ fn node(e: &ElementNode, nodes: &mut Vec<TokenStream>, holes: &mut Vec<TokenStre
         let span = event.span();
         let options = options(l);
         holes.push(if let syn::Expr::Closure(_) = l.handler {
-            let h = handler(&l.handler);
-            quote_spanned!(span=> ::idom::__private::handler_hole(#options, #h))
+            HoleExpr::InPlace { options, closure: handler(&l.handler), span }
         } else {
             let h = &l.handler;
-            quote_spanned!(span=> ::idom::__private::handler_value_hole(#options, #h))
+            HoleExpr::Plain(quote_spanned!(span=> ::idom::__private::handler_value_hole(#options, #h)))
         });
         quote_spanned!(span=> ::idom::html::events::#event)
     });
@@ -158,7 +224,7 @@ fn node(e: &ElementNode, nodes: &mut Vec<TokenStream>, holes: &mut Vec<TokenStre
             }
             _ => unreachable!("a text run holds texts and values"),
         });
-        holes.push(quote_spanned!(span=> ::idom::__private::TextRun::new() #(#parts)* .hole()));
+        holes.push(HoleExpr::Plain(quote_spanned!(span=> ::idom::__private::TextRun::new() #(#parts)* .hole())));
         quote!(::idom::__private::TemplateContent::Text)
     } else {
         let mut children = Vec::new();

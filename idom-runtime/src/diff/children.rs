@@ -261,8 +261,20 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
         match (&self.arena().n(idx).kind, &element.0) {
             (Kind::Component(s), Node::Component(c)) => s.ty == c.ty && same_key(s.key.as_ref(), c.key.as_ref()),
             (Kind::Element(e), Node::Tag(t)) => same_key(e.key.as_ref(), t.key.as_ref()) && e.name == t.name,
-            _ => same_key(self.node_key(idx), element.key()) && self.same_type(idx, element),
+            _ => self.matches_otherwise(idx, element, keyed_only),
         }
+    }
+
+    /// [`matches_in_place`](Self::matches_in_place) for every other pair of node and element:
+    /// kept out of line, so that the look at a list's rows stays a short function.
+    #[inline(never)]
+    fn matches_otherwise(&self, idx: NodeId, element: &Element, keyed_only: bool) -> bool {
+        let same_key = match (self.node_key(idx), element.key()) {
+            (Some(a), Some(b)) => a == b,
+            (None, None) => !keyed_only,
+            _ => false,
+        };
+        same_key && self.same_type(idx, element)
     }
 
     /// The position of each keyed child by its key (the first one for a duplicated key), or

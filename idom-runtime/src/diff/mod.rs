@@ -147,7 +147,7 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
                     return;
                 }
                 // Another markup: diffed as elements, so only what differs is sent.
-                self.update_node(id, template.materialize(holes.into_vec(), None), at, mi);
+                self.update_node(id, template.materialize(holes, None), at, mi);
             }
             Node::Static(tree) => {
                 if matches!(self.arena().n(id).kind, Kind::Static(old) if std::ptr::eq(old, tree)) {
@@ -218,7 +218,7 @@ impl<R: Reconciler, S: PatchSink> Diff<'_, R, S> {
             crate::arena::TargetId { node: id, generation, hole: Some(hole), event }.write(&mut text);
             std::sync::Arc::from(text)
         };
-        self.materialize(id, template.materialize(holes.into_vec(), Some(&target)));
+        self.materialize(id, template.materialize(holes, Some(&target)));
         // The root's fixed targets were registered under the node it was built in.
         self.tree.handlers_replaced(id, &[]);
     }

@@ -4,15 +4,15 @@
 use super::attributes::same_on_the_wire;
 use super::{ElementRef, HostRef, PatchSink};
 use crate::ids::NodeId;
-use crate::vdom::{AttrValue, Hole, Part, Str, Template, TemplateAttr};
+use crate::vdom::{AttrValue, Hole, Holes, Part, Str, Template, TemplateAttr};
 
 /// Compares a mounted instance's holes (`old`) with a new render's of the same template, tells
 /// `sink` what changed (each at `path`, the instance's path, plus its element's own: appended for
 /// the operation and taken off again), and keeps the new holes.
 pub(super) fn diff_template<S: PatchSink>(
     template: &Template,
-    old: &mut Box<[Hole]>,
-    new: Box<[Hole]>,
+    old: &mut Holes,
+    new: Holes,
     node: NodeId,
     generation: u32,
     path: &mut String,
@@ -20,6 +20,9 @@ pub(super) fn diff_template<S: PatchSink>(
 ) {
     let nodes = template.nodes();
     let root = path.len();
+    // Each side's holes read once (reading them through the instance is a call).
+    let (old_holes, new_holes) = (std::mem::replace(old, new), &**old);
+    let (old, new): (&[Hole], &[Hole]) = (&old_holes, new_holes);
     for (e, info) in template.shape().elements.iter().enumerate() {
         let attrs = info.first_hole..info.first_hole + info.attr_holes;
         let handlers = attrs.end..attrs.end + nodes[e].events.len();
@@ -36,7 +39,7 @@ pub(super) fn diff_template<S: PatchSink>(
         if attrs_changed {
             let before = template.attributes(e, old).count();
             let after: Vec<(Str, AttrValue)> =
-                template.attributes(e, &new).map(|(n, v)| (Str::Borrowed(n), v.clone())).collect();
+                template.attributes(e, new).map(|(n, v)| (Str::Borrowed(n), v.clone())).collect();
             if before == 0 {
                 // The element had no `attributes` object: it gets a whole one.
                 sink.set_attributes(element, &after);
@@ -72,7 +75,6 @@ pub(super) fn diff_template<S: PatchSink>(
         }
     }
     path.truncate(root);
-    *old = new;
 }
 
 /// Whether two handler holes look the same to the client (see `same_on_the_wire`).

@@ -221,7 +221,7 @@ impl Layout {
         let owner = self.arena.owner_scope(idx);
         let (_, data, files) = event.into_parts();
         let data = Event::from_data(data).with_files(files);
-        match (catch_unwind(AssertUnwindSafe(|| func(data))), owner) {
+        match (catch_unwind(AssertUnwindSafe(|| func.call(data))), owner) {
             (Ok(None), _) => {}
             (Ok(Some(future)), Some(owner)) => self.spawn_owned(owner, future),
             (Ok(Some(future)), None) => {

@@ -2,16 +2,33 @@
 
 use super::{Kind, Layout};
 use crate::arena::TargetId;
-use crate::event::HandlerFn;
+use crate::event::{BoxFuture, Event, HandlerFn};
 use crate::ids::NodeId;
-use crate::vdom::Handler;
+use crate::vdom::{Handler, HandlerFunc, Holes};
+
+/// A handler's function, held apart from the layout so that it can run while the layout changes.
+pub(super) enum Callable {
+    /// A function of its own.
+    Own(HandlerFn),
+    /// A handler written in place in a template instance: the instance and its place there.
+    InTemplate(Holes, u32),
+}
+
+impl Callable {
+    pub(super) fn call(&self, event: Event) -> Option<BoxFuture> {
+        match self {
+            Callable::Own(func) => func(event),
+            Callable::InTemplate(holes, slot) => holes.call(*slot, event),
+        }
+    }
+}
 
 impl Layout {
     // -----------------------------------------------------------------------------------------
     // targets
 
     /// The element (or template) a target names and its handler's function.
-    pub(super) fn resolve_target(&self, target: &str) -> Option<(NodeId, HandlerFn)> {
+    pub(super) fn resolve_target(&self, target: &str) -> Option<(NodeId, Callable)> {
         let (idx, generation, hole, event) = match self.static_targets.get(target) {
             Some(&(idx, generation, wire)) => (idx, generation, None, wire),
             None => {
@@ -23,19 +40,25 @@ impl Layout {
         if slot.generation != generation {
             return None;
         }
-        let handler = match (slot.node.as_ref().map(|n| &n.kind)?, hole) {
+        let (handler, holes) = match (slot.node.as_ref().map(|n| &n.kind)?, hole) {
             (Kind::Element(el), None) => {
                 let (_, handler) = el.handlers.iter().find(|(e, _)| e.wire == event)?;
                 // A fixed target is only reachable by its own text.
                 if handler.target.as_deref().is_some_and(|t| t != target) {
                     return None;
                 }
-                handler
+                (handler, None)
             }
-            (Kind::Template(template, holes), Some(hole)) => template.handler(holes, hole, event)?,
+            (Kind::Template(template, holes), Some(hole)) => (template.handler(holes, hole, event)?, Some(holes)),
             _ => return None,
         };
-        Some((idx, handler.func.clone()))
+        let callable = match (&handler.func, holes) {
+            (HandlerFunc::Own(func), _) => Callable::Own(func.clone()),
+            (&HandlerFunc::InTemplate(slot), Some(holes)) => Callable::InTemplate(holes.clone(), slot),
+            // Only a template's hole holds a handler written in place.
+            (HandlerFunc::InTemplate(_), None) => return None,
+        };
+        Some((idx, callable))
     }
 
     pub(crate) fn register_static_targets(&mut self, idx: NodeId) {

@@ -392,7 +392,7 @@ fn write_element(e: &Element, out: &mut String, first: &mut bool) {
             separate(out, first);
             out.push_str(static_json(tree));
         }
-        Node::Template(template, holes) => write_element(&template.materialize(holes.to_vec(), None), out, first),
+        Node::Template(template, holes) => write_element(&template.materialize(holes.clone(), None), out, first),
         Node::Text(t) => {
             separate(out, first);
             json_str(out, t);

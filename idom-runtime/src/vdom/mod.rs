@@ -42,9 +42,11 @@ pub use key::Key;
 pub(crate) use key::KeyRepr;
 pub(crate) use list::OneOrMany;
 pub use tag::{AttrValue, Style};
-pub(crate) use tag::{Handler, Tag, is_sole_text};
-pub use template::{Hole, Template, TemplateAttr, TemplateChild, TemplateContent, TemplateNode};
-pub(crate) use template::{Part, Piece, Pieces};
+pub(crate) use tag::{Handler, HandlerFunc, Tag, is_sole_text};
+pub use template::{
+    Hole, InPlace, InPlaceHandlers, Template, TemplateAttr, TemplateChild, TemplateContent, TemplateNode,
+};
+pub(crate) use template::{Holes, Part, Piece, Pieces};
 pub(crate) use text::{Text, int_text, push_digits, push_int};
 
 /// A shared, immutable string: `&'static str` literals are kept without allocating.
@@ -73,8 +75,8 @@ impl PartialEq for Element {
     fn eq(&self, other: &Self) -> bool {
         match (&self.0, &other.0) {
             (Node::Template(a, x), Node::Template(b, y)) if std::ptr::eq(*a, *b) => x == y,
-            (Node::Template(t, holes), _) => t.materialize(holes.to_vec(), None) == *other,
-            (_, Node::Template(t, holes)) => *self == t.materialize(holes.to_vec(), None),
+            (Node::Template(t, holes), _) => t.materialize(holes.clone(), None) == *other,
+            (_, Node::Template(t, holes)) => *self == t.materialize(holes.clone(), None),
             (a, b) => a == b,
         }
     }
@@ -97,7 +99,7 @@ pub(crate) enum Node {
     /// [`StaticElement`]).
     Static(&'static StaticTree),
     /// An `html!` element tree of fixed shape and its dynamic parts (see [`Template`]).
-    Template(&'static Template, Box<[Hole]>),
+    Template(&'static Template, Holes),
 }
 
 impl Element {
@@ -144,9 +146,13 @@ impl Element {
             Node::Component(c) => c.key = Some(key.into()),
             // A keyed copy: the shared subtree itself has no key.
             Node::Static(tree) => return tree.element.clone().with_key(key),
-            Node::Template(t, holes) if t.is_keyed() => holes[0] = Hole::key(key.into()),
+            Node::Template(t, holes) if t.is_keyed() => match holes.get_mut() {
+                Some(holes) => holes[0] = Hole::key(key.into()),
+                // Shared with another element: a keyed copy is its markup as elements.
+                None => return t.materialize(holes.clone(), None).with_key(key),
+            },
             // A template without a key: a keyed copy is its markup as elements.
-            Node::Template(t, holes) => return t.materialize(std::mem::take(holes).into_vec(), None).with_key(key),
+            Node::Template(t, holes) => return t.materialize(holes.clone(), None).with_key(key),
             Node::Empty | Node::Merged | Node::Text(_) | Node::Fragment(_) => {}
         }
         self
@@ -275,7 +281,7 @@ impl fmt::Debug for Element {
             Node::Fragment(children) => f.debug_list().entries(children).finish(),
             Node::Component(c) => write!(f, "<{} />", c.props.name()),
             Node::Static(tree) => tree.element.fmt(f),
-            Node::Template(t, holes) => t.materialize(holes.to_vec(), None).fmt(f),
+            Node::Template(t, holes) => t.materialize(holes.clone(), None).fmt(f),
             Node::Tag(tag) => {
                 let mut d = f.debug_struct(&tag.name);
                 if let Some(k) = &tag.key {

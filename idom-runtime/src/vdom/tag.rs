@@ -114,15 +114,38 @@ pub(crate) fn is_sole_text(content: &mut OneOrMany<Element>) -> bool {
 /// An event handler as stored in an element: the function and its browser-side options.
 #[derive(Clone)]
 pub(crate) struct Handler {
-    pub(crate) func: HandlerFn,
+    pub(crate) func: HandlerFunc,
     /// A fixed target id chosen by the user (see `testing::StaticEventHandler`).
     pub(crate) target: Option<Arc<str>>,
     pub(crate) options: EventOptions,
 }
 
+/// Where a handler's function is.
+#[derive(Clone)]
+pub(crate) enum HandlerFunc {
+    /// A function of its own.
+    Own(HandlerFn),
+    /// Function `n` of the template instance whose hole this is, kept in the instance's own
+    /// allocation (see `Template::build_with`). Only a mounted template's hole holds one: turned
+    /// into elements, the handler gets a function of its own.
+    InTemplate(u32),
+}
+
+impl From<HandlerFn> for HandlerFunc {
+    fn from(func: HandlerFn) -> Self {
+        HandlerFunc::Own(func)
+    }
+}
+
 impl PartialEq for Handler {
+    /// The same function (by address), target and options. A function kept in a template instance
+    /// has no address of its own: two of them are never equal (the instances compare by address).
     fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.func, &other.func) && self.target == other.target && self.options == other.options
+        let same_func = match (&self.func, &other.func) {
+            (HandlerFunc::Own(a), HandlerFunc::Own(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        };
+        same_func && self.target == other.target && self.options == other.options
     }
 }
 

@@ -4,10 +4,11 @@
 //! `html!` turns a tree of two or more elements whose only dynamic parts are attribute values,
 //! handlers and the text of an element (`<td>{id}</td>`) into a `static` [`Template`]: the tags,
 //! the literal attributes and texts, and where each dynamic part goes. A render then builds one
-//! boxed list of those parts ([`Hole`]s), not a tag per element. A layout mounts it as one node;
-//! its model JSON is the template's, written once and kept, with the parts written between its
-//! pieces; and a re-render of the same template compares the parts one by one, each at the path
-//! the template gives it.
+//! allocation holding those parts ([`Hole`]s) and the closures of the handlers written in place
+//! among them (see [`Template::build_with`]), not a tag per element and a box per handler. A
+//! layout mounts it as one node; its model JSON is the template's, written once and kept, with the
+//! parts written between its pieces; and a re-render of the same template compares the parts one
+//! by one, each at the path the template gives it.
 //!
 //! Whatever a template cannot hold is found at render time and built as ordinary elements
 //! instead (see [`Template::build`]): a text part that turned out to be an element, a list or
@@ -16,13 +17,24 @@
 //! shows and the patches it gets never depend on which form a render took.
 
 use std::fmt;
+use std::ops::Deref;
 use std::sync::{Arc, OnceLock};
 
-use super::{AttrValue, Element, Handler, Key, Node, OneOrMany, Str, Tag, Text, is_sole_text, push_child, push_int};
-use crate::event::EventName;
+use super::{
+    AttrValue, Element, Handler, HandlerFunc, Key, Node, OneOrMany, Str, Tag, Text, is_sole_text, push_child, push_int,
+};
+use crate::event::{BoxFuture, Event, EventName, EventOptions};
 
 /// Given a handler's hole and event, the target it had in a mounted template.
 pub(crate) type TargetOf<'a> = &'a dyn Fn(u32, &str) -> Arc<str>;
+
+/// What `Template::materialize` gives each handler: the target it had, if any, and the instance
+/// that runs it when it was written in place.
+#[derive(Clone, Copy)]
+struct Targets<'a> {
+    of: Option<TargetOf<'a>>,
+    instance: &'a Holes,
+}
 
 /// One of the literal attributes of a template's element: a name and a literal value.
 type FixedAttr = (Str, AttrValue);
@@ -126,6 +138,11 @@ impl Hole {
         Hole(Part::Handler(handler))
     }
 
+    /// The hole of handler `slot` of those written in place (see [`Template::build_with`]).
+    pub(crate) fn in_place(options: EventOptions, slot: u32) -> Self {
+        Hole(Part::Handler(Handler { func: HandlerFunc::InTemplate(slot), target: None, options }))
+    }
+
     /// Whether a mounted template can keep this part.
     #[inline]
     fn fits(&self) -> bool {
@@ -142,6 +159,116 @@ impl Hole {
             _ => unreachable!("a template's attribute hole holds an attribute"),
         }
     }
+}
+
+/// A render's holes and the handlers written in place among them, in one allocation that clones
+/// of the element share (see [`Template::build_with`]).
+#[derive(Clone)]
+pub(crate) struct Holes(Arc<dyn HoleSet>);
+
+/// What a [`Holes`] points at: an [`Instance`] of some number of holes and handlers.
+trait HoleSet: Send + Sync {
+    fn holes(&self) -> &[Hole];
+    fn holes_mut(&mut self) -> &mut [Hole];
+    fn call(&self, slot: u32, event: Event) -> Option<BoxFuture>;
+}
+
+/// A template instance: its holes, and the functions of its handlers written in place.
+struct Instance<const N: usize, H> {
+    holes: [Hole; N],
+    handlers: H,
+}
+
+impl<const N: usize, H: InPlaceHandlers> HoleSet for Instance<N, H> {
+    fn holes(&self) -> &[Hole] {
+        &self.holes
+    }
+    fn holes_mut(&mut self) -> &mut [Hole] {
+        &mut self.holes
+    }
+    fn call(&self, slot: u32, event: Event) -> Option<BoxFuture> {
+        self.handlers.call(slot, event)
+    }
+}
+
+impl Holes {
+    /// The holes, when no other element shares them.
+    pub(crate) fn get_mut(&mut self) -> Option<&mut [Hole]> {
+        Arc::get_mut(&mut self.0).map(|set| set.holes_mut())
+    }
+
+    /// Runs the in-place handler `slot` (the `HandlerFunc::InTemplate` of one of the holes).
+    pub(crate) fn call(&self, slot: u32, event: Event) -> Option<BoxFuture> {
+        self.0.call(slot, event)
+    }
+
+    /// The holes moved out, when no other element shares them, or copied.
+    fn take(&mut self) -> Vec<Hole> {
+        match self.get_mut() {
+            Some(holes) => holes.iter_mut().map(|h| std::mem::replace(h, Hole(Part::Attr(None)))).collect(),
+            None => self.to_vec(),
+        }
+    }
+}
+
+impl Deref for Holes {
+    type Target = [Hole];
+    #[inline]
+    fn deref(&self) -> &[Hole] {
+        self.0.holes()
+    }
+}
+
+impl PartialEq for Holes {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::addr_eq(Arc::as_ptr(&self.0), Arc::as_ptr(&other.0)) || self[..] == other[..]
+    }
+}
+
+/// A handler closure written in place in a template, as `html!` passes it to
+/// [`Template::build_with`] (not for hand use; `__private::in_place` makes one).
+pub trait InPlace: Send + Sync + 'static {
+    /// Runs the closure.
+    #[doc(hidden)]
+    fn run(&self, event: Event) -> Option<BoxFuture>;
+}
+
+/// The handlers of a template's render written in place: `()` or a tuple of up to eight
+/// [`InPlace`]s, kept in the allocation of the render's holes (not for hand use).
+pub trait InPlaceHandlers: Send + Sync + 'static {
+    /// Runs handler `slot`, if there is one.
+    #[doc(hidden)]
+    fn call(&self, slot: u32, event: Event) -> Option<BoxFuture>;
+}
+
+impl InPlaceHandlers for () {
+    fn call(&self, _: u32, _: Event) -> Option<BoxFuture> {
+        None
+    }
+}
+
+macro_rules! in_place_tuples {
+    ($( ($($n:tt $f:ident),+) )+) => {$(
+        impl<$($f: InPlace),+> InPlaceHandlers for ($($f,)+) {
+            fn call(&self, slot: u32, event: Event) -> Option<BoxFuture> {
+                match slot {
+                    $($n => self.$n.run(event),)+
+                    _ => None,
+                }
+            }
+        }
+    )+};
+}
+
+in_place_tuples! {
+    (0 F0)
+    (0 F0, 1 F1)
+    (0 F0, 1 F1, 2 F2)
+    (0 F0, 1 F1, 2 F2, 3 F3)
+    (0 F0, 1 F1, 2 F2, 3 F3, 4 F4)
+    (0 F0, 1 F1, 2 F2, 3 F3, 4 F4, 5 F5)
+    (0 F0, 1 F1, 2 F2, 3 F3, 4 F4, 5 F5, 6 F6)
+    (0 F0, 1 F1, 2 F2, 3 F3, 4 F4, 5 F5, 6 F6, 7 F7)
 }
 
 /// Where a template's elements and holes are, worked out once from its nodes.
@@ -219,13 +346,22 @@ impl Template {
     /// does not fit in a template (a text part that is not one text, a handler with a fixed
     /// target), the same markup as ordinary elements.
     #[inline]
-    pub fn build(&'static self, holes: Box<[Hole]>) -> Element {
+    pub fn build<const N: usize>(&'static self, holes: [Hole; N]) -> Element {
+        self.finish(Holes(Arc::new(Instance { holes, handlers: () })))
+    }
+
+    /// [`build`](Self::build) for a render with handler closures written in place: their
+    /// functions are kept in the allocation of the holes (so a row's handlers cost no allocation
+    /// of their own), and each of their holes (`Hole::in_place`) names one by its place in
+    /// `handlers`.
+    #[inline]
+    pub fn build_with<const N: usize, H: InPlaceHandlers>(&'static self, holes: [Hole; N], handlers: H) -> Element {
+        self.finish(Holes(Arc::new(Instance { holes, handlers })))
+    }
+
+    fn finish(&'static self, holes: Holes) -> Element {
         debug_assert_eq!(holes.len(), self.shape().holes, "a template's holes do not match its nodes");
-        if holes.iter().all(Hole::fits) {
-            Element(Node::Template(self, holes))
-        } else {
-            self.materialize(holes.into_vec(), None)
-        }
+        if holes.iter().all(Hole::fits) { Element(Node::Template(self, holes)) } else { self.materialize(holes, None) }
     }
 
     /// The root's tag name.
@@ -233,11 +369,14 @@ impl Template {
         self.nodes[0].name
     }
 
-    /// The same markup as ordinary elements, the holes moved into them. With `targets` (given a
-    /// handler's hole and event, the target it has in a mounted template), each handler gets that
-    /// target as a fixed one.
-    pub(crate) fn materialize(&self, holes: Vec<Hole>, targets: Option<TargetOf<'_>>) -> Element {
+    /// The same markup as ordinary elements, the holes moved into them (copied, when another
+    /// element shares them). With `targets` (given a handler's hole and event, the target it has
+    /// in a mounted template), each handler gets that target as a fixed one. A handler written in
+    /// place gets a function of its own that runs it from the instance.
+    pub(crate) fn materialize(&self, mut instance: Holes, targets: Option<TargetOf<'_>>) -> Element {
+        let holes = instance.take();
         let mut holes = holes.into_iter().enumerate();
+        let targets = Targets { of: targets, instance: &instance };
         let key = if self.keyed {
             let Some((_, Hole(Part::Key(key)))) = holes.next() else { unreachable!("a keyed template's first hole") };
             Some(key)
@@ -254,7 +393,7 @@ impl Template {
         &self,
         at: &mut usize,
         holes: &mut impl Iterator<Item = (usize, Hole)>,
-        targets: Option<TargetOf<'_>>,
+        targets: Targets<'_>,
     ) -> Box<Tag> {
         let node = &self.nodes[*at];
         *at += 1;
@@ -275,10 +414,14 @@ impl Template {
             let Some((i, Hole(Part::Handler(mut handler)))) = holes.next() else {
                 unreachable!("a template's handler hole holds a handler")
             };
-            if let Some(target) = targets
+            if let Some(target) = targets.of
                 && handler.target.is_none()
             {
                 handler.target = Some(target(i as u32, event.wire));
+            }
+            if let HandlerFunc::InTemplate(slot) = handler.func {
+                let instance = targets.instance.clone();
+                handler.func = HandlerFunc::Own(Arc::new(move |e| instance.call(slot, e)));
             }
             tag.handlers.push((event, handler));
         }
