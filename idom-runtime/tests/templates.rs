@@ -517,3 +517,38 @@ fn a_template_prerenders_as_its_elements_would_leaving_out_a_script_and_what_is_
     layout.try_render();
     assert_eq!(layout.to_html(), r#"<div class="n3"><p title="&lt;&amp;&gt;">x &lt; y 3</p></div>"#);
 }
+
+/// A template's closures are kept with its holes, so clones of a render share them: a clone is
+/// the same element, and a keyed copy of a shared render (built as elements) still runs them.
+#[tokio::test]
+async fn clones_of_a_render_share_its_handlers_and_a_keyed_copy_runs_them() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static CLICKS: AtomicUsize = AtomicUsize::new(0);
+
+    fn row() -> Element {
+        html! {
+            <li>
+                <button onclick={move |_| {
+                    CLICKS.fetch_add(1, Ordering::Relaxed);
+                }}>"go"</button>
+            </li>
+        }
+    }
+    let (a, b) = (row(), row());
+    assert!(a == a.clone(), "a clone is the same render");
+    assert!(a != b, "two renders' closures are not the same handlers");
+
+    #[component]
+    fn Copies() -> Element {
+        let shared = row();
+        // Both copies share one render: each is built as elements, its handler run from there.
+        h::ul().child(Element::fragment([shared.clone().with_key("a"), shared.with_key("b")])).into()
+    }
+    let mut page = TestLayout::new(Copies).await;
+    let buttons = page.find_all_by_tag("button");
+    assert_eq!(buttons.len(), 2);
+    for (i, button) in buttons.iter().enumerate() {
+        page.fire(button, "onclick", json!({"type": "click"})).await;
+        assert_eq!(CLICKS.load(Ordering::Relaxed), i + 1);
+    }
+}
