@@ -552,3 +552,98 @@ async fn clones_of_a_render_share_its_handlers_and_a_keyed_copy_runs_them() {
         assert_eq!(CLICKS.load(Ordering::Relaxed), i + 1);
     }
 }
+
+/// Each handler of a template reaches its own closure: closures in place numbered among a
+/// handler given as a value, and a template with more of them than its holes keep (nine, each
+/// then boxed on its own).
+#[tokio::test]
+async fn every_handler_of_a_template_reaches_its_own_closure() {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static HIT: AtomicU32 = AtomicU32::new(0);
+    fn hit(n: u32) {
+        HIT.fetch_or(1 << n, Ordering::Relaxed);
+    }
+
+    #[component]
+    fn Buttons() -> Element {
+        let value = move |_: Event| hit(0);
+        // A template of four elements: one handler given as a value, three in place.
+        let few = html! {
+            <p>
+                <button onclick={value}>"0"</button>
+                <button onclick={move |_| hit(1)}>"1"</button>
+                <button onfocus={move |_| hit(2)} onclick={move |_| hit(3)}>"3"</button>
+            </p>
+        };
+        // And one of ten, with nine in place.
+        let many = html! {
+            <p>
+                <b onclick={move |_| hit(10)}>"10"</b>
+                <b onclick={move |_| hit(11)}>"11"</b>
+                <b onclick={move |_| hit(12)}>"12"</b>
+                <b onclick={move |_| hit(13)}>"13"</b>
+                <b onclick={move |_| hit(14)}>"14"</b>
+                <b onclick={move |_| hit(15)}>"15"</b>
+                <b onclick={move |_| hit(16)}>"16"</b>
+                <b onclick={move |_| hit(17)}>"17"</b>
+                <b onclick={move |_| hit(18)}>"18"</b>
+            </p>
+        };
+        h::div().child(few).child(many).into()
+    }
+    let mut page = TestLayout::new(Buttons).await;
+    // Both are templates: their handlers' targets name a hole.
+    for tag in ["button", "b"] {
+        let target = page.find_all_by_tag(tag)[1].target("onclick").expect("a handler");
+        assert!(target.split(':').next().unwrap().contains('.'), "{target}");
+    }
+    let mut expected = 0u32;
+    for tag in ["button", "b"] {
+        for found in page.find_all_by_tag(tag) {
+            let n: u32 = found.text().parse().expect("a number");
+            page.fire(&found, "onclick", json!({"type": "click"})).await;
+            expected |= 1 << n;
+            assert_eq!(HIT.load(Ordering::Relaxed), expected, "after a click on {n}");
+        }
+    }
+    let focused = page.find_all_by_tag("button").remove(2);
+    page.fire(&focused, "onfocus", json!({"type": "focus"})).await;
+    assert_eq!(HIT.load(Ordering::Relaxed), expected | 1 << 2);
+}
+
+/// A template's async handlers, a closure returning a future and an `async` closure, are kept
+/// with its holes like the others and run as tasks of their component.
+#[tokio::test]
+async fn a_templates_async_handlers_run_as_tasks() {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static DONE: AtomicU32 = AtomicU32::new(0);
+
+    #[component]
+    fn Later() -> Element {
+        html! {
+            <p>
+                <button onclick={move |_| async move {
+                    tokio::task::yield_now().await;
+                    DONE.fetch_add(1, Ordering::Relaxed);
+                }}>"a"</button>
+                <button onclick={async move |_| {
+                    tokio::task::yield_now().await;
+                    DONE.fetch_add(10, Ordering::Relaxed);
+                }}>"b"</button>
+            </p>
+        }
+    }
+    let mut page = TestLayout::new(Later).await;
+    let buttons = page.find_all_by_tag("button");
+    assert!(buttons[0].target("onclick").unwrap().split(':').next().unwrap().contains('.'), "a template");
+    for button in &buttons {
+        page.fire(button, "onclick", json!({"type": "click"})).await;
+    }
+    for _ in 0..1_000 {
+        if DONE.load(Ordering::Relaxed) == 11 {
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(DONE.load(Ordering::Relaxed), 11);
+}
