@@ -386,7 +386,7 @@ macro_rules! common_methods {
                 self.on_handler(event, Handler {
                     func: self::handler(handler).into(),
                     target: None,
-                    options,
+                    options: options.into(),
                 })
             }
 
@@ -401,7 +401,7 @@ macro_rules! common_methods {
                 self.on_handler(event, Handler {
                     func: self::handler(handler).into(),
                     target: Some(target.into()),
-                    options: EventOptions::new(),
+                    options: EventOptions::new().into(),
                 })
             }
 
@@ -414,7 +414,7 @@ macro_rules! common_methods {
                 self.on_handler(event, Handler {
                     func: func.into(),
                     target,
-                    options,
+                    options: options.into(),
                 })
             }
 

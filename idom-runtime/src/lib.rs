@@ -197,7 +197,11 @@ pub mod __private {
         F: Fn(crate::Event) -> R + Send + Sync + 'static,
         R: crate::html::HandlerOutput<M>,
     {
-        Hole::handler(crate::vdom::Handler { func: crate::html::handler(f).into(), target: None, options })
+        Hole::handler(crate::vdom::Handler {
+            func: crate::html::handler(f).into(),
+            target: None,
+            options: options.into(),
+        })
     }
 
     /// The hole of a template's handler written as a closure in place, when its function is kept
@@ -245,6 +249,6 @@ pub mod __private {
     #[inline]
     pub fn handler_value_hole<M>(options: crate::html::EventOptions, h: impl crate::html::IntoHandler<M>) -> Hole {
         let (func, target) = h.into_handler();
-        Hole::handler(crate::vdom::Handler { func: func.into(), target, options })
+        Hole::handler(crate::vdom::Handler { func: func.into(), target, options: options.into() })
     }
 }

@@ -4,7 +4,7 @@
 use super::{Diff, ElementRef, PatchSink, Reconciler};
 use crate::Key;
 use crate::arena::Kind;
-use crate::event::{EventName, Rate};
+use crate::event::EventName;
 use crate::ids::NodeId;
 use crate::vdom::{AttrValue, Handler, OneOrMany, Str, Tag};
 
@@ -55,11 +55,8 @@ fn diff_named<'a, T, N: AsRef<str> + ?Sized>(
 /// Whether two handlers look the same to the client (same target, same options as written in the
 /// model: two rates that round to the same milliseconds are the same).
 pub(super) fn same_on_the_wire(a: &Handler, b: &Handler) -> bool {
-    let (a_options, b_options) = (&a.options, &b.options);
-    a.target == b.target
-        && a_options.prevent_default == b_options.prevent_default
-        && a_options.stop_propagation == b_options.stop_propagation
-        && a_options.rate.map(Rate::wire) == b_options.rate.map(Rate::wire)
+    // The options are kept as they are sent.
+    a.target == b.target && a.options == b.options
 }
 
 /// An attribute: its name and value.

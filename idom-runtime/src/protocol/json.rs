@@ -160,8 +160,7 @@ pub(crate) fn write_handler(target: TargetId<'_>, handler: &Handler, out: &mut S
     if options.stop_propagation {
         out.push_str(",\"stopPropagation\":true");
     }
-    if let Some(rate) = options.rate {
-        let (field, ms) = rate.wire();
+    if let Some((field, ms)) = options.rate() {
         out.push_str(",\"");
         out.push_str(field);
         out.push_str("\":");

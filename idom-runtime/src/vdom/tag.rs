@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use super::{Element, Key, Node, OneOrMany, Str, Text, trim_trailing_places};
-use crate::event::{EventName, EventOptions, HandlerFn};
+use crate::event::{EventName, HandlerFn, WireOptions};
 use crate::ids::IdList;
 
 /// An HTML element: tag name, key, attributes, handlers and children.
@@ -117,7 +117,7 @@ pub(crate) struct Handler {
     pub(crate) func: HandlerFunc,
     /// A fixed target id chosen by the user (see `testing::StaticEventHandler`).
     pub(crate) target: Option<Arc<str>>,
-    pub(crate) options: EventOptions,
+    pub(crate) options: WireOptions,
 }
 
 /// Where a handler's function is.
