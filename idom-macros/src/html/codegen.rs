@@ -17,7 +17,8 @@
 //!   moves, `break` and `continue` behave as in Rust); `if` and `match`: the same expression with
 //!   each branch an `Element` (a missing `else` gives `Element::empty()`).
 //! - a tree of two or more elements whose only dynamic parts are attribute values, handlers and
-//!   element texts: one `static` `Template` and the boxed list of its holes (see `template.rs`).
+//!   element texts: one `static` `Template` and a render of its holes, with the handler closures
+//!   written in place kept beside them (see `template.rs`).
 //! - several nodes where one `Element` is needed: a `::idom::html::fragment()` of them.
 
 use proc_macro2::{Span, TokenStream};
