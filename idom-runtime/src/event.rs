@@ -119,13 +119,11 @@ impl WireOptions {
 impl From<EventOptions> for WireOptions {
     #[inline]
     fn from(options: EventOptions) -> Self {
-        let (rate, rate_ms) = match options.rate.map(|r| (r, r.wire().1)) {
+        let (rate, rate_ms) = match options.rate {
             None => (RateKind::None, 0),
-            Some((Rate::Debounce(_), ms)) => (RateKind::Debounce, ms),
-            Some((Rate::Throttle(_), ms)) => (RateKind::Throttle, ms),
+            Some(Rate::Debounce(d)) => (RateKind::Debounce, wire_millis(d)),
+            Some(Rate::Throttle(d)) => (RateKind::Throttle, wire_millis(d)),
         };
-        // `wire` caps the milliseconds at `i32::MAX`.
-        let rate_ms = u32::try_from(rate_ms).unwrap_or(u32::MAX);
         WireOptions {
             prevent_default: options.prevent_default,
             stop_propagation: options.stop_propagation,
@@ -156,18 +154,11 @@ pub enum Rate {
     Throttle(Duration),
 }
 
-impl Rate {
-    /// The longest duration sent, in milliseconds (browsers' timers take at most this).
-    const MAX_MS: u64 = i32::MAX as u64;
-
-    /// The model's field (`debounce` / `throttle`) and its milliseconds.
-    pub(crate) fn wire(self) -> (&'static str, u64) {
-        let (field, duration) = match self {
-            Rate::Debounce(d) => ("debounce", d),
-            Rate::Throttle(d) => ("throttle", d),
-        };
-        (field, u64::try_from(duration.as_millis()).unwrap_or(u64::MAX).min(Self::MAX_MS))
-    }
+/// A rate's duration as it is sent: whole milliseconds, rounded down, at most `i32::MAX` (the
+/// longest that browsers' timers take).
+fn wire_millis(duration: Duration) -> u32 {
+    const MAX_MS: u32 = i32::MAX as u32;
+    u32::try_from(duration.as_millis()).map_or(MAX_MS, |ms| ms.min(MAX_MS))
 }
 
 /// An event delivered to a handler: the data the client sent, with typed accessors.

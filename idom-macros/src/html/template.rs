@@ -102,35 +102,26 @@ fn build(name: &syn::Ident, holes: Vec<HoleExpr>) -> TokenStream {
     // One `let` per hole, in order, each spanned at its part (so an error in a handler points
     // there, not at the whole markup).
     let (mut lets, mut parts, mut fns) = (Vec::new(), Vec::new(), Vec::new());
-    let mut first = None;
     for (i, h) in holes.into_iter().enumerate() {
         let part = syn::Ident::new(&format!("__idom_hole{i}"), Span::mixed_site());
         lets.push(match h {
             HoleExpr::Plain(expr) => quote!(let #part = #expr;),
             HoleExpr::InPlace { options, closure, span } => {
                 let slot = fns.len() as u32;
-                let func = syn::Ident::new(&format!("__idom_fn{slot}"), Span::mixed_site().located_at(span));
-                fns.push(func.clone());
-                first.get_or_insert(span);
-                quote_spanned! {span=>
+                let func = syn::Ident::new(&format!("__idom_fn{slot}"), Span::mixed_site());
+                let lets = quote_spanned! {span=>
                     let #part = ::idom::__private::in_place_hole(#options, #slot);
                     let #func = ::idom::__private::in_place(#closure);
-                }
+                };
+                fns.push(func);
+                lets
             }
         });
         parts.push(part);
     }
-    // The call checks the handlers' types again: spanned at the first, as their own errors are.
-    let span = first.unwrap_or_else(Span::call_site);
-    let name = syn::Ident::new(&name.to_string(), name.span().located_at(span));
-    let all = syn::Ident::new("__idom_fns", Span::mixed_site().located_at(span));
-    let call = quote_spanned! {span=>
-        let #all = (#(#fns,)*);
-        #name.build_with([#(#parts),*], #all)
-    };
     quote! {{
         #(#lets)*
-        #call
+        #name.build_with([#(#parts),*], (#(#fns,)*))
     }}
 }
 
