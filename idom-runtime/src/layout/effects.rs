@@ -4,6 +4,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use super::{Kind, Layout, panic_message};
+use crate::arena::ScopeData;
 use crate::ids::NodeId;
 use crate::scope::{EffectSlot, ScopeId};
 use crate::vdom::pool;
@@ -47,6 +48,7 @@ impl Layout {
                 if scope.suspended.is_some() {
                     self.pending_renders -= 1;
                 }
+                ScopeData::end(scope);
             }
             Kind::Group(ids) => {
                 for c in *ids {

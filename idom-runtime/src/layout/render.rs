@@ -163,7 +163,7 @@ impl Layout {
                     index,
                     count: 0,
                     irregular: 0,
-                    kind: Kind::Component(Box::new(scope)),
+                    kind: Kind::Component(scope.boxed()),
                 });
                 // A component that failed under a boundary mounts nothing: the boundary replaces it.
                 if let Some((output, effects)) = self.render_scope(idx) {

@@ -7,8 +7,12 @@
 //! put a fifth of their instructions in `malloc` and `free` (a tag is larger than the
 //! allocator's per-thread caches take). Here an ended tag's contents are dropped as before,
 //! and its box is kept, up to [`KEEP`] a thread, for the next `td()` or `div()` on that thread.
+//!
+//! [`take_kept`] and [`keep_box`] are the list itself, for any type whose box is worth keeping:
+//! the arena keeps its components' scope boxes the same way (`arena::ScopeData::boxed`).
 
 use std::cell::RefCell;
+use std::thread::LocalKey;
 
 use super::{Str, Tag};
 
@@ -17,16 +21,41 @@ use super::{Str, Tag};
 pub(crate) const KEEP: usize = 4096;
 
 thread_local! {
-    // The boxes themselves are what is kept, so a `Vec<Tag>` would not do.
-    #[allow(clippy::vec_box)]
-    static FREE: RefCell<Vec<Box<Tag>>> = const { RefCell::new(Vec::new()) };
+    static FREE: Kept<Tag> = const { RefCell::new(Vec::new()) };
+}
+
+/// A thread's kept boxes of one type, each holding an ended value that owns nothing.
+#[allow(clippy::vec_box, reason = "the boxes themselves are what is kept")]
+pub(crate) type Kept<T> = RefCell<Vec<Box<T>>>;
+
+/// A kept box from the thread's list, if it has one (and still exists: not during the thread's
+/// exit).
+#[inline]
+pub(crate) fn take_kept<T: 'static>(list: &'static LocalKey<Kept<T>>) -> Option<Box<T>> {
+    list.try_with(|free| free.borrow_mut().pop()).ok().flatten()
+}
+
+/// Keeps a box whose value was ended (it owns nothing), up to `most` on the thread; a box beyond
+/// that, or one ended during the thread's exit, is freed.
+///
+/// Nothing is dropped while the list is borrowed, so a value's `Drop` may itself end values.
+#[inline]
+pub(crate) fn keep_box<T: 'static>(list: &'static LocalKey<Kept<T>>, value: Box<T>, most: usize) {
+    let _ = list.try_with(|free| {
+        let mut free = free.borrow_mut();
+        if free.len() < most {
+            free.push(value);
+            None
+        } else {
+            Some(value)
+        }
+    });
 }
 
 /// A boxed new tag, in a kept box when the thread has one.
 #[inline]
 pub(crate) fn new_tag(name: Str) -> Box<Tag> {
-    let kept = FREE.try_with(|free| free.borrow_mut().pop()).ok().flatten();
-    match kept {
+    match take_kept(&FREE) {
         Some(mut tag) => {
             // The kept box holds `Tag::new("")`: with the name set it is `Tag::new(name)`, and the
             // empty name it had owns nothing (forgotten, not dropped).
@@ -58,13 +87,7 @@ pub(crate) fn unbox(mut tag: Box<Tag>) -> Tag {
 /// Keeps a box that holds an empty tag.
 #[inline]
 fn keep(tag: Box<Tag>) {
-    // During the thread's exit the list may be gone: the box is then simply freed.
-    let _ = FREE.try_with(|free| {
-        let mut free = free.borrow_mut();
-        if free.len() < KEEP {
-            free.push(tag);
-        }
-    });
+    keep_box(&FREE, tag, KEEP);
 }
 
 #[cfg(test)]
