@@ -178,6 +178,15 @@ fn use_memo_list_builds_only_new_or_changed_items() {
     // A key given twice in one render is built for each place (the diff warns about the key).
     h.set((vec![(3, "c"), (3, "c")], "u"));
     assert_eq!(builds.get(), 6);
+    // An emptied list drops every entry at once: the items that come back are built again, and
+    // the entries are found by key afterwards as before.
+    h.set((Vec::new(), "u"));
+    assert_eq!(builds.get(), 6);
+    h.set((vec![(3, "c"), (1, "a")], "u"));
+    assert_eq!(builds.get(), 8);
+    h.set((vec![(1, "a"), (3, "c")], "u"));
+    assert_eq!(builds.get(), 8);
+    assert_eq!(h.model["children"][0]["children"], json!([li("1", "a"), li("3", "c")]));
 }
 
 /// Lists that grow, shrink, reorder, change labels and repeat keys, in a pseudo-random sequence:

@@ -197,8 +197,13 @@ impl<D: PartialEq> MemoList<D> {
             };
             push_child(&mut out, element);
         }
-        // Items that were not in this render lose their entries.
-        if next.len() != self.by_key.len() {
+        // Items that were not in this render lose their entries: all of them at once when the
+        // list is now empty (a cleared table), without a lookup per key.
+        if next.is_empty() {
+            self.by_key.clear();
+            self.slots.clear();
+            self.free.clear();
+        } else if next.len() != self.by_key.len() {
             self.free.reserve(self.by_key.len() - next.len());
             for &slot in &self.order {
                 if self.entry(slot).render != render
