@@ -165,13 +165,14 @@ pub(crate) struct Arena {
 }
 
 impl Drop for Arena {
-    /// The elements' and scopes' boxes go back to the thread's kept ones (a closed session's
-    /// page becomes the next one's).
+    /// The elements', scopes' and templates' allocations go back to the thread's kept ones (a
+    /// closed session's page becomes the next one's).
     fn drop(&mut self) {
         for slot in &mut self.slots {
             match slot.node.take() {
                 Some(MNode { kind: Kind::Element(tag), .. }) => pool::recycle(tag),
                 Some(MNode { kind: Kind::Component(scope), .. }) => ScopeData::end(scope),
+                Some(MNode { kind: Kind::Template(template, holes), .. }) => template.end(holes),
                 _ => {}
             }
         }

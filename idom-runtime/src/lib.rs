@@ -173,7 +173,8 @@ pub mod __private {
 
     pub use crate::html::TextRun;
     pub use crate::vdom::{
-        Hole, InPlace, InPlaceHandlers, Template, TemplateAttr, TemplateChild, TemplateContent, TemplateNode,
+        Hole, InPlace, InPlaceHandlers, KeptInstances, Template, TemplateAttr, TemplateChild, TemplateContent,
+        TemplateNode,
     };
 
     /// A template's dynamic attribute, as `.attr(name, value)` takes it (`None` or `false` leaves

@@ -25,6 +25,7 @@ fn static_parts_allocate_nothing() {
     a_static_subtree_allocates_nothing_once_built();
     literals_in_dynamic_markup_are_borrowed();
     a_template_allocates_one_box_for_its_dynamic_parts();
+    an_ended_row_lends_its_box_to_the_next_render();
 }
 
 fn a_static_subtree_allocates_nothing_once_built() {
@@ -80,4 +81,40 @@ fn a_template_allocates_one_box_for_its_dynamic_parts() {
     assert_eq!(first.to_json()["attributes"]["class"], "danger");
     assert_eq!(second.to_json().get("attributes"), None);
     assert_eq!(second.to_json()["children"][0]["children"][0], "2");
+}
+
+/// A list row of the kind a table shows: its label, its id and a handler are holes.
+fn list_row(id: usize, label: std::sync::Arc<str>) -> Element {
+    html! { <li key={id}><a onclick={move |_| assert!(id > 0)}>{label}</a></li> }
+}
+
+fn an_ended_row_lends_its_box_to_the_next_render() {
+    use idom::testing::TestLayout;
+    use std::sync::{Arc, LazyLock};
+    static LABEL: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from("row"));
+
+    #[component]
+    fn List() -> Element {
+        let (shown, set_shown) = use_state(|| true);
+        let rows: Vec<Element> =
+            if shown { (1..=3).map(|id| list_row(id, LABEL.clone())).collect() } else { Vec::new() };
+        html! { <div><button onclick={move |_| set_shown.set(!shown)}>"toggle"</button><ul>{rows}</ul></div> }
+    }
+
+    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    runtime.block_on(async {
+        let mut page = TestLayout::new(List).await;
+        let toggle = page.find_by_text("toggle").unwrap();
+        // Before any row was unmounted, a row costs its box.
+        let (n, _) = allocations(|| list_row(7, LABEL.clone()));
+        assert_eq!(n, 1);
+        page.fire(&toggle, "onclick", serde_json::json!({"type": "click"})).await;
+        assert_eq!(page.find_all_by_tag("li").len(), 0);
+        assert_eq!(Arc::strong_count(&LABEL), 1, "an unmounted row still holds its label");
+        // The thread kept the three rows' allocations: the next three rows cost nothing.
+        let (n, rows) = allocations(|| (4..=6).map(|id| list_row(id, LABEL.clone())).collect::<Vec<_>>());
+        assert_eq!(n, 1, "three rows built where unmounted ones were allocated more than their list");
+        assert_eq!(rows[0].to_json()["children"][0]["children"][0], "row");
+        assert_eq!(rows[2].key().map(|k| k.to_string()).as_deref(), Some("6"));
+    });
 }

@@ -647,3 +647,64 @@ async fn a_templates_async_handlers_run_as_tasks() {
     }
     assert_eq!(DONE.load(Ordering::Relaxed), 11);
 }
+
+/// A row of a template in a generic function: each handler type is an instance type of its own,
+/// and they share the template's kept instances.
+fn generic_row<F: Fn(Event) + Send + Sync + 'static>(id: usize, label: std::sync::Arc<str>, on_pick: F) -> Element {
+    html! { <li key={id}><a onclick={on_pick}>{label}</a>" #" {id}</li> }
+}
+
+/// Rows the layout is done with are ended: what they held is dropped when they go (not when their
+/// allocation is next used), and the next rows, built in those allocations, show and handle
+/// events as new ones would, whichever instance type each allocation had.
+#[tokio::test]
+async fn an_ended_template_instance_owns_nothing_and_its_reuse_is_invisible() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, LazyLock};
+    static PICKED: AtomicUsize = AtomicUsize::new(0);
+    static LABEL: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from("row"));
+
+    #[component]
+    fn Rows() -> Element {
+        // 0: no rows; odd: rows whose handlers are closures of one type; even: of another.
+        let (round, set_round) = use_state(|| 1_usize);
+        let rows: Vec<Element> = match round {
+            0 => Vec::new(),
+            r if r % 2 == 1 => (0..3)
+                .map(|i| generic_row(r * 10 + i, LABEL.clone(), move |_| PICKED.store(r * 10 + i, Ordering::Relaxed)))
+                .collect(),
+            r => (0..3)
+                .map(|i| {
+                    let id = r * 10 + i;
+                    generic_row(id, LABEL.clone(), move |_: Event| {
+                        PICKED.store(id, Ordering::Relaxed);
+                    })
+                })
+                .collect(),
+        };
+        let next = move |_| set_round.update(|r| if *r == 4 { 0 } else { r + 1 });
+        html! { <div><button onclick={next}>"next"</button><ul>{rows}</ul></div> }
+    }
+
+    let mut page = TestLayout::new(Rows).await;
+    let next = page.find_by_text("next").unwrap();
+    assert_eq!(Arc::strong_count(&LABEL), 1 + 3, "three rows hold the label");
+    // Rounds 2, 3, 4 replace every row by new keys (of the other handler type each time), then 0
+    // clears them, then 1 builds them again from what the clear kept.
+    for round in [2, 3, 4, 0, 1, 2] {
+        page.fire(&next, "onclick", json!({"type": "click"})).await;
+        let shown = if round == 0 { 0 } else { 3 };
+        assert_eq!(Arc::strong_count(&LABEL), 1 + shown, "round {round}: ended rows still hold their parts");
+        let items = page.find_all_by_tag("li");
+        assert_eq!(items.len(), shown);
+        for (i, item) in items.iter().enumerate() {
+            let id = round * 10 + i;
+            assert_eq!(item.text(), format!("row #{id}"));
+            let link = page.find_all_by_tag("a").remove(i);
+            page.fire(&link, "onclick", json!({"type": "click"})).await;
+            assert_eq!(PICKED.load(Ordering::Relaxed), id, "round {round}: row {i} ran another row's handler");
+        }
+    }
+    let model = page.model().clone();
+    assert_eq!(model, page.layout().model(), "the patched model is the layout's");
+}

@@ -9,6 +9,9 @@
 //!
 //! ```text
 //! {
+//!     ::std::thread_local! {
+//!         static __IDOM_KEPT: ::idom::__private::KeptInstances = const { .. };
+//!     }
 //!     static __IDOM_TEMPLATE: ::idom::__private::Template = ::idom::__private::Template::new({
 //!         static __IDOM_NODES: &[::idom::__private::TemplateNode] = &[
 //!             ::idom::__private::TemplateNode { name: "tr", fixed: &[], attrs: &[..], events: &[..],
@@ -16,10 +19,13 @@
 //!             ..
 //!         ];
 //!         __IDOM_NODES
-//!     });
+//!     }, &__IDOM_KEPT);
 //!     __IDOM_TEMPLATE.build([hole, ..])
 //! }
 //! ```
+//!
+//! `__IDOM_KEPT` is the thread's list of this template's ended renders, whose allocations its
+//! next renders use again (see the runtime's `vdom/template.rs`).
 //!
 //! The holes are evaluated in the order the builder calls would evaluate them: the root's key
 //! first (`Template::keyed`), then per element in pre-order, its attributes, its handlers, its
@@ -72,15 +78,20 @@ pub(crate) fn template(e: &ElementNode) -> Option<TokenStream> {
     let span = e.name.span;
     let name = syn::Ident::new("__IDOM_TEMPLATE", Span::mixed_site());
     let list = syn::Ident::new("__IDOM_NODES", Span::mixed_site());
+    let kept = syn::Ident::new("__IDOM_KEPT", Span::mixed_site());
     let build = build(&name, holes);
     // The nodes in a `static` of their own: only there are the literal lists inside them
     // promoted to `'static` (not in the argument of a call).
     Some(quote_spanned! {span=>
         {
+            ::std::thread_local! {
+                static #kept: ::idom::__private::KeptInstances =
+                    const { ::idom::__private::KeptInstances::new() };
+            }
             static #name: ::idom::__private::Template = ::idom::__private::Template::#new({
                 static #list: &[::idom::__private::TemplateNode] = &[#(#nodes),*];
                 #list
-            });
+            }, &#kept);
             #build
         }
     })

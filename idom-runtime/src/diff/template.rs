@@ -8,7 +8,7 @@ use crate::vdom::{AttrValue, Hole, Holes, Part, Str, Template, TemplateAttr};
 
 /// Compares a mounted instance's holes (`old`) with a new render's of the same template, tells
 /// `sink` what changed (each at `path`, the instance's path, plus its element's own: appended for
-/// the operation and taken off again), and keeps the new holes.
+/// the operation and taken off again), and keeps the new holes (the old ones are ended).
 pub(super) fn diff_template<S: PatchSink>(
     template: &Template,
     old: &mut Holes,
@@ -75,6 +75,7 @@ pub(super) fn diff_template<S: PatchSink>(
         }
     }
     path.truncate(root);
+    template.end(old_holes);
 }
 
 /// Whether two handler holes look the same to the client (see `same_on_the_wire`).

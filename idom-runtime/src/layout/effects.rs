@@ -55,7 +55,9 @@ impl Layout {
                     self.unmount(c);
                 }
             }
-            Kind::Text(_) | Kind::Empty | Kind::Static(_) | Kind::Template(..) => {}
+            // Its allocation is kept for the template's next render.
+            Kind::Template(template, holes) => template.end(holes),
+            Kind::Text(_) | Kind::Empty | Kind::Static(_) => {}
         }
     }
 

@@ -44,7 +44,7 @@ pub(crate) use list::OneOrMany;
 pub use tag::{AttrValue, Style};
 pub(crate) use tag::{Handler, HandlerFunc, Tag, is_sole_text};
 pub use template::{
-    Hole, InPlace, InPlaceHandlers, Template, TemplateAttr, TemplateChild, TemplateContent, TemplateNode,
+    Hole, InPlace, InPlaceHandlers, KeptInstances, Template, TemplateAttr, TemplateChild, TemplateContent, TemplateNode,
 };
 pub(crate) use template::{Holes, Part, Piece, Pieces};
 pub(crate) use text::{Text, int_text, push_digits, push_int};

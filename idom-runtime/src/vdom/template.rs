@@ -15,10 +15,18 @@
 //! nothing, or a handler with a fixed target. A template that meets an element of another
 //! markup in a diff becomes ordinary elements too (`Template::materialize`), so what the page
 //! shows and the patches it gets never depend on which form a render took.
+//!
+//! An instance the layout is done with (its node unmounted, or replaced by a newer render of the
+//! same template) is ended: its parts are dropped at once, and its allocation is kept by the
+//! thread for the template's next render ([`KeptInstances`], up to [`KEEP_BYTES`] a thread), so
+//! clearing and building rows again, or re-rendering them, costs the allocator nothing.
 
+use std::any::Any;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::ops::Deref;
 use std::sync::{Arc, OnceLock};
+use std::thread::LocalKey;
 
 use super::{
     AttrValue, Element, Handler, HandlerFunc, Key, Node, OneOrMany, Str, Tag, Text, is_sole_text, push_child, push_int,
@@ -45,6 +53,8 @@ pub struct Template {
     nodes: &'static [TemplateNode],
     /// Whether the root has a key: then hole 0 is the key.
     keyed: bool,
+    /// The thread's ended instances of this template (a `thread_local!` of the `html!` site).
+    kept: &'static LocalKey<KeptInstances>,
     shape: OnceLock<Shape>,
     json: OnceLock<Pieces>,
 }
@@ -168,16 +178,21 @@ impl Hole {
 pub(crate) struct Holes(Arc<dyn HoleSet>);
 
 /// What a [`Holes`] points at: an [`Instance`] of some number of holes and handlers.
-trait HoleSet: Send + Sync {
+trait HoleSet: Any + Send + Sync {
     fn holes(&self) -> &[Hole];
     fn holes_mut(&mut self) -> &mut [Hole];
     fn call(&self, slot: u32, event: Event) -> Option<BoxFuture>;
+    /// Drops the parts and the handlers (an ended instance owns nothing).
+    fn clear(&mut self);
+    /// Whether it was cleared (and owns nothing).
+    fn is_ended(&self) -> bool;
 }
 
-/// A template instance: its holes, and the functions of its handlers written in place.
+/// A template instance: its holes, and the functions of its handlers written in place (`None`
+/// once it is ended).
 struct Instance<const N: usize, H> {
     holes: [Hole; N],
-    handlers: H,
+    handlers: Option<H>,
 }
 
 impl<const N: usize, H: InPlaceHandlers> HoleSet for Instance<N, H> {
@@ -188,7 +203,71 @@ impl<const N: usize, H: InPlaceHandlers> HoleSet for Instance<N, H> {
         &mut self.holes
     }
     fn call(&self, slot: u32, event: Event) -> Option<BoxFuture> {
-        self.handlers.call(slot, event)
+        self.handlers.as_ref()?.call(slot, event)
+    }
+    fn clear(&mut self) {
+        for hole in &mut self.holes {
+            *hole = Hole(Part::Attr(None));
+        }
+        self.handlers = None;
+    }
+    fn is_ended(&self) -> bool {
+        self.handlers.is_none() && self.holes.iter().all(|h| matches!(h.0, Part::Attr(None)))
+    }
+}
+
+/// The most bytes of ended instances a thread keeps, all templates together: about three
+/// thousand table rows.
+pub(crate) const KEEP_BYTES: usize = 1 << 20;
+
+thread_local! {
+    /// The bytes of the instances the thread keeps now.
+    static KEPT_BYTES: Cell<usize> = const { Cell::new(0) };
+}
+
+/// A thread's ended instances of one template, for its next renders (`html!` declares one per
+/// template, in a `thread_local!`; not for hand use).
+pub struct KeptInstances(RefCell<Vec<Arc<dyn Any + Send + Sync>>>);
+
+impl fmt::Debug for KeptInstances {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kept = self.0.try_borrow().map(|list| list.len());
+        f.debug_struct("KeptInstances").field("kept", &kept.ok()).finish()
+    }
+}
+
+impl KeptInstances {
+    /// An empty list.
+    #[allow(clippy::new_without_default, reason = "made in a `thread_local!` initializer only")]
+    pub const fn new() -> Self {
+        KeptInstances(RefCell::new(Vec::new()))
+    }
+}
+
+/// `instance` in an allocation of its own: a kept one of its type when the thread has one.
+#[inline]
+fn allocate<T: HoleSet>(kept: &'static LocalKey<KeptInstances>, instance: T) -> Arc<T> {
+    let Some(reused) = kept.try_with(|list| list.0.borrow_mut().pop()).ok().flatten() else {
+        return Arc::new(instance);
+    };
+    match reused.downcast::<T>() {
+        Ok(mut arc) => {
+            KEPT_BYTES.with(|bytes| bytes.set(bytes.get().saturating_sub(std::mem::size_of::<T>())));
+            if let Some(slot) = Arc::get_mut(&mut arc) {
+                debug_assert!(slot.is_ended(), "a kept instance holds parts");
+                // What is replaced was ended: it owns nothing, and dropping its holes one by one
+                // would cost more than the allocation saved.
+                #[allow(clippy::mem_forget, reason = "what is forgotten owns no memory")]
+                std::mem::forget(std::mem::replace(slot, instance));
+                return arc;
+            }
+            Arc::new(instance)
+        }
+        // A template in a generic function may have instances of more than one type.
+        Err(other) => {
+            let _ = kept.try_with(|list| list.0.borrow_mut().push(other));
+            Arc::new(instance)
+        }
     }
 }
 
@@ -201,6 +280,33 @@ impl Holes {
     /// Runs the in-place handler `slot` (the `HandlerFunc::InTemplate` of one of the holes).
     pub(crate) fn call(&self, slot: u32, event: Event) -> Option<BoxFuture> {
         self.0.call(slot, event)
+    }
+
+    /// Ends an instance the layout is done with: when nothing else shares it, its parts and
+    /// handlers are dropped now and its allocation is kept for the template's next render (or
+    /// freed, when the thread keeps enough); otherwise the layout's reference is simply dropped.
+    fn end(mut self, kept: &'static LocalKey<KeptInstances>) {
+        let Some(set) = Arc::get_mut(&mut self.0) else { return };
+        set.clear();
+        let size = std::mem::size_of_val(set);
+        let Ok(room) = KEPT_BYTES.try_with(|bytes| {
+            let room = bytes.get() + size <= KEEP_BYTES;
+            if room {
+                bytes.set(bytes.get() + size);
+            }
+            room
+        }) else {
+            return;
+        };
+        if !room {
+            return;
+        }
+        let instance: Arc<dyn Any + Send + Sync> = self.0;
+        let left = kept.try_with(|list| list.0.borrow_mut().push(instance));
+        if left.is_err() {
+            // The thread is exiting: the instance was dropped with the closure.
+            let _ = KEPT_BYTES.try_with(|bytes| bytes.set(bytes.get().saturating_sub(size)));
+        }
     }
 
     /// The holes moved out, when no other element shares them, or copied.
@@ -318,14 +424,20 @@ pub(crate) enum Piece {
 }
 
 impl Template {
-    /// A template of these nodes (what `html!` writes).
-    pub const fn new(nodes: &'static [TemplateNode]) -> Self {
-        Template { nodes, keyed: false, shape: OnceLock::new(), json: OnceLock::new() }
+    /// A template of these nodes, whose ended instances are kept in `kept` (what `html!` writes).
+    pub const fn new(nodes: &'static [TemplateNode], kept: &'static LocalKey<KeptInstances>) -> Self {
+        Template { nodes, keyed: false, kept, shape: OnceLock::new(), json: OnceLock::new() }
     }
 
     /// A template of these nodes whose root has a key (its first hole).
-    pub const fn keyed(nodes: &'static [TemplateNode]) -> Self {
-        Template { nodes, keyed: true, shape: OnceLock::new(), json: OnceLock::new() }
+    pub const fn keyed(nodes: &'static [TemplateNode], kept: &'static LocalKey<KeptInstances>) -> Self {
+        Template { nodes, keyed: true, kept, shape: OnceLock::new(), json: OnceLock::new() }
+    }
+
+    /// Ends a render of this template that the layout is done with (see `Holes::end`).
+    #[inline]
+    pub(crate) fn end(&self, holes: Holes) {
+        holes.end(self.kept);
     }
 
     /// The key of an instance's root, if the template has one.
@@ -348,7 +460,7 @@ impl Template {
     /// target), the same markup as ordinary elements.
     #[inline]
     pub fn build<const N: usize>(&'static self, holes: [Hole; N]) -> Element {
-        self.finish(Holes(Arc::new(Instance { holes, handlers: () })))
+        self.finish(Holes(allocate(self.kept, Instance { holes, handlers: None::<()> })))
     }
 
     /// [`build`](Self::build) for a render with handler closures written in place: their
@@ -357,7 +469,7 @@ impl Template {
     /// `handlers`.
     #[inline]
     pub fn build_with<const N: usize, H: InPlaceHandlers>(&'static self, holes: [Hole; N], handlers: H) -> Element {
-        self.finish(Holes(Arc::new(Instance { holes, handlers })))
+        self.finish(Holes(allocate(self.kept, Instance { holes, handlers: Some(handlers) })))
     }
 
     fn finish(&'static self, holes: Holes) -> Element {
