@@ -110,6 +110,23 @@ impl crate::Component for Vacant {
 }
 
 impl ScopeData {
+    /// A scope of a component not rendered yet: no hooks, children, tasks or failure.
+    pub(crate) fn new(props: Arc<dyn AnyComponent>, ty: std::any::TypeId, key: Option<Key>, depth: u32) -> Self {
+        ScopeData {
+            props,
+            ty,
+            key,
+            hooks: HookState::default(),
+            signal: None,
+            children: Ids::new(),
+            failed: None,
+            tasks: Vec::new(),
+            suspended: None,
+            depth,
+            dirty: false,
+        }
+    }
+
     /// The scope in a box, a kept one when the thread has one (see [`ScopeData::end`]).
     #[inline]
     pub(crate) fn boxed(self) -> Box<ScopeData> {
@@ -131,19 +148,7 @@ impl ScopeData {
             // The thread is exiting: nothing is kept.
             return;
         };
-        *scope = ScopeData {
-            props,
-            ty: std::any::TypeId::of::<Vacant>(),
-            key: None,
-            hooks: HookState::default(),
-            signal: None,
-            children: Ids::new(),
-            failed: None,
-            tasks: Vec::new(),
-            suspended: None,
-            depth: 0,
-            dirty: false,
-        };
+        *scope = ScopeData::new(props, std::any::TypeId::of::<Vacant>(), None, 0);
         pool::keep_box(&KEPT_SCOPES, scope, KEEP_SCOPES);
     }
 }
@@ -520,19 +525,9 @@ mod tests {
     }
 
     fn scope(alive: &Arc<()>) -> ScopeData {
-        ScopeData {
-            props: Arc::new(Probe { _alive: Arc::clone(alive) }),
-            ty: std::any::TypeId::of::<Probe>(),
-            key: Some(Key::from(3)),
-            hooks: HookState::default(),
-            signal: None,
-            children: Ids::new(),
-            failed: Some("kept no more".to_owned()),
-            tasks: Vec::new(),
-            suspended: None,
-            depth: 4,
-            dirty: true,
-        }
+        let props = Arc::new(Probe { _alive: Arc::clone(alive) });
+        let scope = ScopeData::new(props, std::any::TypeId::of::<Probe>(), Some(Key::from(3)), 4);
+        ScopeData { failed: Some("kept no more".to_owned()), dirty: true, ..scope }
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::diff::{Diff, PatchSink, Place, Reconciler, warn_duplicate_keys};
 use crate::event::EventName;
 use crate::ids::NodeId;
 use crate::protocol::JsonPatch;
-use crate::scope::{AncestorVisitor, EffectJob, HookContext, HookState, RenderQueue, ScopeHost, ScopeId};
+use crate::scope::{AncestorVisitor, EffectJob, HookContext, RenderQueue, ScopeHost, ScopeId};
 use crate::vdom::Handler;
 use crate::vdom::{Node, OneOrMany, is_sole_text, splice, trim_trailing_places};
 
@@ -145,19 +145,7 @@ impl Layout {
                 idx
             }
             Node::Component(c) => {
-                let scope = ScopeData {
-                    props: c.props,
-                    ty: c.ty,
-                    key: c.key,
-                    hooks: HookState::default(),
-                    signal: None,
-                    children: Ids::new(),
-                    failed: None,
-                    tasks: Vec::new(),
-                    suspended: None,
-                    depth: depth + 1,
-                    dirty: false,
-                };
+                let scope = ScopeData::new(c.props, c.ty, c.key, depth + 1);
                 let idx = self.arena.alloc(MNode {
                     parent: Some(parent),
                     index,
