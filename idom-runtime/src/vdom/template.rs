@@ -16,10 +16,9 @@
 //! markup in a diff becomes ordinary elements too (`Template::materialize`), so what the page
 //! shows and the patches it gets never depend on which form a render took.
 //!
-//! An instance the layout is done with (its node unmounted, or replaced by a newer render of the
-//! same template) is ended: its parts are dropped at once, and its allocation is kept by the
-//! thread for the template's next render ([`KeptInstances`], up to [`KEEP_BYTES`](instance::KEEP_BYTES) a thread), so
-//! clearing and building rows again, or re-rendering them, costs the allocator nothing.
+//! A render's parts live in one allocation, which is kept for the template's next render once the
+//! layout is done with it (its node unmounted, or replaced by a newer render of the same
+//! template): see the `instance` module.
 
 mod instance;
 

@@ -1,6 +1,6 @@
-//! A template's instances: the one allocation a render of a [`Template`] keeps its holes and its
-//! in-place handlers in ([`Holes`]), and the thread's lists of ended instances that the next
-//! renders are written into ([`KeptInstances`], up to [`KEEP_BYTES`] a thread).
+//! A template's instances: the one allocation a render of a [`Template`](super::Template) keeps
+//! its holes and its in-place handlers in ([`Holes`]), and the thread's lists of ended instances
+//! that the next renders are written into ([`KeptInstances`], up to [`KEEP_BYTES`] a thread).
 //!
 //! An instance the layout is done with is ended ([`Holes::end`]): when nothing else shares it, its
 //! parts and handlers are dropped at once and the allocation goes on its template's list. A new
@@ -14,13 +14,11 @@ use std::ops::Deref;
 use std::sync::Arc;
 use std::thread::LocalKey;
 
-#[cfg(doc)]
-use super::Template;
 use super::{Hole, Part};
 use crate::event::{BoxFuture, Event};
 
 /// A render's holes and the handlers written in place among them, in one allocation that clones
-/// of the element share (see [`Template::build_with`]).
+/// of the element share (see [`Template::build_with`](super::Template::build_with)).
 #[derive(Clone)]
 pub(crate) struct Holes(Arc<dyn HoleSet>);
 
@@ -191,7 +189,8 @@ impl PartialEq for Holes {
 }
 
 /// A handler closure written in place in a template, as `html!` passes it to
-/// [`Template::build_with`] (not for hand use; `__private::in_place` makes one).
+/// [`Template::build_with`](super::Template::build_with) (not for hand use;
+/// `__private::in_place` makes one).
 pub trait InPlace: Send + Sync + 'static {
     /// Runs the closure.
     #[doc(hidden)]
